@@ -1,0 +1,67 @@
+// PositionBook: real-time positions, in memory, per business date x participant x instrument x
+// currency.
+//
+// Updated only from committed trades (ingest::Pipeline calls Apply after the store's durable
+// commit and before acknowledging), and rebuilt from the store on start, so it never shows a
+// trade the store could lose. `watermark()` is the highest seq applied; aggregation runs
+// reconcile against the book at a watermark.
+// Thread safety: Apply and the queries may be called concurrently (shared mutex).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "tradeagg/core/time.h"
+#include "tradeagg/domain/exposure.h"
+#include "tradeagg/domain/trade.h"
+
+namespace tradeagg::book {
+
+struct Position {
+  Date business_date;
+  std::string participant;
+  std::string instrument;
+  std::string currency;
+  domain::ExposureTotals totals;
+};
+
+struct ParticipantTotal {
+  Date business_date;
+  std::string participant;
+  std::string currency;
+  domain::ExposureTotals totals;
+};
+
+struct PositionQuery {
+  Date business_date;
+  std::optional<std::string> participant;
+  std::optional<std::string> instrument;
+};
+
+struct PositionSnapshot {
+  std::vector<Position> positions;       // sorted by participant, instrument, currency
+  std::vector<ParticipantTotal> totals;  // per participant x currency over `positions`
+  int64_t watermark = 0;
+};
+
+class PositionBook {
+ public:
+  // Trades must arrive in seq order; a trade at or below the watermark is ignored, so replaying
+  // an overlapping range is harmless.
+  void Apply(const domain::Trade& trade);
+  PositionSnapshot Query(const PositionQuery& query) const;
+  int64_t watermark() const;
+
+ private:
+  using Key = std::tuple<std::string, std::string, std::string>;  // participant, instrument, ccy
+  mutable std::shared_mutex mutex_;
+  std::map<int32_t, std::map<Key, domain::ExposureTotals>> by_date_;  // key: Date::days()
+  int64_t watermark_ = 0;
+};
+
+}  // namespace tradeagg::book

@@ -1,0 +1,108 @@
+#include "tradeagg/core/decimal.h"
+
+#include <algorithm>
+
+namespace tradeagg {
+
+namespace {
+constexpr int kMaxIntegerDigits = 28;
+}  // namespace
+
+Result<Decimal> Decimal::Parse(std::string_view text) {
+  if (text.empty()) return Status::InvalidArgument("must be a decimal number, got an empty string");
+  bool negative = false;
+  size_t i = 0;
+  if (text[0] == '-') {
+    negative = true;
+    i = 1;
+  }
+  int128 units = 0;
+  int integer_digits = 0;
+  int fraction_digits = 0;
+  bool seen_point = false;
+  bool seen_digit = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.') {
+      if (seen_point) return Status::InvalidArgument("must be a decimal number, got more than one '.'");
+      seen_point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') {
+      return Status::InvalidArgument("must be a plain decimal number (digits, one optional '.', no exponent)");
+    }
+    seen_digit = true;
+    if (seen_point) {
+      if (++fraction_digits > kScale) {
+        return Status::InvalidArgument("has more than 8 decimal places");
+      }
+    } else if (integer_digits > 0 || c != '0') {
+      if (++integer_digits > kMaxIntegerDigits) {
+        return Status::InvalidArgument("is too large");
+      }
+    }
+    units = units * 10 + (c - '0');
+  }
+  if (!seen_digit) return Status::InvalidArgument("must be a decimal number with at least one digit");
+  for (int k = fraction_digits; k < kScale; ++k) units *= 10;
+  return Decimal(negative ? -units : units);
+}
+
+int Decimal::fractional_digits() const {
+  int128 frac = units_ % kOne;
+  if (frac < 0) frac = -frac;
+  if (frac == 0) return 0;
+  int digits = kScale;
+  while (frac % 10 == 0) {
+    frac /= 10;
+    --digits;
+  }
+  return digits;
+}
+
+std::string Int128ToString(int128 value) {
+  if (value == 0) return "0";
+  bool negative = value < 0;
+  // Work with the magnitude as unsigned so the most negative value is handled too.
+  unsigned __int128 magnitude = negative ? -static_cast<unsigned __int128>(value)
+                                         : static_cast<unsigned __int128>(value);
+  std::string out;
+  while (magnitude > 0) {
+    out.push_back(static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  }
+  if (negative) out.push_back('-');
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::string Decimal::ToString() const {
+  int128 magnitude = units_ < 0 ? -units_ : units_;
+  std::string out = units_ < 0 ? "-" : "";
+  out += Int128ToString(magnitude / kOne);
+  int digits = fractional_digits();
+  if (digits > 0) {
+    std::string frac = Int128ToString(magnitude % kOne);
+    frac.insert(0, kScale - frac.size(), '0');
+    out += '.';
+    out.append(frac, 0, digits);
+  }
+  return out;
+}
+
+Decimal Decimal::DivideRounded(int64_t divisor) const { return DivideRounded(int128{divisor}); }
+
+Decimal Decimal::DivideRounded(int128 divisor) const {
+  int128 quotient = units_ / divisor;
+  int128 remainder = units_ % divisor;
+  if (remainder == 0) return Decimal(quotient);
+  int128 abs_rem2 = (remainder < 0 ? -remainder : remainder) * 2;
+  int128 abs_div = divisor < 0 ? -divisor : divisor;
+  bool positive = (units_ < 0) == (divisor < 0);
+  if (abs_rem2 > abs_div || (abs_rem2 == abs_div && quotient % 2 != 0)) {
+    quotient += positive ? 1 : -1;
+  }
+  return Decimal(quotient);
+}
+
+}  // namespace tradeagg

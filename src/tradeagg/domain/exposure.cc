@@ -1,0 +1,48 @@
+#include "tradeagg/domain/exposure.h"
+
+namespace tradeagg::domain {
+
+const char* DirectionName(Direction direction) {
+  switch (direction) {
+    case Direction::kLong: return "LONG";
+    case Direction::kShort: return "SHORT";
+    case Direction::kFlat: return "FLAT";
+  }
+  return "FLAT";
+}
+
+void ExposureTotals::Add(Side side, int64_t quantity, Decimal notional) {
+  if (side == Side::kBuy) {
+    buy_quantity += quantity;
+    buy_notional += notional;
+  } else {
+    sell_quantity += quantity;
+    sell_notional += notional;
+  }
+  ++trade_count;
+}
+
+void ExposureTotals::Merge(const ExposureTotals& other) {
+  buy_quantity += other.buy_quantity;
+  sell_quantity += other.sell_quantity;
+  buy_notional += other.buy_notional;
+  sell_notional += other.sell_notional;
+  trade_count += other.trade_count;
+}
+
+std::optional<Decimal> ExposureTotals::buy_vwap() const {
+  if (buy_quantity == 0) return std::nullopt;
+  return buy_notional.DivideRounded(buy_quantity);
+}
+
+std::optional<Decimal> ExposureTotals::sell_vwap() const {
+  if (sell_quantity == 0) return std::nullopt;
+  return sell_notional.DivideRounded(sell_quantity);
+}
+
+Direction ExposureTotals::direction() const {
+  int128 net = net_quantity();
+  return net > 0 ? Direction::kLong : net < 0 ? Direction::kShort : Direction::kFlat;
+}
+
+}  // namespace tradeagg::domain

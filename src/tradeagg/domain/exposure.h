@@ -1,0 +1,42 @@
+// Exposure arithmetic shared by the real-time PositionBook and the aggregation runs, so both
+// compute net, gross, VWAP and direction the same way and reconcile digit for digit.
+//
+// net = buy - sell, gross = buy + sell; VWAP = notional / quantity rounded half to even at
+// 8 decimal places (absent when that side has no quantity). Direction is LONG, SHORT or FLAT
+// by the sign of the net quantity. Quantities sum in 128 bits.
+// Thread safety: value type.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "tradeagg/core/decimal.h"
+#include "tradeagg/domain/trade.h"
+
+namespace tradeagg::domain {
+
+enum class Direction : uint8_t { kFlat, kLong, kShort };
+const char* DirectionName(Direction direction);  // "FLAT" / "LONG" / "SHORT"
+
+struct ExposureTotals {
+  int128 buy_quantity = 0;
+  int128 sell_quantity = 0;
+  Decimal buy_notional;
+  Decimal sell_notional;
+  int64_t trade_count = 0;
+
+  void Add(Side side, int64_t quantity, Decimal notional);
+  void Add(const Trade& trade) { Add(trade.side, trade.quantity, trade.notional); }
+  void Merge(const ExposureTotals& other);
+
+  int128 net_quantity() const { return buy_quantity - sell_quantity; }
+  Decimal net_notional() const { return buy_notional - sell_notional; }
+  Decimal gross_notional() const { return buy_notional + sell_notional; }
+  std::optional<Decimal> buy_vwap() const;
+  std::optional<Decimal> sell_vwap() const;
+  Direction direction() const;
+
+  bool operator==(const ExposureTotals&) const = default;
+};
+
+}  // namespace tradeagg::domain

@@ -1,0 +1,80 @@
+// TradeStore: the system of record for trades and users (later also exposures and job state).
+//
+// Contract:
+// - Append() is the durability point. When it returns OK, every accepted trade is on stable
+//   storage (fsync'd) with a seq assigned; seqs are strictly increasing in commit order.
+// - Each AppendRequest is all or nothing: if one of its trades conflicts with a stored trade
+//   (same participant and trade_id, different content), none of that request's trades are
+//   stored and the request is marked; the other requests in the same call are unaffected.
+// - A trade equal in content to a stored one (Trade::SameContentAs) is a duplicate: not stored
+//   again, reported with the stored trade's seq and business date.
+// - A non-OK status from Append() means nothing of that call was acknowledged. kUnavailable:
+//   nothing was committed. kStateUnknown: the commit may or may not have happened; the caller
+//   must not acknowledge, and a retry is answered correctly because appends are idempotent.
+// Implementations: store/sqlite (embedded default); store/mongo (production).
+// Thread safety: every method may be called from any thread; Append() calls are serialised by
+// the caller (ingest::Pipeline has the only writer), reads may run concurrently with it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tradeagg/auth/user.h"
+#include "tradeagg/core/status.h"
+#include "tradeagg/core/time.h"
+#include "tradeagg/domain/trade.h"
+
+namespace tradeagg::store {
+
+enum class AppendOutcome : uint8_t { kAccepted, kDuplicate, kConflict };
+
+// One client request's trades, committed or rejected as a unit.
+struct AppendRequest {
+  std::vector<domain::Trade> trades;  // in: validated trades; out: seq set for accepted ones
+  // Out, one per trade. For duplicates, seq and business_date are the stored trade's.
+  std::vector<AppendOutcome> outcomes;
+  std::vector<int64_t> seqs;
+  std::vector<Date> business_dates;
+  // Out: set when the request was rolled back because of this trade.
+  std::optional<size_t> conflict_index;
+};
+
+struct TradeQuery {
+  std::optional<std::string> participant;
+  std::optional<Date> business_date;
+  std::optional<std::string> instrument;
+  int64_t after_seq = 0;  // cursor: only trades with a greater seq
+  size_t limit = 100;
+};
+
+struct TradePage {
+  std::vector<domain::Trade> trades;  // in seq order
+  std::optional<int64_t> next_after_seq;  // set when more may follow
+};
+
+class TradeStore {
+ public:
+  virtual ~TradeStore() = default;
+
+  virtual Status Append(std::span<AppendRequest* const> requests) = 0;
+
+  virtual Result<std::optional<domain::Trade>> FindTrade(std::string_view participant,
+                                                          std::string_view trade_id) = 0;
+  virtual Result<TradePage> ListTrades(const TradeQuery& query) = 0;
+  // Visits trades with seq > after_seq in seq order; at most `limit` (0 = no limit).
+  virtual Status ScanTrades(int64_t after_seq, size_t limit,
+                            const std::function<void(const domain::Trade&)>& visit) = 0;
+  virtual Result<int64_t> LastSeq() = 0;  // 0 when empty
+
+  virtual Status CreateUser(const auth::User& user) = 0;  // kAlreadyExists if the name is taken
+  virtual Result<std::optional<auth::User>> FindUser(std::string_view username) = 0;
+  virtual Result<std::vector<auth::User>> ListUsers() = 0;
+  virtual Status DeleteUser(std::string_view username) = 0;  // kNotFound if absent
+};
+
+}  // namespace tradeagg::store
