@@ -64,8 +64,8 @@ std::string Int128ToString(int128 value) {
   if (value == 0) return "0";
   bool negative = value < 0;
   // Work with the magnitude as unsigned so the most negative value is handled too.
-  unsigned __int128 magnitude = negative ? -static_cast<unsigned __int128>(value)
-                                         : static_cast<unsigned __int128>(value);
+  uint128 magnitude = negative ? -static_cast<uint128>(value)
+                                         : static_cast<uint128>(value);
   std::string out;
   while (magnitude > 0) {
     out.push_back(static_cast<char>('0' + static_cast<int>(magnitude % 10)));

@@ -17,7 +17,9 @@
 
 namespace tradeagg {
 
-using int128 = __int128;
+// __extension__ keeps -Wpedantic quiet about the GCC/Clang 128-bit integer types.
+__extension__ typedef __int128 int128;
+__extension__ typedef unsigned __int128 uint128;
 
 class Decimal {
  public:

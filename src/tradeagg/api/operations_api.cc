@@ -1,0 +1,38 @@
+#include "tradeagg/api/operations_api.h"
+
+#include <simdjson.h>
+
+#include "tradeagg/api/authentication.h"
+#include "tradeagg/core/fault_injector.h"
+
+namespace tradeagg::api {
+
+namespace bhttp = boost::beast::http;
+
+void OperationsApi::Register(http::Router& router) {
+  router.Add(bhttp::verb::get, "/healthz",
+             [](auto&, auto respond) { respond(http::JsonResponse(200, R"({"status":"ok"})")); });
+  if (context_.options.fault_injection) {
+    router.Add(bhttp::verb::post, "/v1/admin/faults", [this](auto& req, auto r) { ArmFault(req, std::move(r)); });
+  }
+}
+
+void OperationsApi::ArmFault(http::Request& request, http::Responder respond) {
+  auto principal = Authenticate(context_, request);
+  if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
+  if (principal->role != auth::Role::kAdmin) {
+    return respond(http::ProblemFromStatus(Status::PermissionDenied("only admins arm faults")));
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view point;
+  int64_t count = 0;
+  if (parser.parse(request.body().data(), request.body().size()).get(doc) || doc["point"].get(point) ||
+      doc["count"].get(count)) {
+    return respond(http::ProblemResponse(400, "malformed", "Malformed body", R"(send {"point": "...", "count": N})"));
+  }
+  FaultInjector::Global().Arm(point, static_cast<int>(count));
+  respond(http::EmptyResponse(204));
+}
+
+}  // namespace tradeagg::api

@@ -1,0 +1,186 @@
+#include "tradeagg/api/trades_api.h"
+
+#include <charconv>
+
+#include <boost/asio/post.hpp>
+
+#include "tradeagg/api/authentication.h"
+#include "tradeagg/api/trade_codec.h"
+#include "tradeagg/api/trade_submission.h"
+
+namespace tradeagg::api {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+const char* OutcomeName(store::AppendOutcome outcome) {
+  return outcome == store::AppendOutcome::kAccepted ? "accepted" : "duplicate";
+}
+
+http::Response CommittedResponse(const store::AppendRequest& request) {
+  int64_t accepted = 0;
+  JsonWriter items;
+  items.BeginArray();
+  for (size_t i = 0; i < request.trades.size(); ++i) {
+    if (request.outcomes[i] == store::AppendOutcome::kAccepted) ++accepted;
+    items.BeginObject()
+        .Field("index", static_cast<int64_t>(i))
+        .Field("trade_id", request.trades[i].trade_id)
+        .Field("participant", request.trades[i].participant)
+        .Field("status", std::string_view(OutcomeName(request.outcomes[i])))
+        .Field("seq", request.seqs[i])
+        .Field("business_date", request.business_dates[i].ToString())
+        .EndObject();
+  }
+  items.EndArray();
+  JsonWriter json;
+  json.BeginObject()
+      .Field("accepted", accepted)
+      .Field("duplicates", static_cast<int64_t>(request.trades.size()) - accepted)
+      .Key("trades")
+      .Raw(items.str())
+      .EndObject();
+  return http::JsonResponse(accepted > 0 ? 201 : 200, json.Take());
+}
+
+http::Response SubmissionResponse(SubmissionOutcome& outcome) {
+  using Kind = SubmissionOutcome::Kind;
+  switch (outcome.kind) {
+    case Kind::kCommitted: return CommittedResponse(outcome.request);
+    case Kind::kForbidden: return http::ProblemResponse(403, "forbidden", "Forbidden", outcome.detail);
+    case Kind::kInvalid:
+      return http::ProblemResponse(422, "validation", "Invalid trades",
+                                   std::to_string(outcome.errors.size()) + " error(s); nothing was stored",
+                                   FieldErrorsJson(outcome.errors));
+    case Kind::kConflict:
+      return http::ProblemResponse(409, "conflict", "Conflicting trade",
+                                   "a trade id is already used with different content; nothing was stored",
+                                   FieldErrorsJson(outcome.errors));
+    case Kind::kUnavailable:
+      return http::ProblemResponse(503, "unavailable", "Service unavailable",
+                                   outcome.detail + "; nothing was acknowledged, retrying is safe");
+  }
+  return http::ProblemResponse(500, "internal", "Internal error", "unknown submission outcome");
+}
+
+// Parses the optional `limit` query parameter: 1..1000, default 100.
+Result<size_t> ParseLimit(const http::Request& request) {
+  auto text = request.query_param("limit");
+  if (!text) return size_t{100};
+  size_t limit = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 1000) {
+    return Status::InvalidArgument("limit must be an integer from 1 to 1000");
+  }
+  return limit;
+}
+
+Result<int64_t> ParseCursor(const http::Request& request) {
+  auto text = request.query_param("cursor");
+  if (!text || text->empty()) return int64_t{0};
+  int64_t seq = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), seq);
+  if (ec != std::errc() || end != text->data() + text->size() || seq < 0) {
+    return Status::InvalidArgument("cursor must be a value returned as next_cursor");
+  }
+  return seq;
+}
+
+}  // namespace
+
+void TradesApi::Register(http::Router& router) {
+  router.Add(bhttp::verb::post, "/v1/trades", [this](auto& req, auto respond) { Submit(req, std::move(respond)); });
+  router.Add(bhttp::verb::get, "/v1/trades", [this](auto& req, auto respond) { List(req, std::move(respond)); });
+  router.Add(bhttp::verb::get, "/v1/trades/{participant}/{trade_id}",
+             [this](auto& req, auto respond) { Get(req, std::move(respond)); });
+}
+
+void TradesApi::Submit(http::Request& request, http::Responder respond) {
+  auto principal = Authenticate(context_, request);
+  if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
+  std::string media = request.media_type();
+  BodyFormat format;
+  if (media.empty() || media == "application/json") {
+    format = BodyFormat::kJson;
+  } else if (media == "application/x-ndjson" || media == "application/jsonl") {
+    format = BodyFormat::kNdjson;
+  } else {
+    return respond(http::ProblemResponse(415, "unsupported-media-type", "Unsupported media type",
+                                         "send application/json or application/x-ndjson, not " + media));
+  }
+  auto parsed = ParseTradeBody(request.message.body(), format, FieldNames::kV1);
+  if (!parsed.ok()) {
+    return respond(http::ProblemResponse(400, "malformed", "Malformed body", parsed.status().message()));
+  }
+  if (parsed->drafts.size() > context_.options.max_trades_per_request) {
+    return respond(http::ProblemResponse(
+        413, "too-large", "Too many trades",
+        "a request may carry at most " + std::to_string(context_.options.max_trades_per_request) + " trades, got " +
+            std::to_string(parsed->drafts.size())));
+  }
+  SubmitTrades(context_, *principal, std::move(parsed->drafts), std::move(parsed->type_errors),
+               [respond = std::move(respond)](SubmissionOutcome outcome) { respond(SubmissionResponse(outcome)); });
+}
+
+void TradesApi::Get(http::Request& request, http::Responder respond) {
+  auto principal = Authenticate(context_, request);
+  if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
+  const std::string& participant = request.param("participant");
+  if (Status allowed = AuthorizeRead(*principal, participant); !allowed.ok()) {
+    return respond(http::ProblemFromStatus(allowed));
+  }
+  boost::asio::post(context_.blocking, [this, &request, respond = std::move(respond)] {
+    const std::string& participant = request.param("participant");
+    const std::string& trade_id = request.param("trade_id");
+    auto found = context_.store.FindTrade(participant, trade_id);
+    if (!found.ok()) return respond(http::ProblemFromStatus(found.status()));
+    if (!*found) {
+      return respond(http::ProblemResponse(404, "not-found", "Not found",
+                                           "participant '" + participant + "' has no trade '" + trade_id + "'"));
+    }
+    JsonWriter json;
+    WriteTrade(json, **found);
+    respond(http::JsonResponse(200, json.Take()));
+  });
+}
+
+void TradesApi::List(http::Request& request, http::Responder respond) {
+  auto principal = Authenticate(context_, request);
+  if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
+  auto participant = ParticipantFilter(*principal, request.query_param("participant"));
+  if (!participant.ok()) return respond(http::ProblemFromStatus(participant.status()));
+  store::TradeQuery query;
+  query.participant = *participant;
+  std::vector<IndexedFieldError> errors;
+  if (auto date = request.query_param("business_date")) {
+    auto parsed = Date::Parse(*date);
+    if (parsed.ok()) query.business_date = *parsed;
+    else errors.push_back({std::nullopt, "business_date", parsed.status().message()});
+  }
+  if (auto instrument = request.query_param("instrument")) query.instrument = std::string(*instrument);
+  auto limit = ParseLimit(request);
+  if (limit.ok()) query.limit = *limit;
+  else errors.push_back({std::nullopt, "limit", limit.status().message()});
+  auto cursor = ParseCursor(request);
+  if (cursor.ok()) query.after_seq = *cursor;
+  else errors.push_back({std::nullopt, "cursor", cursor.status().message()});
+  if (!errors.empty()) {
+    return respond(http::ProblemResponse(422, "validation", "Invalid query", "the query parameters are invalid",
+                                         FieldErrorsJson(errors)));
+  }
+  boost::asio::post(context_.blocking, [this, query = std::move(query), respond = std::move(respond)] {
+    auto page = context_.store.ListTrades(query);
+    if (!page.ok()) return respond(http::ProblemFromStatus(page.status()));
+    JsonWriter json;
+    json.BeginObject().Key("trades").BeginArray();
+    for (const auto& trade : page->trades) WriteTrade(json, trade);
+    json.EndArray().Key("next_cursor");
+    if (page->next_after_seq) json.String(std::to_string(*page->next_after_seq));
+    else json.Null();
+    json.EndObject();
+    respond(http::JsonResponse(200, json.Take()));
+  });
+}
+
+}  // namespace tradeagg::api

@@ -1,0 +1,127 @@
+#include "tradeagg/app/application.h"
+
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include "tradeagg/api/auth_api.h"
+#include "tradeagg/api/compat_api.h"
+#include "tradeagg/api/operations_api.h"
+#include "tradeagg/api/positions_api.h"
+#include "tradeagg/api/trades_api.h"
+#include "tradeagg/core/fault_injector.h"
+#include "tradeagg/store/sqlite/sqlite_trade_store.h"
+
+namespace tradeagg::app {
+
+namespace {
+
+// The token signing secret lives beside the store, readable only by the service, so tokens
+// survive restarts.
+Result<auth::TokenSigner::Secret> LoadOrCreateTokenSecret(const std::filesystem::path& path) {
+  auth::TokenSigner::Secret secret;
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    in.read(reinterpret_cast<char*>(secret.data()), secret.size());
+    if (in.gcount() != static_cast<std::streamsize>(secret.size())) {
+      return Status::Internal("token key " + path.string() + " is truncated; delete it to make a new one");
+    }
+    return secret;
+  }
+  secret = auth::TokenSigner::RandomSecret();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(secret.data()), secret.size());
+  out.close();
+  if (!out) return Status::Unavailable("cannot write token key " + path.string());
+  ::chmod(path.c_str(), 0600);
+  return secret;
+}
+
+Result<std::unique_ptr<store::TradeStore>> OpenStore(const Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Status::Unavailable("cannot create data directory " + config.data_dir.string() + ": " + ec.message());
+  ASSIGN_OR_RETURN(auto store, store::SqliteTradeStore::Open(config.store_path()));
+  return std::unique_ptr<store::TradeStore>(std::move(store));
+}
+
+Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store::TradeStore& store) {
+  ASSIGN_OR_RETURN(auto secret, LoadOrCreateTokenSecret(config.token_key_path()));
+  auto users = std::make_unique<auth::UserService>(store, auth::TokenSigner(secret), config.token_ttl_seconds);
+  TRY(users->Load());
+  if (!config.admin_password.empty()) TRY(users->EnsureAdmin(config.admin_password));
+  return users;
+}
+
+}  // namespace
+
+Result<UserAdmin> OpenUserAdmin(const Config& config) {
+  UserAdmin admin;
+  ASSIGN_OR_RETURN(admin.store, OpenStore(config));
+  ASSIGN_OR_RETURN(admin.users, OpenUsers(config, *admin.store));
+  return admin;
+}
+
+Result<std::unique_ptr<Application>> Application::Create(Config config) {
+  std::unique_ptr<Application> app(new Application(std::move(config)));
+  TRY(app->Open());
+  return app;
+}
+
+Application::~Application() { Stop(); }
+
+Status Application::Open() {
+  ASSIGN_OR_RETURN(calendar_, domain::BusinessCalendar::Create(config_.calendar));
+  validator_ = std::make_unique<domain::TradeValidator>(config_.validation, calendar_);
+  ASSIGN_OR_RETURN(store_, OpenStore(config_));
+  ASSIGN_OR_RETURN(users_, OpenUsers(config_, *store_));
+  TRY(RebuildBook());
+  pipeline_ = std::make_unique<ingest::Pipeline>(*store_, book_, config_.ingest);
+  blocking_ = std::make_unique<boost::asio::thread_pool>(config_.blocking_threads);
+  if (config_.api.fault_injection) FaultInjector::Global().Enable();
+  api_context_ = std::make_unique<api::ApiContext>(
+      api::ApiContext{*users_, *pipeline_, *store_, book_, *validator_, *blocking_, config_.api});
+  RegisterRoutes();
+  return Status::Ok();
+}
+
+Status Application::RebuildBook() {
+  size_t trades = 0;
+  TRY(store_->ScanTrades(0, 0, [&](const domain::Trade& trade) {
+    book_.Apply(trade);
+    ++trades;
+  }));
+  spdlog::info("position book rebuilt from {} stored trades (watermark {})", trades, book_.watermark());
+  return Status::Ok();
+}
+
+void Application::RegisterRoutes() {
+  auto add = [this](auto handler) {
+    handler->Register(router_);
+    handlers_.push_back(std::move(handler));
+  };
+  add(std::make_shared<api::OperationsApi>(*api_context_));
+  add(std::make_shared<api::AuthApi>(*api_context_));
+  add(std::make_shared<api::TradesApi>(*api_context_));
+  add(std::make_shared<api::PositionsApi>(*api_context_));
+  add(std::make_shared<api::CompatApi>(*api_context_));
+}
+
+Result<uint16_t> Application::Start() {
+  pipeline_->Start();
+  server_ = std::make_unique<http::Server>(config_.http, router_);
+  ASSIGN_OR_RETURN(uint16_t port, server_->Start());
+  started_ = true;
+  return port;
+}
+
+void Application::Stop() {
+  if (!started_) return;
+  started_ = false;
+  pipeline_->Stop();  // commits and answers what reached it
+  blocking_->join();
+  server_->Stop();
+}
+
+}  // namespace tradeagg::app

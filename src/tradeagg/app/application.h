@@ -1,0 +1,66 @@
+// Application: the composition root. The one place that knows every concrete type: it opens
+// the store, loads users, rebuilds the position book, and wires the pipeline, the API handlers
+// and the HTTP server together. Everything else depends on roles (TradeStore, ...), not on
+// technologies.
+//
+// Start order: store -> users (and the first admin) -> book rebuilt from the store -> pipeline
+// -> HTTP. Stop order is the reverse, and the pipeline drains before the network stops, so
+// every request that reached the writer is answered.
+// Thread safety: Create/Start/Stop from the main thread.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "tradeagg/api/api_context.h"
+#include "tradeagg/app/config.h"
+#include "tradeagg/auth/user_service.h"
+#include "tradeagg/book/position_book.h"
+#include "tradeagg/domain/trade_validator.h"
+#include "tradeagg/http/router.h"
+#include "tradeagg/http/server.h"
+#include "tradeagg/ingest/pipeline.h"
+#include "tradeagg/store/trade_store.h"
+
+namespace tradeagg::app {
+
+class Application {
+ public:
+  static Result<std::unique_ptr<Application>> Create(Config config);
+  ~Application();
+
+  Result<uint16_t> Start();  // returns the bound port
+  void Stop();
+
+  auth::UserService& users() { return *users_; }
+
+ private:
+  explicit Application(Config config) : config_(std::move(config)) {}
+  Status Open();
+  Status RebuildBook();
+  void RegisterRoutes();
+
+  Config config_;
+  std::unique_ptr<store::TradeStore> store_;
+  std::shared_ptr<const domain::BusinessCalendar> calendar_;
+  std::unique_ptr<domain::TradeValidator> validator_;
+  std::unique_ptr<auth::UserService> users_;
+  book::PositionBook book_;
+  std::unique_ptr<ingest::Pipeline> pipeline_;
+  std::unique_ptr<boost::asio::thread_pool> blocking_;
+  std::unique_ptr<api::ApiContext> api_context_;
+  std::vector<std::shared_ptr<void>> handlers_;
+  http::Router router_;
+  std::unique_ptr<http::Server> server_;
+  bool started_ = false;
+};
+
+// Opens the store and the user service alone, for the `users` CLI commands.
+struct UserAdmin {
+  std::unique_ptr<store::TradeStore> store;
+  std::unique_ptr<auth::UserService> users;
+};
+Result<UserAdmin> OpenUserAdmin(const Config& config);
+
+}  // namespace tradeagg::app

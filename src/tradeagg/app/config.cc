@@ -1,0 +1,159 @@
+#include "tradeagg/app/config.h"
+
+#include <charconv>
+#include <cstdlib>
+
+#include <toml++/toml.h>
+
+namespace tradeagg::app {
+
+namespace {
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view item = text.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+Result<int64_t> ParseInteger(std::string_view name, std::string_view text) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) {
+    return Status::InvalidArgument(std::string(name) + " must be a non-negative integer, got '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+Result<bool> ParseBool(std::string_view name, std::string_view text) {
+  if (text == "1" || text == "true" || text == "yes" || text == "on") return true;
+  if (text == "0" || text == "false" || text == "no" || text == "off") return false;
+  return Status::InvalidArgument(std::string(name) + " must be true or false, got '" + std::string(text) + "'");
+}
+
+Status SetHolidays(const std::vector<std::string>& items, Config& config) {
+  config.calendar.holidays.clear();
+  for (const auto& item : items) {
+    auto date = Date::Parse(item);
+    if (!date.ok()) return Status::InvalidArgument("holiday '" + item + "' " + date.status().message());
+    config.calendar.holidays.insert(*date);
+  }
+  return Status::Ok();
+}
+
+Status SetCurrencies(const std::vector<std::string>& items, Config& config) {
+  if (items.empty()) return Status::InvalidArgument("currencies must list at least one ISO 4217 code");
+  config.validation.currencies.clear();
+  for (const auto& item : items) {
+    bool ok = item.size() == 3 && std::all_of(item.begin(), item.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (!ok) return Status::InvalidArgument("currency '" + item + "' is not a three-letter ISO 4217 code");
+    config.validation.currencies.insert(item);
+  }
+  return Status::Ok();
+}
+
+template <typename T>
+std::vector<std::string> StringArray(const T* array) {
+  std::vector<std::string> out;
+  if (array == nullptr) return out;
+  for (const auto& node : *array) {
+    if (auto s = node.template value<std::string>()) out.push_back(*s);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<int> ParseCutoff(std::string_view text) {
+  int h = 0, m = 0;
+  if (text.size() != 5 || text[2] != ':' || std::from_chars(text.data(), text.data() + 2, h).ec != std::errc() ||
+      std::from_chars(text.data() + 3, text.data() + 5, m).ec != std::errc() || h > 23 || m > 59) {
+    return Status::InvalidArgument("cutoff must be HH:MM, got '" + std::string(text) + "'");
+  }
+  return h * 60 + m;
+}
+
+Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    return Status::InvalidArgument("config file " + path.string() + ": " + std::string(e.description()));
+  }
+  if (auto v = table["listen"].value<std::string>()) config.listen = *v;
+  if (auto v = table["data_dir"].value<std::string>()) config.data_dir = *v;
+  if (auto v = table["log_level"].value<std::string>()) config.log_level = *v;
+  if (auto v = table["http"]["io_threads"].value<int64_t>()) config.http.io_threads = static_cast<size_t>(*v);
+  if (auto v = table["http"]["max_body_bytes"].value<int64_t>()) config.http.max_body_bytes = static_cast<size_t>(*v);
+  if (auto v = table["calendar"]["time_zone"].value<std::string>()) config.calendar.time_zone = *v;
+  if (auto v = table["calendar"]["cutoff"].value<std::string>()) {
+    ASSIGN_OR_RETURN(config.calendar.cutoff_minutes, ParseCutoff(*v));
+  }
+  if (auto* holidays = table["calendar"]["holidays"].as_array()) TRY(SetHolidays(StringArray(holidays), config));
+  if (auto* currencies = table["trades"]["currencies"].as_array()) TRY(SetCurrencies(StringArray(currencies), config));
+  if (auto v = table["trades"]["max_future_skew_seconds"].value<int64_t>()) {
+    config.validation.max_future_skew_micros = *v * 1'000'000;
+  }
+  if (auto v = table["trades"]["max_trades_per_request"].value<int64_t>()) {
+    config.api.max_trades_per_request = static_cast<size_t>(*v);
+  }
+  if (auto v = table["auth"]["token_ttl_seconds"].value<int64_t>()) config.token_ttl_seconds = *v;
+  if (auto v = table["auth"]["signup_enabled"].value<bool>()) config.api.signup_enabled = *v;
+  if (auto v = table["ingest"]["max_group_trades"].value<int64_t>()) config.ingest.max_group_trades = static_cast<size_t>(*v);
+  return Status::Ok();
+}
+
+Status ApplyEnvironment(Config& config) {
+  auto env = [](const char* name) -> std::optional<std::string_view> {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') return std::nullopt;
+    return std::string_view(value);
+  };
+  if (auto v = env("TRADEAGG_LISTEN")) config.listen = *v;
+  if (auto v = env("TRADEAGG_DATA_DIR")) config.data_dir = *v;
+  if (auto v = env("TRADEAGG_LOG_LEVEL")) config.log_level = *v;
+  if (auto v = env("TRADEAGG_IO_THREADS")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_IO_THREADS", *v));
+    config.http.io_threads = static_cast<size_t>(n);
+  }
+  if (auto v = env("TRADEAGG_TIME_ZONE")) config.calendar.time_zone = *v;
+  if (auto v = env("TRADEAGG_CUTOFF")) { ASSIGN_OR_RETURN(config.calendar.cutoff_minutes, ParseCutoff(*v)); }
+  if (auto v = env("TRADEAGG_HOLIDAYS")) TRY(SetHolidays(SplitList(*v), config));
+  if (auto v = env("TRADEAGG_CURRENCIES")) TRY(SetCurrencies(SplitList(*v), config));
+  if (auto v = env("TRADEAGG_MAX_FUTURE_SKEW_SECONDS")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_MAX_FUTURE_SKEW_SECONDS", *v));
+    config.validation.max_future_skew_micros = n * 1'000'000;
+  }
+  if (auto v = env("TRADEAGG_TOKEN_TTL_SECONDS")) {
+    ASSIGN_OR_RETURN(config.token_ttl_seconds, ParseInteger("TRADEAGG_TOKEN_TTL_SECONDS", *v));
+  }
+  if (auto v = env("TRADEAGG_SIGNUP_ENABLED")) {
+    ASSIGN_OR_RETURN(config.api.signup_enabled, ParseBool("TRADEAGG_SIGNUP_ENABLED", *v));
+  }
+  if (auto v = env("TRADEAGG_MAX_GROUP_TRADES")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_MAX_GROUP_TRADES", *v));
+    config.ingest.max_group_trades = static_cast<size_t>(n);
+  }
+  if (auto v = env("TRADEAGG_ADMIN_PASSWORD")) config.admin_password = *v;
+  return Status::Ok();
+}
+
+Status ResolveListen(Config& config) {
+  size_t colon = config.listen.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("listen must be HOST:PORT, got '" + config.listen + "'");
+  ASSIGN_OR_RETURN(int64_t port, ParseInteger("listen port", std::string_view(config.listen).substr(colon + 1)));
+  if (port > 65535) return Status::InvalidArgument("listen port must be at most 65535");
+  config.http.host = config.listen.substr(0, colon);
+  config.http.port = static_cast<uint16_t>(port);
+  return Status::Ok();
+}
+
+}  // namespace tradeagg::app

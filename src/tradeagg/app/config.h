@@ -1,0 +1,45 @@
+// Config: every setting of the service, with its default, from (in increasing precedence) the
+// built-in defaults, a TOML file (--config), TRADEAGG_* environment variables and command-line
+// flags. docs/configuration.md lists them all.
+// Thread safety: value type, read-only once the service starts.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "tradeagg/api/api_context.h"
+#include "tradeagg/core/status.h"
+#include "tradeagg/domain/business_calendar.h"
+#include "tradeagg/domain/trade_validator.h"
+#include "tradeagg/http/server.h"
+#include "tradeagg/ingest/pipeline.h"
+
+namespace tradeagg::app {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::filesystem::path data_dir = "data";
+  std::string log_level = "info";
+  size_t blocking_threads = 2;
+  http::ServerConfig http;              // host/port come from `listen`
+  domain::CalendarConfig calendar;
+  domain::ValidatorConfig validation;
+  api::ApiOptions api;
+  ingest::PipelineConfig ingest;
+  int64_t token_ttl_seconds = 8 * 3600;
+  std::string admin_password;           // TRADEAGG_ADMIN_PASSWORD only, never from a file
+
+  std::filesystem::path store_path() const { return data_dir / "tradeagg.db"; }
+  std::filesystem::path token_key_path() const { return data_dir / "token.key"; }
+};
+
+Status LoadConfigFile(const std::filesystem::path& path, Config& config);
+Status ApplyEnvironment(Config& config);
+// Splits `listen` into http.host and http.port.
+Status ResolveListen(Config& config);
+
+// "17:30" -> 1050 minutes.
+Result<int> ParseCutoff(std::string_view text);
+
+}  // namespace tradeagg::app

@@ -1,0 +1,126 @@
+#include "tradeagg/auth/user_service.h"
+
+#include <mutex>
+
+#include "tradeagg/auth/password_hasher.h"
+
+namespace tradeagg::auth {
+
+namespace {
+
+bool IsValidUsername(std::string_view name) {
+  if (name.empty() || name.size() > UserService::kMaxUsernameLength) return false;
+  for (char c : name) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '_' || c == '@' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status UserService::Load() {
+  ASSIGN_OR_RETURN(auto users, store_.ListUsers());
+  std::unique_lock lock(mutex_);
+  users_.clear();
+  for (auto& user : users) users_.emplace(user.username, std::move(user));
+  return Status::Ok();
+}
+
+Status UserService::EnsureAdmin(std::string_view password) {
+  {
+    std::shared_lock lock(mutex_);
+    if (users_.contains("admin")) return Status::Ok();
+  }
+  auto created = CreateUser(NewUser{"admin", std::string(password), "admin", ""});
+  if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) return created.status();
+  return Status::Ok();
+}
+
+Result<IssuedToken> UserService::Login(std::string_view username, std::string_view password) {
+  User user;
+  {
+    std::shared_lock lock(mutex_);
+    auto it = users_.find(username);
+    if (it == users_.end()) {
+      // Spend the same time as a real check so response times do not reveal user names.
+      VerifyPassword("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+                     "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY",
+                     password);
+      return Status::Unauthenticated("incorrect username or password");
+    }
+    user = it->second;
+  }
+  if (!VerifyPassword(user.password_hash, password)) {
+    return Status::Unauthenticated("incorrect username or password");
+  }
+  int64_t expires_at = Timestamp::Now().micros() / 1'000'000 + token_ttl_seconds_;
+  return IssuedToken{signer_.Issue({user.username, user.role, user.participant, expires_at}), token_ttl_seconds_};
+}
+
+Result<Principal> UserService::Authenticate(std::string_view token) const {
+  ASSIGN_OR_RETURN(TokenClaims claims, signer_.Verify(token, Timestamp::Now()));
+  std::shared_lock lock(mutex_);
+  auto it = users_.find(claims.username);
+  if (it == users_.end() || it->second.role != claims.role || it->second.participant != claims.participant) {
+    return Status::Unauthenticated("token revoked");
+  }
+  return Principal{claims.username, claims.role, claims.participant};
+}
+
+std::vector<domain::FieldError> UserService::Validate(const NewUser& user) {
+  std::vector<domain::FieldError> errors;
+  if (!IsValidUsername(user.username)) {
+    errors.push_back({"username", "must be 1-64 characters of A-Z a-z 0-9 . _ @ -"});
+  }
+  if (user.password.size() < kMinPasswordLength || user.password.size() > kMaxPasswordLength) {
+    errors.push_back({"password", "must be 8-128 characters"});
+  }
+  auto role = ParseRole(user.role);
+  if (!role) {
+    errors.push_back({"role", "must be one of member, risk, admin"});
+  } else if (*role == Role::kMember) {
+    if (!domain::TradeValidator::IsValidMemberId(user.participant)) {
+      errors.push_back({"participant", "is required for members: 1-32 characters of A-Z a-z 0-9 _ -"});
+    }
+  } else if (!user.participant.empty()) {
+    errors.push_back({"participant", "must be empty unless the role is member"});
+  }
+  return errors;
+}
+
+Result<User> UserService::CreateUser(const NewUser& request) {
+  auto errors = Validate(request);
+  if (!errors.empty()) return Status::InvalidArgument(errors.front().field + " " + errors.front().message);
+  {
+    std::shared_lock lock(mutex_);
+    if (users_.contains(request.username)) {
+      return Status::AlreadyExists("user '" + request.username + "' already exists");
+    }
+  }
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(request.password));
+  User user{request.username, std::move(hash), *ParseRole(request.role), request.participant, Timestamp::Now()};
+  TRY(store_.CreateUser(user));
+  std::unique_lock lock(mutex_);
+  users_[user.username] = user;
+  return user;
+}
+
+Status UserService::DeleteUser(std::string_view username) {
+  TRY(store_.DeleteUser(username));
+  std::unique_lock lock(mutex_);
+  auto it = users_.find(username);
+  if (it != users_.end()) users_.erase(it);
+  return Status::Ok();
+}
+
+std::vector<User> UserService::ListUsers() const {
+  std::shared_lock lock(mutex_);
+  std::vector<User> out;
+  out.reserve(users_.size());
+  for (const auto& [name, user] : users_) out.push_back(user);
+  return out;
+}
+
+}  // namespace tradeagg::auth

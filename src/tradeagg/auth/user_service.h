@@ -1,0 +1,77 @@
+// UserService: logins, bearer-token authentication and user management.
+//
+// Users live in the TradeStore (the system of record) and are cached here so authenticating a
+// request costs an HMAC and a hash lookup, no I/O. A token is honoured only while its user
+// still exists with the same role and participant: deleting a user revokes its tokens at once.
+// Login and user creation run argon2id (tens of milliseconds, 64 MiB): callers keep them off
+// the network threads.
+// Thread safety: all methods may be called concurrently.
+#pragma once
+
+#include <map>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tradeagg/auth/token_signer.h"
+#include "tradeagg/auth/user.h"
+#include "tradeagg/core/status.h"
+#include "tradeagg/domain/trade_validator.h"
+#include "tradeagg/store/trade_store.h"
+
+namespace tradeagg::auth {
+
+// Who is calling, as established by a valid token.
+struct Principal {
+  std::string username;
+  Role role = Role::kMember;
+  std::string participant;  // members only
+
+  bool can_read_all() const { return role != Role::kMember; }
+};
+
+struct NewUser {
+  std::string username;
+  std::string password;
+  std::string role;  // as sent; validated
+  std::string participant;
+};
+
+struct IssuedToken {
+  std::string access_token;
+  int64_t expires_in = 0;  // seconds
+};
+
+class UserService {
+ public:
+  static constexpr size_t kMaxUsernameLength = 64;
+  static constexpr size_t kMinPasswordLength = 8;
+  static constexpr size_t kMaxPasswordLength = 128;
+
+  UserService(store::TradeStore& store, TokenSigner signer, int64_t token_ttl_seconds)
+      : store_(store), signer_(std::move(signer)), token_ttl_seconds_(token_ttl_seconds) {}
+
+  Status Load();  // fills the cache from the store
+  // Creates user `admin` (role admin) with this password unless it exists.
+  Status EnsureAdmin(std::string_view password);
+
+  Result<IssuedToken> Login(std::string_view username, std::string_view password);
+  Result<Principal> Authenticate(std::string_view token) const;
+
+  // Every field error at once (fields: username, password, role, participant).
+  static std::vector<domain::FieldError> Validate(const NewUser& user);
+  // kInvalidArgument if Validate finds errors, kAlreadyExists if the name is taken.
+  Result<User> CreateUser(const NewUser& user);
+  Status DeleteUser(std::string_view username);
+  std::vector<User> ListUsers() const;
+
+ private:
+  store::TradeStore& store_;
+  TokenSigner signer_;
+  int64_t token_ttl_seconds_;
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, User, std::less<>> users_;  // guarded by mutex_
+};
+
+}  // namespace tradeagg::auth

@@ -1,0 +1,37 @@
+// Response: what a handler answers; Problem helpers for RFC 7807 errors.
+//
+// Every error response of the API is application/problem+json with `type`, `title`, `status`,
+// `detail` and, for field errors, `errors` (an array of {index?, field, message}).
+// Thread safety: value types.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tradeagg/core/status.h"
+
+namespace tradeagg::http {
+
+struct Response {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+Response JsonResponse(unsigned status, std::string body);
+Response EmptyResponse(unsigned status);
+
+// `slug` names the problem type (".../problems/<slug>"); `errors_json` is a pre-serialised JSON
+// array or empty.
+Response ProblemResponse(unsigned status, std::string_view slug, std::string_view title, std::string_view detail,
+                         std::string_view errors_json = {});
+
+// Maps a Status to its HTTP problem: kInvalidArgument 422, kNotFound 404, kAlreadyExists and
+// kConflict 409, kUnauthenticated 401, kPermissionDenied 403, kUnavailable and kStateUnknown
+// 503, kInternal 500.
+Response ProblemFromStatus(const Status& status);
+
+}  // namespace tradeagg::http

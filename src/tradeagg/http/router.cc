@@ -1,0 +1,65 @@
+#include "tradeagg/http/router.h"
+
+namespace tradeagg::http {
+
+namespace {
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> segments;
+  size_t start = 1;  // skip the leading '/'
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    segments.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return segments;
+}
+
+}  // namespace
+
+void Router::Add(boost::beast::http::verb method, std::string_view pattern, Handler handler) {
+  Route route{method, {}, std::move(handler)};
+  for (std::string_view segment : SplitPath(pattern)) route.segments.emplace_back(segment);
+  routes_.push_back(std::move(route));
+}
+
+bool Router::Match(const Route& route, const std::vector<std::string_view>& path, Request& request) {
+  if (route.segments.size() != path.size()) return false;
+  for (size_t i = 0; i < path.size(); ++i) {
+    const std::string& want = route.segments[i];
+    bool is_param = want.size() > 2 && want.front() == '{' && want.back() == '}';
+    if (is_param) {
+      if (path[i].empty()) return false;
+    } else if (want != path[i]) {
+      return false;
+    }
+  }
+  for (size_t i = 0; i < path.size(); ++i) {
+    const std::string& want = route.segments[i];
+    if (want.size() > 2 && want.front() == '{') request.params[want.substr(1, want.size() - 2)] = std::string(path[i]);
+  }
+  return true;
+}
+
+void Router::Dispatch(Request& request, Responder respond) const {
+  auto path = SplitPath(request.path);
+  bool path_known = false;
+  for (const Route& route : routes_) {
+    if (!Match(route, path, request)) continue;
+    if (route.method == request.message.method()) {
+      route.handler(request, std::move(respond));
+      return;
+    }
+    path_known = true;
+    request.params.clear();
+  }
+  if (path_known) {
+    respond(ProblemResponse(405, "method-not-allowed", "Method not allowed",
+                            std::string(request.message.method_string()) + " is not allowed on " + request.path));
+  } else {
+    respond(ProblemResponse(404, "not-found", "Not found", "no route for " + request.path));
+  }
+}
+
+}  // namespace tradeagg::http

@@ -1,0 +1,94 @@
+#include "tradeagg/ingest/pipeline.h"
+
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+namespace tradeagg::ingest {
+
+Pipeline::Pipeline(store::TradeStore& store, book::PositionBook& book, PipelineConfig config)
+    : store_(store), book_(book), config_(config) {}
+
+Pipeline::~Pipeline() { Stop(); }
+
+void Pipeline::Start() { writer_ = std::thread([this] { WriterLoop(); }); }
+
+void Pipeline::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void Pipeline::Submit(store::AppendRequest request, Completion done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      queue_.push_back({std::move(request), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(Status::Unavailable("the service is shutting down"), request);
+}
+
+PipelineStats Pipeline::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void Pipeline::WriterLoop() {
+  std::deque<Pending> group;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      // Take whole requests until the bound; always at least one, however large.
+      size_t trades = 0;
+      while (!queue_.empty() && (group.empty() || trades + queue_.front().request.trades.size() <=
+                                                       config_.max_group_trades)) {
+        trades += queue_.front().request.trades.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitGroup(group);
+    group.clear();
+  }
+}
+
+void Pipeline::CommitGroup(std::deque<Pending>& group) {
+  std::vector<store::AppendRequest*> requests;
+  requests.reserve(group.size());
+  size_t trades = 0;
+  for (Pending& p : group) {
+    requests.push_back(&p.request);
+    trades += p.request.trades.size();
+  }
+  Status status = store_.Append(requests);
+  if (status.ok()) {
+    // Seqs were assigned in request order, so applying in that order keeps the book's
+    // watermark monotonic.
+    for (Pending& p : group) {
+      if (p.request.conflict_index) continue;
+      for (size_t i = 0; i < p.request.trades.size(); ++i) {
+        if (p.request.outcomes[i] == store::AppendOutcome::kAccepted) book_.Apply(p.request.trades[i]);
+      }
+    }
+  } else {
+    spdlog::error("group commit of {} requests ({} trades) failed: {}", group.size(), trades, status.ToString());
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.commits;
+    stats_.requests += group.size();
+    stats_.trades += trades;
+    if (!status.ok()) ++stats_.failed_commits;
+  }
+  for (Pending& p : group) p.done(status, p.request);
+}
+
+}  // namespace tradeagg::ingest

@@ -1,0 +1,77 @@
+// Pipeline: group commit of trade submissions, the only writer of the TradeStore.
+//
+// Requests from every connection queue here; one writer thread takes everything queued (up to
+// a bound), commits it with a single TradeStore::Append (one fsync for the whole group), applies
+// the accepted trades to the PositionBook in seq order, and only then completes each request.
+// While one group is being fsync'd the next one fills, so throughput grows with concurrency
+// instead of being capped at one fsync per request.
+//
+// Guarantees: a completion with an OK status means the request's accepted trades are durable
+// and in the book. A non-OK status (kUnavailable, kStateUnknown) means nothing may be
+// acknowledged; the store's idempotency makes a client retry safe.
+// Thread safety: Submit may be called from any thread; completions run on the writer thread
+// and must not block (post the response to the connection's executor).
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "tradeagg/book/position_book.h"
+#include "tradeagg/core/status.h"
+#include "tradeagg/store/trade_store.h"
+
+namespace tradeagg::ingest {
+
+struct PipelineConfig {
+  size_t max_group_trades = 20'000;  // bound on one commit's size (memory and latency)
+};
+
+struct PipelineStats {
+  uint64_t commits = 0;
+  uint64_t requests = 0;
+  uint64_t trades = 0;
+  uint64_t failed_commits = 0;
+};
+
+class Pipeline {
+ public:
+  using Completion = std::function<void(const Status&, store::AppendRequest&)>;
+
+  Pipeline(store::TradeStore& store, book::PositionBook& book, PipelineConfig config = {});
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  void Start();
+  // Commits what is queued, then stops the writer. Later submissions fail with kUnavailable.
+  void Stop();
+
+  void Submit(store::AppendRequest request, Completion done);
+  PipelineStats stats() const;
+
+ private:
+  struct Pending {
+    store::AppendRequest request;
+    Completion done;
+  };
+
+  void WriterLoop();
+  void CommitGroup(std::deque<Pending>& group);
+
+  store::TradeStore& store_;
+  book::PositionBook& book_;
+  PipelineConfig config_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;  // guarded by mutex_
+  bool stopping_ = false;      // guarded by mutex_
+  PipelineStats stats_;        // guarded by mutex_
+  std::thread writer_;
+};
+
+}  // namespace tradeagg::ingest
