@@ -1,5 +1,7 @@
 #include "tradeagg/api/trade_submission.h"
 
+#include <algorithm>
+
 namespace tradeagg::api {
 
 namespace {
@@ -41,7 +43,11 @@ void SubmitTrades(ApiContext& context, const auth::Principal& principal, std::ve
       request.trades.push_back(std::move(*trade));
     } else {
       for (auto& e : std::get<std::vector<domain::FieldError>>(result)) {
-        outcome.errors.push_back({i, std::move(e.field), std::move(e.message)});
+        // A field of the wrong JSON type was already reported; the validator saw it as absent.
+        bool reported = std::any_of(outcome.errors.begin(), outcome.errors.end(), [&](const IndexedFieldError& t) {
+          return t.index == i && t.field == e.field;
+        });
+        if (!reported) outcome.errors.push_back({i, std::move(e.field), std::move(e.message)});
       }
     }
   }

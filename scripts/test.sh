@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine, builds, and runs every test: unit tests (normal and ASan/UBSan
+# builds) and the system tests (pytest driving the real binary over HTTP).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/setup.sh
+bash scripts/build.sh release
+bash scripts/build.sh asan
+
+echo "== unit tests =="
+ctest --test-dir build --output-on-failure -j"$(nproc)"
+echo "== unit tests under ASan/UBSan =="
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+
+echo "== system tests =="
+.venv/bin/pytest tests/system -q
+echo "== system tests against the ASan/UBSan build =="
+TRADEAGG_BIN="$root/build-asan/tradeagg" ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  .venv/bin/pytest tests/system -q
