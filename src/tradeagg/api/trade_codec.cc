@@ -40,6 +40,12 @@ DraftField FindSlot(std::string_view key, FieldNames names) {
   return nullptr;
 }
 
+// Only these fields may be JSON numbers; ids and codes must be strings.
+bool IsNumericSlot(DraftField slot) {
+  return slot == &domain::TradeDraft::quantity || slot == &domain::TradeDraft::price ||
+         slot == &domain::TradeDraft::notional;
+}
+
 std::string_view TrimRight(std::string_view text) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t')) {
     text.remove_suffix(1);
@@ -71,6 +77,10 @@ Status ReadTradeObject(od::object object, size_t index, FieldNames names, domain
         draft.*slot = std::string(text);
         break;
       case od::json_type::number:
+        if (!IsNumericSlot(slot)) {
+          type_errors.push_back({index, std::string(key), "must be a string"});
+          break;
+        }
         text = value.raw_json_token();
         draft.*slot = std::string(TrimRight(text));
         break;

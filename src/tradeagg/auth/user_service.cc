@@ -1,5 +1,6 @@
 #include "tradeagg/auth/user_service.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include "tradeagg/auth/password_hasher.h"
@@ -108,6 +109,14 @@ Result<User> UserService::CreateUser(const NewUser& request) {
 }
 
 Status UserService::DeleteUser(std::string_view username) {
+  {
+    std::shared_lock lock(mutex_);
+    auto it = users_.find(username);
+    if (it != users_.end() && it->second.role == Role::kAdmin &&
+        std::count_if(users_.begin(), users_.end(), [](const auto& u) { return u.second.role == Role::kAdmin; }) == 1) {
+      return Status::Conflict("'" + std::string(username) + "' is the last admin; create another admin first");
+    }
+  }
   TRY(store_.DeleteUser(username));
   std::unique_lock lock(mutex_);
   auto it = users_.find(username);
