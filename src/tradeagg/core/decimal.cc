@@ -77,12 +77,13 @@ std::string Int128ToString(int128 value) {
 }
 
 std::string Decimal::ToString() const {
-  int128 magnitude = units_ < 0 ? -units_ : units_;
+  // Unsigned magnitude, so the most negative value does not overflow on negation.
+  uint128 magnitude = units_ < 0 ? -static_cast<uint128>(units_) : static_cast<uint128>(units_);
   std::string out = units_ < 0 ? "-" : "";
-  out += Int128ToString(magnitude / kOne);
+  out += Int128ToString(static_cast<int128>(magnitude / kOne));
   int digits = fractional_digits();
   if (digits > 0) {
-    std::string frac = Int128ToString(magnitude % kOne);
+    std::string frac = Int128ToString(static_cast<int128>(magnitude % kOne));
     frac.insert(0, kScale - frac.size(), '0');
     out += '.';
     out.append(frac, 0, digits);
