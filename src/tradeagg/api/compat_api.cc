@@ -79,7 +79,9 @@ void CompatApi::SubmitTrade(http::Request& request, http::Responder respond) {
     return respond(FastApiDetail(400, parsed.ok() ? "send one trade object" : parsed.status().message()));
   }
   SubmitTrades(context_, *principal, std::move(parsed->drafts), std::move(parsed->type_errors),
-               [respond = std::move(respond)](SubmissionOutcome outcome) { respond(CompatResponse(outcome)); });
+               [respond = std::move(respond)](SubmissionOutcome outcome) {
+                 respond.Build([outcome = std::move(outcome)]() mutable { return CompatResponse(outcome); });
+               });
 }
 
 }  // namespace tradeagg::api

@@ -120,7 +120,10 @@ void TradesApi::Submit(http::Request& request, http::Responder respond) {
             std::to_string(parsed->drafts.size())));
   }
   SubmitTrades(context_, *principal, std::move(parsed->drafts), std::move(parsed->type_errors),
-               [respond = std::move(respond)](SubmissionOutcome outcome) { respond(SubmissionResponse(outcome)); });
+               [respond = std::move(respond)](SubmissionOutcome outcome) {
+                 // Runs on the ingest writer thread: serialise on the connection's thread.
+                 respond.Build([outcome = std::move(outcome)]() mutable { return SubmissionResponse(outcome); });
+               });
 }
 
 void TradesApi::Get(http::Request& request, http::Responder respond) {

@@ -18,7 +18,24 @@
 
 namespace tradeagg::http {
 
-using Responder = std::function<void(Response)>;
+// Answers a request exactly once, from any thread. Build() runs the response builder on the
+// connection's own executor, so a caller on a busy thread (the ingest writer) hands off the
+// work of serialising a large response instead of doing it itself.
+class Responder {
+ public:
+  using Builder = std::function<Response()>;
+  using Sink = std::function<void(Builder)>;
+
+  explicit Responder(Sink sink) : sink_(std::move(sink)) {}
+  void operator()(Response response) const {
+    sink_([response = std::move(response)]() mutable { return std::move(response); });
+  }
+  void Build(Builder builder) const { sink_(std::move(builder)); }
+
+ private:
+  Sink sink_;
+};
+
 using Handler = std::function<void(Request&, Responder)>;
 
 class Router {

@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 namespace tradeagg::http {
@@ -78,10 +79,10 @@ class Session : public std::enable_shared_from_this<Session> {
                   keep_alive_);
     }
     auto self = shared_from_this();
-    router_.Dispatch(*request_, [self](Response response) {
+    router_.Dispatch(*request_, Responder([self](Responder::Builder build) {
       net::post(self->stream_.get_executor(),
-                [self, response = std::move(response)]() mutable { self->Send(std::move(response), self->keep_alive_); });
-    });
+                [self, build = std::move(build)]() mutable { self->Send(build(), self->keep_alive_); });
+    }));
   }
 
   void Send(Response&& response, bool keep_alive) {
@@ -175,7 +176,12 @@ Result<uint16_t> Server::Start() {
   ASSIGN_OR_RETURN(uint16_t port, listener_->Bind());
   listener_->Accept();
   size_t threads = config_.io_threads == 0 ? 1 : config_.io_threads;
-  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { io_->run(); });
+  for (size_t i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "http-io");
+      io_->run();
+    });
+  }
   return port;
 }
 

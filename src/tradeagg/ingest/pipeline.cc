@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include <pthread.h>
+
 #include <spdlog/spdlog.h>
 
 namespace tradeagg::ingest {
@@ -11,7 +13,12 @@ Pipeline::Pipeline(store::TradeStore& store, book::PositionBook& book, PipelineC
 
 Pipeline::~Pipeline() { Stop(); }
 
-void Pipeline::Start() { writer_ = std::thread([this] { WriterLoop(); }); }
+void Pipeline::Start() {
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "ingest-writer");
+    WriterLoop();
+  });
+}
 
 void Pipeline::Stop() {
   {
