@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <unordered_map>
 
 #include "tradeagg/auth/password_hasher.h"
 
@@ -61,13 +62,38 @@ Result<IssuedToken> UserService::Login(std::string_view username, std::string_vi
 }
 
 Result<Principal> UserService::Authenticate(std::string_view token) const {
-  ASSIGN_OR_RETURN(TokenClaims claims, signer_.Verify(token, Timestamp::Now()));
+  ASSIGN_OR_RETURN(TokenClaims claims, VerifyCached(token));
   std::shared_lock lock(mutex_);
   auto it = users_.find(claims.username);
   if (it == users_.end() || it->second.role != claims.role || it->second.participant != claims.participant) {
     return Status::Unauthenticated("token revoked");
   }
   return Principal{claims.username, claims.role, claims.participant};
+}
+
+Result<TokenClaims> UserService::VerifyCached(std::string_view token) const {
+  // A client sends the same token with every request; remembering verified tokens per thread
+  // saves the base64, HMAC and JSON work on the hot path. Expiry is still checked on every use
+  // and user existence by the caller; only signature and shape are remembered.
+  struct Cache {
+    uint64_t owner = 0;  // instance_id_ of the service the entries were verified for
+    std::unordered_map<std::string, TokenClaims> verified;
+  };
+  thread_local Cache cache;
+  if (cache.owner != instance_id_) {
+    cache.owner = instance_id_;
+    cache.verified.clear();
+  }
+  Timestamp now = Timestamp::Now();
+  auto it = cache.verified.find(std::string(token));
+  if (it != cache.verified.end()) {
+    if (now.micros() / 1'000'000 >= it->second.expires_at) return Status::Unauthenticated("token expired");
+    return it->second;
+  }
+  ASSIGN_OR_RETURN(TokenClaims claims, signer_.Verify(token, now));
+  if (cache.verified.size() >= kVerifiedTokenCacheSize) cache.verified.clear();
+  cache.verified.emplace(std::string(token), claims);
+  return claims;
 }
 
 std::vector<domain::FieldError> UserService::Validate(const NewUser& user) {

@@ -8,6 +8,7 @@
 // Thread safety: all methods may be called concurrently.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <shared_mutex>
 #include <string>
@@ -50,7 +51,10 @@ class UserService {
   static constexpr size_t kMaxPasswordLength = 128;
 
   UserService(store::TradeStore& store, TokenSigner signer, int64_t token_ttl_seconds)
-      : store_(store), signer_(std::move(signer)), token_ttl_seconds_(token_ttl_seconds) {}
+      : store_(store), signer_(std::move(signer)), token_ttl_seconds_(token_ttl_seconds) {
+    static std::atomic<uint64_t> next_instance_id{1};
+    instance_id_ = next_instance_id++;
+  }
 
   Status Load();  // fills the cache from the store
   // Creates user `admin` (role admin) with this password unless it exists.
@@ -67,9 +71,13 @@ class UserService {
   std::vector<User> ListUsers() const;
 
  private:
+  static constexpr size_t kVerifiedTokenCacheSize = 4096;  // per thread
+  Result<TokenClaims> VerifyCached(std::string_view token) const;
+
   store::TradeStore& store_;
   TokenSigner signer_;
   int64_t token_ttl_seconds_;
+  uint64_t instance_id_;  // keys the per-thread cache of verified tokens
   mutable std::shared_mutex mutex_;
   std::map<std::string, User, std::less<>> users_;  // guarded by mutex_
 };
