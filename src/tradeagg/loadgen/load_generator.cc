@@ -3,8 +3,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>

@@ -1,6 +1,7 @@
 #include "tradeagg/loadgen/trade_generator.h"
 
 #include <set>
+#include <utility>
 
 #include "tradeagg/core/time.h"
 #include "tradeagg/domain/isin.h"
@@ -16,13 +17,17 @@ constexpr int64_t kMaxBasePrice = 2'000;
 constexpr int64_t kPriceBandDivisor = 50;  // trades within +-1/50 = 2 % of the base price
 
 // An ISIN's country for a currency, so instruments look like what they trade in. XS
-// (international securities) for anything else.
+// (international securities) for a currency not listed.
 std::string_view CountryFor(std::string_view currency, Random& random) {
-  if (currency == "GBP") return "GB";
-  if (currency == "USD") return "US";
+  static constexpr std::pair<std::string_view, std::string_view> kCountries[] = {
+      {"GBP", "GB"}, {"USD", "US"}, {"CHF", "CH"}, {"JPY", "JP"}, {"SEK", "SE"}, {"NOK", "NO"},
+      {"DKK", "DK"}, {"CAD", "CA"}, {"AUD", "AU"}, {"HKD", "HK"}};
   if (currency == "EUR") {
     static constexpr std::string_view kEuro[] = {"DE", "FR", "NL", "IE", "IT", "ES"};
     return kEuro[random.Below(std::size(kEuro))];
+  }
+  for (const auto& [code, country] : kCountries) {
+    if (code == currency) return country;
   }
   return "XS";
 }
