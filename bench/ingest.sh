@@ -16,7 +16,7 @@
 #   CONNECTIONS=64                  connections for (a), (c), (d)
 #   BATCH=1000 BATCH_CONNECTIONS=4  batch size and connections for (b)
 #   LOADGEN_THREADS=1               loadgen I/O threads
-#   BUILD_DIR=build SKIP_BUILD=0    where tradeagg is built; SKIP_BUILD=1 uses it as it is
+#   BUILD_DIR=build-release SKIP_BUILD=0   where tradeagg is built; SKIP_BUILD=1 uses it as it is
 #   TRADEAGG=$BUILD_DIR/tradeagg    the binary under test (serve) and the load generator (loadgen)
 #   LOADGEN=$TRADEAGG               a binary with the `loadgen` sub-command, if not $TRADEAGG
 #   SKIP_TRADEAGG=0 SKIP_NGINX=0 SKIP_FASTAPI=0 WRK=1 (wrk cross-check against nginx, if installed)
@@ -31,7 +31,7 @@ CONNECTIONS="${CONNECTIONS:-64}"
 BATCH="${BATCH:-1000}"
 BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-4}"
 LOADGEN_THREADS="${LOADGEN_THREADS:-1}"
-BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build-release}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 TRADEAGG="${TRADEAGG:-$BUILD_DIR/tradeagg}"
 LOADGEN="${LOADGEN:-$TRADEAGG}"

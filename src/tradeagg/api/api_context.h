@@ -12,6 +12,7 @@
 #include "tradeagg/book/position_book.h"
 #include "tradeagg/domain/trade_validator.h"
 #include "tradeagg/ingest/pipeline.h"
+#include "tradeagg/lake/exporter.h"
 #include "tradeagg/store/trade_store.h"
 
 namespace tradeagg::api {
@@ -30,6 +31,7 @@ struct ApiContext {
   const domain::TradeValidator& validator;
   boost::asio::thread_pool& blocking;
   ApiOptions options;
+  lake::Exporter* exporter = nullptr;  // null when the lake is disabled
 };
 
 }  // namespace tradeagg::api

@@ -7,6 +7,7 @@
 
 #include "tradeagg/api/auth_api.h"
 #include "tradeagg/api/compat_api.h"
+#include "tradeagg/api/lake_api.h"
 #include "tradeagg/api/operations_api.h"
 #include "tradeagg/api/positions_api.h"
 #include "tradeagg/api/trades_api.h"
@@ -56,6 +57,19 @@ Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store
 
 }  // namespace
 
+Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::TradeStore& store) {
+  lake::ExporterConfig exporter = config.lake;
+  exporter.staging_dir = config.data_dir / "lake-staging";
+  return lake::Lake::Open(config.warehouse_path(), config.catalog_path(), store, exporter);
+}
+
+Result<LakeAdmin> OpenLakeAdmin(const Config& config) {
+  LakeAdmin admin;
+  ASSIGN_OR_RETURN(admin.store, OpenStore(config));
+  ASSIGN_OR_RETURN(admin.lake, OpenLakeFor(config, *admin.store));
+  return admin;
+}
+
 Result<UserAdmin> OpenUserAdmin(const Config& config) {
   UserAdmin admin;
   ASSIGN_OR_RETURN(admin.store, OpenStore(config));
@@ -77,11 +91,13 @@ Status Application::Open() {
   ASSIGN_OR_RETURN(store_, OpenStore(config_));
   ASSIGN_OR_RETURN(users_, OpenUsers(config_, *store_));
   TRY(RebuildBook());
+  if (config_.lake_enabled) { ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_)); }
   pipeline_ = std::make_unique<ingest::Pipeline>(*store_, book_, config_.ingest);
   blocking_ = std::make_unique<boost::asio::thread_pool>(config_.blocking_threads);
   if (config_.api.fault_injection) FaultInjector::Global().Enable();
   api_context_ = std::make_unique<api::ApiContext>(
-      api::ApiContext{*users_, *pipeline_, *store_, book_, *validator_, *blocking_, config_.api});
+      api::ApiContext{*users_, *pipeline_, *store_, book_, *validator_, *blocking_, config_.api,
+                      lake_ ? &lake_->exporter() : nullptr});
   RegisterRoutes();
   return Status::Ok();
 }
@@ -106,10 +122,12 @@ void Application::RegisterRoutes() {
   add(std::make_shared<api::TradesApi>(*api_context_));
   add(std::make_shared<api::PositionsApi>(*api_context_));
   add(std::make_shared<api::CompatApi>(*api_context_));
+  add(std::make_shared<api::LakeApi>(*api_context_));
 }
 
 Result<uint16_t> Application::Start() {
   pipeline_->Start();
+  if (lake_) lake_->exporter().Start();
   server_ = std::make_unique<http::Server>(config_.http, router_);
   ASSIGN_OR_RETURN(uint16_t port, server_->Start());
   started_ = true;
@@ -120,6 +138,7 @@ void Application::Stop() {
   if (!started_) return;
   started_ = false;
   pipeline_->Stop();  // commits and answers what reached it
+  if (lake_) lake_->exporter().Stop();  // the next start resumes from the table's watermark
   blocking_->join();
   server_->Stop();
 }

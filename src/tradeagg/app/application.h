@@ -21,6 +21,7 @@
 #include "tradeagg/http/router.h"
 #include "tradeagg/http/server.h"
 #include "tradeagg/ingest/pipeline.h"
+#include "tradeagg/lake/lake.h"
 #include "tradeagg/store/trade_store.h"
 
 namespace tradeagg::app {
@@ -39,6 +40,7 @@ class Application {
   explicit Application(Config config) : config_(std::move(config)) {}
   Status Open();
   Status RebuildBook();
+  Status OpenLake();
   void RegisterRoutes();
 
   Config config_;
@@ -48,6 +50,7 @@ class Application {
   std::unique_ptr<auth::UserService> users_;
   book::PositionBook book_;
   std::unique_ptr<ingest::Pipeline> pipeline_;
+  std::unique_ptr<lake::Lake> lake_;  // null when the lake is disabled
   std::unique_ptr<boost::asio::thread_pool> blocking_;
   std::unique_ptr<api::ApiContext> api_context_;
   std::vector<std::shared_ptr<void>> handlers_;
@@ -62,5 +65,13 @@ struct UserAdmin {
   std::unique_ptr<auth::UserService> users;
 };
 Result<UserAdmin> OpenUserAdmin(const Config& config);
+
+// Opens the store and the lake (warehouse, catalog, exporter) without serving, for the `lake`
+// CLI commands.
+struct LakeAdmin {
+  std::unique_ptr<store::TradeStore> store;
+  std::unique_ptr<lake::Lake> lake;
+};
+Result<LakeAdmin> OpenLakeAdmin(const Config& config);
 
 }  // namespace tradeagg::app

@@ -108,6 +108,12 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = table["auth"]["token_ttl_seconds"].value<int64_t>()) config.token_ttl_seconds = *v;
   if (auto v = table["auth"]["signup_enabled"].value<bool>()) config.api.signup_enabled = *v;
   if (auto v = table["ingest"]["max_group_trades"].value<int64_t>()) config.ingest.max_group_trades = static_cast<size_t>(*v);
+  if (auto v = table["lake"]["enabled"].value<bool>()) config.lake_enabled = *v;
+  if (auto v = table["lake"]["flush_interval_ms"].value<int64_t>()) config.lake.flush_interval = std::chrono::milliseconds(*v);
+  if (auto v = table["lake"]["flush_trades"].value<int64_t>()) config.lake.flush_trades = static_cast<size_t>(*v);
+  if (auto v = table["lake"]["max_snapshot_trades"].value<int64_t>()) {
+    config.lake.max_snapshot_trades = static_cast<size_t>(*v);
+  }
   return Status::Ok();
 }
 
@@ -143,6 +149,17 @@ Status ApplyEnvironment(Config& config) {
     config.ingest.max_group_trades = static_cast<size_t>(n);
   }
   if (auto v = env("TRADEAGG_ADMIN_PASSWORD")) config.admin_password = *v;
+  if (auto v = env("TRADEAGG_LAKE_ENABLED")) {
+    ASSIGN_OR_RETURN(config.lake_enabled, ParseBool("TRADEAGG_LAKE_ENABLED", *v));
+  }
+  if (auto v = env("TRADEAGG_LAKE_FLUSH_INTERVAL_MS")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_LAKE_FLUSH_INTERVAL_MS", *v));
+    config.lake.flush_interval = std::chrono::milliseconds(n);
+  }
+  if (auto v = env("TRADEAGG_LAKE_FLUSH_TRADES")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_LAKE_FLUSH_TRADES", *v));
+    config.lake.flush_trades = static_cast<size_t>(n);
+  }
   return Status::Ok();
 }
 

@@ -14,6 +14,7 @@
 #include "tradeagg/domain/trade_validator.h"
 #include "tradeagg/http/server.h"
 #include "tradeagg/ingest/pipeline.h"
+#include "tradeagg/lake/exporter.h"
 
 namespace tradeagg::app {
 
@@ -28,10 +29,14 @@ struct Config {
   api::ApiOptions api;
   ingest::PipelineConfig ingest;
   int64_t token_ttl_seconds = 8 * 3600;
+  bool lake_enabled = true;
+  lake::ExporterConfig lake;
   std::string admin_password;           // TRADEAGG_ADMIN_PASSWORD only, never from a file
 
   std::filesystem::path store_path() const { return data_dir / "tradeagg.db"; }
   std::filesystem::path token_key_path() const { return data_dir / "token.key"; }
+  std::filesystem::path warehouse_path() const { return data_dir / "warehouse"; }
+  std::filesystem::path catalog_path() const { return data_dir / "catalog.db"; }
 };
 
 Status LoadConfigFile(const std::filesystem::path& path, Config& config);

@@ -277,6 +277,9 @@ Result<std::unique_ptr<SqliteTradeStore>> SqliteTradeStore::Open(const std::file
   TRY(EnableWal(writer));
   TRY(ConfigureConnection(writer));
   TRY(Migrate(writer));
+  // Checkpoints are the WalCheckpointer's job, off the commit path.
+  TRY(writer.Exec("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -" +
+                  std::to_string(options.writer_cache_kib)));
 
   std::unique_ptr<SqliteTradeStore> store(new SqliteTradeStore(db_path, options, std::move(writer)));
   TRY(store->PrepareWriterStatements());
@@ -284,6 +287,7 @@ Result<std::unique_ptr<SqliteTradeStore>> SqliteTradeStore::Open(const std::file
   // Open the first reader now so that a setup that cannot read fails at start, not later.
   ASSIGN_OR_RETURN(std::unique_ptr<Reader> reader, store->OpenReader());
   store->idle_readers_.push_back(std::move(reader));
+  ASSIGN_OR_RETURN(store->checkpointer_, WalCheckpointer::Start(db_path, options.checkpoint_interval));
   return store;
 }
 

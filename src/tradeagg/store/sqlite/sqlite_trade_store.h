@@ -48,6 +48,7 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -59,6 +60,7 @@
 
 #include "tradeagg/core/status.h"
 #include "tradeagg/store/sqlite/sqlite_db.h"
+#include "tradeagg/store/sqlite/wal_checkpointer.h"
 #include "tradeagg/store/trade_store.h"
 
 namespace tradeagg::store {
@@ -66,6 +68,11 @@ namespace tradeagg::store {
 struct SqliteTradeStoreOptions {
   // How long a connection waits for a lock held by another connection before kUnavailable.
   int busy_timeout_ms = 5000;
+  // WAL checkpoints run on their own thread at this interval (see wal_checkpointer.h).
+  std::chrono::milliseconds checkpoint_interval{250};
+  // The writer's page cache: large enough that the (participant, trade_id) index of a busy
+  // day stays in memory. Negative: KiB, as SQLite's cache_size pragma.
+  int64_t writer_cache_kib = 256 * 1024;
 };
 
 class SqliteTradeStore final : public TradeStore {
@@ -141,6 +148,9 @@ class SqliteTradeStore final : public TradeStore {
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Reader>> idle_readers_;
+
+  // Last member: stopped first, before the connections it shares the file with close.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace tradeagg::store

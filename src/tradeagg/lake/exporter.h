@@ -1,0 +1,96 @@
+// Exporter: copies committed trades from the TradeStore into the Iceberg table tradeagg.trades,
+// exactly once.
+//
+// One export cycle reads the trades after the table's watermark (the highest store seq already
+// in the table, kept in the current snapshot's summary as "tradeagg.watermark"), writes one
+// Parquet file per business date touched, a manifest for them and a manifest list (the previous
+// manifests plus the new one), and commits one snapshot whose summary carries the new
+// watermark. The watermark lives in the table itself, not in a side file, so the commit that
+// adds the trades and the one that records them as exported are the same atomic catalog swap:
+//   - a crash before the swap leaves files nobody references (orphans, removed at the next
+//     start) and the old watermark, so the same trades are exported again;
+//   - a crash after the swap leaves the new watermark, so they are not;
+//   - a swap whose outcome is unknown is settled by re-reading the table's watermark.
+// The background loop flushes when the oldest unexported trade is `flush_interval` old or
+// `flush_trades` are pending, whichever comes first.
+// Thread safety: Start/Stop/ExportOnce from one thread at a time; status() from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "tradeagg/engine/connection.h"
+#include "tradeagg/lake/iceberg/catalog.h"
+#include "tradeagg/lake/object_store.h"
+#include "tradeagg/store/trade_store.h"
+
+namespace tradeagg::lake {
+
+struct ExporterConfig {
+  iceberg::TableIdentifier table{"tradeagg", "trades"};
+  std::chrono::milliseconds flush_interval{2000};  // the most a trade waits to be exported
+  size_t flush_trades = 100'000;                   // export early when this many are pending
+  size_t max_snapshot_trades = 1'000'000;          // the most trades one snapshot adds
+  std::chrono::milliseconds poll_interval{100};
+  std::filesystem::path staging_dir;               // local scratch for Parquet files
+};
+
+struct ExportStatus {
+  int64_t watermark = 0;               // highest store seq in the table
+  std::optional<int64_t> snapshot_id;  // current snapshot
+  int64_t snapshot_timestamp_ms = 0;
+  int64_t total_records = 0;
+  int64_t total_data_files = 0;
+  int64_t snapshots_committed = 0;     // by this process
+  int64_t trades_exported = 0;         // by this process
+  std::string last_error;              // of the last failed cycle; empty after a success
+};
+
+struct ExportCycle {
+  int64_t trades = 0;      // exported by this cycle (0: nothing was pending)
+  int64_t data_files = 0;
+  int64_t watermark = 0;   // after the cycle
+};
+
+class Exporter {
+ public:
+  Exporter(store::TradeStore& store, iceberg::Catalog& catalog, ObjectStore& objects, engine::Connection& duckdb,
+           ExporterConfig config);
+  ~Exporter();
+  Exporter(const Exporter&) = delete;
+  Exporter& operator=(const Exporter&) = delete;
+
+  // Creates the namespace and the table if absent, reads the watermark, and removes files a
+  // crashed export left behind. Call before Start or ExportOnce.
+  Status Open();
+  // Exports everything pending (at most max_snapshot_trades) as one snapshot.
+  Result<ExportCycle> ExportOnce();
+
+  void Start();
+  void Stop();
+  ExportStatus status() const;
+
+ private:
+  void Loop();
+  Status RemoveOrphans(const iceberg::LoadedTable& table);
+  void Record(const Result<ExportCycle>& cycle);
+
+  store::TradeStore& store_;
+  iceberg::Catalog& catalog_;
+  ObjectStore& objects_;
+  engine::Connection& duckdb_;
+  ExporterConfig config_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by mutex_
+  ExportStatus status_;    // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace tradeagg::lake

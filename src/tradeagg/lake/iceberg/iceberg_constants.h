@@ -1,0 +1,103 @@
+// Named constants of the Iceberg spec (format version 2) and of tradeagg's tables. Every field
+// id used anywhere lives here, never as a loose number.
+#pragma once
+
+#include <cstdint>
+
+namespace tradeagg::lake::iceberg {
+
+inline constexpr int kFormatVersion = 2;
+
+// Manifest list ("manifest_file" struct) field ids.
+namespace manifest_file {
+inline constexpr int32_t kManifestPath = 500;
+inline constexpr int32_t kManifestLength = 501;
+inline constexpr int32_t kPartitionSpecId = 502;
+inline constexpr int32_t kContent = 517;
+inline constexpr int32_t kSequenceNumber = 515;
+inline constexpr int32_t kMinSequenceNumber = 516;
+inline constexpr int32_t kAddedSnapshotId = 503;
+inline constexpr int32_t kAddedFilesCount = 504;
+inline constexpr int32_t kExistingFilesCount = 505;
+inline constexpr int32_t kDeletedFilesCount = 506;
+inline constexpr int32_t kAddedRowsCount = 512;
+inline constexpr int32_t kExistingRowsCount = 513;
+inline constexpr int32_t kDeletedRowsCount = 514;
+inline constexpr int32_t kPartitions = 507;
+inline constexpr int32_t kPartitionsElement = 508;
+inline constexpr int32_t kKeyMetadata = 519;
+// field_summary struct
+inline constexpr int32_t kContainsNull = 509;
+inline constexpr int32_t kContainsNan = 518;
+inline constexpr int32_t kLowerBound = 510;
+inline constexpr int32_t kUpperBound = 511;
+}  // namespace manifest_file
+
+// Manifest entry ("manifest_entry" struct) and data_file field ids.
+namespace manifest_entry {
+inline constexpr int32_t kStatus = 0;
+inline constexpr int32_t kSnapshotId = 1;
+inline constexpr int32_t kSequenceNumber = 3;
+inline constexpr int32_t kFileSequenceNumber = 4;
+inline constexpr int32_t kDataFile = 2;
+}  // namespace manifest_entry
+
+namespace data_file {
+inline constexpr int32_t kContent = 134;
+inline constexpr int32_t kFilePath = 100;
+inline constexpr int32_t kFileFormat = 101;
+inline constexpr int32_t kPartition = 102;
+inline constexpr int32_t kRecordCount = 103;
+inline constexpr int32_t kFileSizeInBytes = 104;
+inline constexpr int32_t kColumnSizes = 108;
+inline constexpr int32_t kColumnSizesKey = 117;
+inline constexpr int32_t kColumnSizesValue = 118;
+inline constexpr int32_t kValueCounts = 109;
+inline constexpr int32_t kValueCountsKey = 119;
+inline constexpr int32_t kValueCountsValue = 120;
+inline constexpr int32_t kNullValueCounts = 110;
+inline constexpr int32_t kNullValueCountsKey = 121;
+inline constexpr int32_t kNullValueCountsValue = 122;
+inline constexpr int32_t kNanValueCounts = 137;
+inline constexpr int32_t kNanValueCountsKey = 138;
+inline constexpr int32_t kNanValueCountsValue = 139;
+inline constexpr int32_t kLowerBounds = 125;
+inline constexpr int32_t kLowerBoundsKey = 126;
+inline constexpr int32_t kLowerBoundsValue = 127;
+inline constexpr int32_t kUpperBounds = 128;
+inline constexpr int32_t kUpperBoundsKey = 129;
+inline constexpr int32_t kUpperBoundsValue = 130;
+inline constexpr int32_t kKeyMetadata = 131;
+inline constexpr int32_t kSplitOffsets = 132;
+inline constexpr int32_t kSplitOffsetsElement = 133;
+inline constexpr int32_t kEqualityIds = 135;
+inline constexpr int32_t kEqualityIdsElement = 136;
+inline constexpr int32_t kSortOrderId = 140;
+}  // namespace data_file
+
+// Partition field ids start here (spec: "partition field IDs start at 1000").
+inline constexpr int32_t kFirstPartitionFieldId = 1000;
+
+// tradeagg.trades column field ids. Stable forever: readers resolve columns by these ids.
+namespace trades_field {
+inline constexpr int32_t kTradeId = 1;
+inline constexpr int32_t kParticipant = 2;
+inline constexpr int32_t kCounterparty = 3;
+inline constexpr int32_t kInstrument = 4;
+inline constexpr int32_t kSide = 5;
+inline constexpr int32_t kQuantity = 6;
+inline constexpr int32_t kPrice = 7;       // decimal(18, 8): < 10^10 with 8 places
+inline constexpr int32_t kNotional = 8;    // decimal(38, 8): < 10^15 with 8 places; 38 so that
+                                           // Parquet's 16-byte fixed is the spec's minimal width
+inline constexpr int32_t kCurrency = 9;
+inline constexpr int32_t kTradeTime = 10;  // timestamptz (microseconds, UTC)
+inline constexpr int32_t kReceivedAt = 11; // timestamptz
+inline constexpr int32_t kBusinessDate = 12;  // date
+inline constexpr int32_t kSeq = 13;        // long
+inline constexpr int32_t kBusinessDatePartition = kFirstPartitionFieldId;  // identity(business_date)
+inline constexpr int kPricePrecision = 18;
+inline constexpr int kNotionalPrecision = 38;
+inline constexpr int kMoneyScale = 8;
+}  // namespace trades_field
+
+}  // namespace tradeagg::lake::iceberg

@@ -1,0 +1,208 @@
+#include "tradeagg/lake/iceberg/table_metadata.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "tradeagg/lake/iceberg/iceberg_constants.h"
+
+namespace tradeagg::lake::iceberg {
+
+namespace {
+
+// The standard summary entries AppendSnapshot writes; extra entries may not replace them.
+constexpr std::string_view kStandardSummaryKeys[] = {
+    summary::kOperation,         summary::kAddedDataFiles,       summary::kAddedRecords,
+    summary::kAddedFilesSize,    summary::kChangedPartitionCount, summary::kTotalRecords,
+    summary::kTotalDataFiles,    summary::kTotalDeleteFiles,     summary::kTotalPositionDeletes,
+    summary::kTotalEqualityDeletes, summary::kTotalFilesSize,
+};
+
+int PreviousVersionsMax(const TableMetadata& metadata) {
+  auto it = metadata.properties.find(kPreviousVersionsMaxProperty);
+  if (it == metadata.properties.end()) return kDefaultPreviousVersionsMax;
+  int value = 0;
+  const std::string& text = it->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 1) return kDefaultPreviousVersionsMax;
+  return value;
+}
+
+// Sets summary[total_key] = parent's total + added, or leaves it out when the parent (if
+// any) does not record that total: a guess would be worse than no number.
+void UpdateTotal(Snapshot& snapshot, const Snapshot* parent, std::string_view total_key, int64_t added) {
+  int64_t previous = 0;
+  if (parent != nullptr) {
+    std::optional<int64_t> recorded = parent->SummaryInt(total_key);
+    if (!recorded) return;
+    previous = *recorded;
+  }
+  snapshot.summary[std::string(total_key)] = std::to_string(previous + added);
+}
+
+}  // namespace
+
+const Schema* TableMetadata::CurrentSchema() const { return FindSchema(current_schema_id); }
+
+const Schema* TableMetadata::FindSchema(int32_t schema_id) const {
+  for (const Schema& s : schemas) {
+    if (s.schema_id == schema_id) return &s;
+  }
+  return nullptr;
+}
+
+const PartitionSpec* TableMetadata::DefaultSpec() const { return FindSpec(default_spec_id); }
+
+const PartitionSpec* TableMetadata::FindSpec(int32_t spec_id) const {
+  for (const PartitionSpec& s : partition_specs) {
+    if (s.spec_id == spec_id) return &s;
+  }
+  return nullptr;
+}
+
+const Snapshot* TableMetadata::CurrentSnapshot() const {
+  return current_snapshot_id ? FindSnapshot(*current_snapshot_id) : nullptr;
+}
+
+const Snapshot* TableMetadata::FindSnapshot(int64_t snapshot_id) const {
+  for (const Snapshot& s : snapshots) {
+    if (s.snapshot_id == snapshot_id) return &s;
+  }
+  return nullptr;
+}
+
+Status TableMetadata::Validate() const {
+  auto invalid = [](std::string why) { return Status::InvalidArgument("table metadata: " + why); };
+  if (format_version != kFormatVersion) {
+    return invalid("format-version " + std::to_string(format_version) + " is not supported (only " +
+                   std::to_string(kFormatVersion) + ")");
+  }
+  if (table_uuid.empty()) return invalid("no table-uuid");
+  if (location.empty()) return invalid("no location");
+  if (CurrentSchema() == nullptr) return invalid("current-schema-id " + std::to_string(current_schema_id) + " has no schema");
+  std::set<int32_t> schema_ids;
+  for (const Schema& s : schemas) {
+    if (!schema_ids.insert(s.schema_id).second) return invalid("schema id " + std::to_string(s.schema_id) + " twice");
+    TRY(s.Validate());
+    if (s.HighestFieldId() > last_column_id) return invalid("last-column-id is below a field id");
+  }
+  if (DefaultSpec() == nullptr) return invalid("default-spec-id " + std::to_string(default_spec_id) + " has no spec");
+  std::set<int32_t> spec_ids;
+  for (const PartitionSpec& spec : partition_specs) {
+    if (!spec_ids.insert(spec.spec_id).second) return invalid("spec id " + std::to_string(spec.spec_id) + " twice");
+    // A spec may come from an older schema; its sources must exist in one of them.
+    const Schema* source_schema = CurrentSchema();
+    for (const PartitionField& f : spec.fields) {
+      if (source_schema->FindField(f.source_id) == nullptr) {
+        for (const Schema& s : schemas) {
+          if (s.FindField(f.source_id) != nullptr) source_schema = &s;
+        }
+      }
+    }
+    TRY(spec.Validate(*source_schema));
+    if (spec.HighestFieldId() > last_partition_id) return invalid("last-partition-id is below a partition field id");
+  }
+  bool has_default_order = false;
+  for (const SortOrder& order : sort_orders) has_default_order |= order.order_id == default_sort_order_id;
+  if (!has_default_order) return invalid("default-sort-order-id " + std::to_string(default_sort_order_id) + " has no sort order");
+  std::set<int64_t> snapshot_ids;
+  for (const Snapshot& s : snapshots) {
+    if (!snapshot_ids.insert(s.snapshot_id).second) return invalid("snapshot id " + std::to_string(s.snapshot_id) + " twice");
+    if (s.sequence_number > last_sequence_number) return invalid("a snapshot's sequence-number is above last-sequence-number");
+    if (s.manifest_list.empty()) return invalid("snapshot " + std::to_string(s.snapshot_id) + " has no manifest-list");
+  }
+  if (current_snapshot_id && CurrentSnapshot() == nullptr) {
+    return invalid("current-snapshot-id " + std::to_string(*current_snapshot_id) + " is not a snapshot");
+  }
+  for (const auto& [name, ref] : refs) {
+    if (FindSnapshot(ref.snapshot_id) == nullptr) return invalid("ref '" + name + "' points to no snapshot");
+    if (ref.type != "branch" && ref.type != "tag") return invalid("ref '" + name + "' has type '" + ref.type + "'");
+  }
+  return Status::Ok();
+}
+
+Result<TableMetadata> NewTableMetadata(const TableDefinition& definition, std::string location,
+                                       std::string table_uuid, int64_t now_ms) {
+  TableMetadata m;
+  m.format_version = kFormatVersion;
+  m.table_uuid = std::move(table_uuid);
+  while (location.size() > 1 && location.back() == '/') location.pop_back();
+  m.location = std::move(location);
+  m.last_sequence_number = 0;
+  m.last_updated_ms = now_ms;
+  m.schemas = {definition.schema};
+  m.current_schema_id = definition.schema.schema_id;
+  m.last_column_id = definition.schema.HighestFieldId();
+  m.partition_specs = {definition.spec};
+  m.default_spec_id = definition.spec.spec_id;
+  m.last_partition_id = definition.spec.HighestFieldId();
+  m.properties = definition.properties;
+  m.sort_orders = {definition.sort_order};
+  m.default_sort_order_id = definition.sort_order.order_id;
+  TRY(m.Validate());
+  return m;
+}
+
+Result<TableMetadata> AppendSnapshot(const TableMetadata& base, std::string_view base_location,
+                                     const SnapshotAppend& append) {
+  if (base_location.empty()) return Status::InvalidArgument("append: the base metadata location is required");
+  if (append.manifest_list.empty()) return Status::InvalidArgument("append: no manifest list");
+  if (base.FindSnapshot(append.snapshot_id) != nullptr) {
+    return Status::InvalidArgument("append: snapshot id " + std::to_string(append.snapshot_id) +
+                                   " is already in the table");
+  }
+  if (append.added_data_files < 0 || append.added_records < 0 || append.added_files_size < 0 ||
+      append.changed_partition_count < 0) {
+    return Status::InvalidArgument("append: negative counts");
+  }
+  for (const auto& [key, value] : append.extra_summary) {
+    if (std::find(std::begin(kStandardSummaryKeys), std::end(kStandardSummaryKeys), key) !=
+        std::end(kStandardSummaryKeys)) {
+      return Status::InvalidArgument("append: extra summary entry '" + key + "' would replace a standard one");
+    }
+  }
+
+  TableMetadata next = base;
+  const Snapshot* parent = base.CurrentSnapshot();
+  const int64_t timestamp_ms = std::max(append.timestamp_ms, base.last_updated_ms);
+
+  Snapshot snapshot;
+  snapshot.snapshot_id = append.snapshot_id;
+  if (parent != nullptr) snapshot.parent_snapshot_id = parent->snapshot_id;
+  snapshot.sequence_number = base.next_sequence_number();
+  snapshot.timestamp_ms = timestamp_ms;
+  snapshot.manifest_list = append.manifest_list;
+  snapshot.operation = std::string(summary::kAppend);
+  snapshot.schema_id = base.current_schema_id;
+  snapshot.summary = append.extra_summary;
+  snapshot.summary[std::string(summary::kAddedDataFiles)] = std::to_string(append.added_data_files);
+  snapshot.summary[std::string(summary::kAddedRecords)] = std::to_string(append.added_records);
+  snapshot.summary[std::string(summary::kAddedFilesSize)] = std::to_string(append.added_files_size);
+  snapshot.summary[std::string(summary::kChangedPartitionCount)] = std::to_string(append.changed_partition_count);
+  UpdateTotal(snapshot, parent, summary::kTotalRecords, append.added_records);
+  UpdateTotal(snapshot, parent, summary::kTotalDataFiles, append.added_data_files);
+  UpdateTotal(snapshot, parent, summary::kTotalFilesSize, append.added_files_size);
+  UpdateTotal(snapshot, parent, summary::kTotalDeleteFiles, 0);
+  UpdateTotal(snapshot, parent, summary::kTotalPositionDeletes, 0);
+  UpdateTotal(snapshot, parent, summary::kTotalEqualityDeletes, 0);
+
+  next.last_sequence_number = snapshot.sequence_number;
+  next.last_updated_ms = timestamp_ms;
+  next.current_snapshot_id = snapshot.snapshot_id;
+  next.snapshot_log.push_back(SnapshotLogEntry{timestamp_ms, snapshot.snapshot_id});
+  next.metadata_log.push_back(MetadataLogEntry{base.last_updated_ms, std::string(base_location)});
+  const size_t keep = static_cast<size_t>(PreviousVersionsMax(base));
+  if (next.metadata_log.size() > keep) {
+    next.metadata_log.erase(next.metadata_log.begin(),
+                            next.metadata_log.begin() + static_cast<std::ptrdiff_t>(next.metadata_log.size() - keep));
+  }
+  // Keep main's retention settings, if another writer set some; only its target moves.
+  SnapshotRef& main = next.refs[std::string(kMainBranch)];
+  main.snapshot_id = snapshot.snapshot_id;
+  main.type = "branch";
+  next.snapshots.push_back(std::move(snapshot));
+  TRY(next.Validate());
+  return next;
+}
+
+}  // namespace tradeagg::lake::iceberg

@@ -1,0 +1,123 @@
+// TableMetadata: the content of one Iceberg v2 table metadata file (spec "Table Metadata"),
+// apart from its JSON encoding (table_metadata_json.h), and the two changes tradeagg makes to
+// it: creating a table and appending a snapshot.
+//
+// Metadata is an immutable value in the Iceberg model: every change produces a new
+// TableMetadata, written to a new file, and the catalog swaps the table's pointer to it
+// (catalog.h). Nothing here does I/O.
+// Statistics files (statistics, partition-statistics) are not modelled; their JSON arrays are
+// carried through verbatim so that a rewrite never loses what another writer recorded.
+// Thread safety: value types and pure functions.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tradeagg/core/status.h"
+#include "tradeagg/lake/iceberg/partition_spec.h"
+#include "tradeagg/lake/iceberg/schema.h"
+#include "tradeagg/lake/iceberg/snapshot.h"
+#include "tradeagg/lake/iceberg/sort_order.h"
+
+namespace tradeagg::lake::iceberg {
+
+// Table property naming how many previous metadata files metadata-log keeps (as in Java and
+// PyIceberg; default 100).
+inline constexpr std::string_view kPreviousVersionsMaxProperty = "write.metadata.previous-versions-max";
+inline constexpr int kDefaultPreviousVersionsMax = 100;
+
+struct SnapshotLogEntry {
+  int64_t timestamp_ms = 0;
+  int64_t snapshot_id = 0;
+  bool operator==(const SnapshotLogEntry&) const = default;
+};
+
+struct MetadataLogEntry {
+  int64_t timestamp_ms = 0;   // last-updated-ms of that metadata file
+  std::string metadata_file;  // its absolute location
+  bool operator==(const MetadataLogEntry&) const = default;
+};
+
+struct TableMetadata {
+  int format_version = 2;
+  std::string table_uuid;
+  std::string location;  // absolute table location ("file:///.../tradeagg.db/trades")
+  int64_t last_sequence_number = 0;
+  int64_t last_updated_ms = 0;
+  int32_t last_column_id = 0;
+  std::vector<Schema> schemas;
+  int32_t current_schema_id = 0;
+  std::vector<PartitionSpec> partition_specs;
+  int32_t default_spec_id = 0;
+  int32_t last_partition_id = 0;
+  std::map<std::string, std::string, std::less<>> properties;
+  std::optional<int64_t> current_snapshot_id;  // written as -1 when absent, as Java does
+  std::vector<Snapshot> snapshots;
+  std::vector<SnapshotLogEntry> snapshot_log;
+  std::vector<MetadataLogEntry> metadata_log;
+  std::vector<SortOrder> sort_orders;
+  int32_t default_sort_order_id = 0;
+  std::map<std::string, SnapshotRef, std::less<>> refs;
+  std::string statistics_json = "[]";            // opaque JSON array, see above
+  std::string partition_statistics_json = "[]";  // opaque JSON array
+
+  const Schema* CurrentSchema() const;
+  const Schema* FindSchema(int32_t schema_id) const;
+  const PartitionSpec* DefaultSpec() const;
+  const PartitionSpec* FindSpec(int32_t spec_id) const;
+  const Snapshot* CurrentSnapshot() const;
+  const Snapshot* FindSnapshot(int64_t snapshot_id) const;
+  // The sequence number the next snapshot committed on top of this metadata gets. Manifest
+  // lists must be written with it; a retry on a newer base must rewrite them.
+  int64_t next_sequence_number() const { return last_sequence_number + 1; }
+
+  // Internal consistency: format version 2, ids that point somewhere, counters not behind
+  // what they count.
+  Status Validate() const;
+
+  bool operator==(const TableMetadata&) const = default;
+};
+
+// The shape of a new table, apart from its identity (uuid) and place (location).
+struct TableDefinition {
+  Schema schema;
+  PartitionSpec spec;
+  SortOrder sort_order = SortOrder::Unsorted();
+  std::map<std::string, std::string, std::less<>> properties;
+};
+
+// Metadata of a new, empty table: sequence number 0, no snapshot, the given ids kept as they
+// are (they are not reassigned, unlike PyIceberg's create_table).
+Result<TableMetadata> NewTableMetadata(const TableDefinition& definition, std::string location,
+                                       std::string table_uuid, int64_t now_ms);
+
+// A fast append: one new manifest list that adds data files.
+struct SnapshotAppend {
+  int64_t snapshot_id = 0;    // new, unique in the table (NewSnapshotId())
+  std::string manifest_list;  // written with base.next_sequence_number()
+  int64_t timestamp_ms = 0;
+  int64_t added_data_files = 0;
+  int64_t added_records = 0;
+  int64_t added_files_size = 0;
+  int64_t changed_partition_count = 0;
+  // Extra summary entries ("tradeagg.watermark"); may not replace a standard one.
+  std::map<std::string, std::string, std::less<>> extra_summary;
+};
+
+// The metadata after appending a snapshot to `base`, which was read from `base_location`:
+//   - sequence number base.last_sequence_number + 1, parent = base's current snapshot;
+//   - summary: operation "append", the added-* counts, and total-* = the parent's totals plus
+//     what was added (a total the parent does not record stays unrecorded, as in Java);
+//   - current-snapshot-id and refs.main move to the new snapshot; snapshot-log gains it;
+//   - metadata-log gains (base_location, base.last_updated_ms), trimmed to
+//     write.metadata.previous-versions-max entries;
+//   - last-updated-ms = the snapshot's timestamp, never before base.last_updated_ms (a clock
+//     that stepped back is clamped so that the logs stay ordered).
+Result<TableMetadata> AppendSnapshot(const TableMetadata& base, std::string_view base_location,
+                                     const SnapshotAppend& append);
+
+}  // namespace tradeagg::lake::iceberg

@@ -1,0 +1,25 @@
+#include "tradeagg/lake/lake.h"
+
+namespace tradeagg::lake {
+
+Result<std::unique_ptr<Lake>> Lake::Open(const std::filesystem::path& warehouse,
+                                         const std::filesystem::path& catalog_db, store::TradeStore& store,
+                                         ExporterConfig config) {
+  std::unique_ptr<Lake> lake(new Lake());
+  ASSIGN_OR_RETURN(lake->objects_, LocalObjectStore::Open(warehouse));
+  iceberg::SqlCatalog::Options options;
+  options.db_path = catalog_db;
+  ASSIGN_OR_RETURN(lake->catalog_, iceberg::SqlCatalog::Open(options, lake->objects_.get()));
+  ASSIGN_OR_RETURN(lake->duckdb_, engine::Database::OpenInMemory());
+  ASSIGN_OR_RETURN(lake->connection_, lake->duckdb_.Connect());
+  lake->exporter_ = std::make_unique<Exporter>(store, *lake->catalog_, *lake->objects_, lake->connection_,
+                                               std::move(config));
+  TRY(lake->exporter_->Open());
+  return lake;
+}
+
+Lake::~Lake() {
+  if (exporter_) exporter_->Stop();
+}
+
+}  // namespace tradeagg::lake

@@ -1,0 +1,29 @@
+#include "tradeagg/lake/object_store.h"
+
+namespace tradeagg::lake {
+
+Status ValidateObjectKey(std::string_view key) {
+  auto invalid = [key](std::string_view why) {
+    return Status::InvalidArgument("object key '" + std::string(key) + "': " + std::string(why));
+  };
+  if (key.empty()) return invalid("empty");
+  if (key.front() == '/' || key.back() == '/') return invalid("starts or ends with '/'");
+  for (char c : key) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return invalid("control character");
+    if (c == '\\' || c == '?' || c == '#' || c == '%') {
+      return invalid(std::string("character '") + c + "' is not allowed");
+    }
+  }
+  size_t start = 0;
+  while (start <= key.size()) {
+    size_t end = key.find('/', start);
+    if (end == std::string_view::npos) end = key.size();
+    std::string_view segment = key.substr(start, end - start);
+    if (segment.empty()) return invalid("empty segment");
+    if (segment == "." || segment == "..") return invalid("'.' or '..' segment");
+    start = end + 1;
+  }
+  return Status::Ok();
+}
+
+}  // namespace tradeagg::lake

@@ -1,0 +1,367 @@
+#include "tradeagg/lake/trades_parquet_writer.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "tradeagg/engine/appender.h"
+#include "tradeagg/engine/query_result.h"
+#include "tradeagg/lake/iceberg/iceberg_constants.h"
+
+namespace tradeagg::lake {
+
+namespace {
+
+namespace field = iceberg::trades_field;
+
+// The columns of tradeagg.trades in schema order: name, Iceberg field id, DuckDB type.
+struct Column {
+  std::string_view name;
+  int32_t field_id;
+  std::string_view sql_type;
+};
+
+// Spelled out rather than assembled, so the whole layout reads in one place; the static_asserts
+// tie the decimal types to the agreed precisions.
+static_assert(field::kPricePrecision == 18 && field::kNotionalPrecision == 38 &&
+              field::kMoneyScale == Decimal::kScale);
+constexpr std::array<Column, 13> kColumns = {{
+    {"trade_id", field::kTradeId, "VARCHAR"},
+    {"participant", field::kParticipant, "VARCHAR"},
+    {"counterparty", field::kCounterparty, "VARCHAR"},
+    {"instrument", field::kInstrument, "VARCHAR"},
+    {"side", field::kSide, "VARCHAR"},
+    {"quantity", field::kQuantity, "BIGINT"},
+    {"price", field::kPrice, "DECIMAL(18,8)"},
+    {"notional", field::kNotional, "DECIMAL(38,8)"},
+    {"currency", field::kCurrency, "VARCHAR"},
+    {"trade_time", field::kTradeTime, "TIMESTAMPTZ"},
+    {"received_at", field::kReceivedAt, "TIMESTAMPTZ"},
+    {"business_date", field::kBusinessDate, "DATE"},
+    {"seq", field::kSeq, "BIGINT"},
+}};
+
+// The staging table lives in DuckDB's temp catalog; everything but CREATE TEMP TABLE names it
+// fully, so a permanent table of the same name can never be hit.
+constexpr std::string_view kTempTableName = "tradeagg_trades_export";
+constexpr std::string_view kTempTable = "temp.main.tradeagg_trades_export";
+
+std::string ColumnList() {
+  std::string out;
+  for (const Column& column : kColumns) {
+    if (!out.empty()) out += ", ";
+    out += column.name;
+  }
+  return out;
+}
+
+std::optional<int32_t> FieldIdOf(std::string_view name) {
+  for (const Column& column : kColumns) {
+    if (column.name == name) return column.field_id;
+  }
+  return std::nullopt;
+}
+
+// Running minimum and maximum of one column.
+template <typename T>
+struct MinMax {
+  T min{};
+  T max{};
+  bool any = false;
+  void Add(const T& value) {
+    if (!any || value < min) min = value;
+    if (!any || max < value) max = value;
+    any = true;
+  }
+};
+
+struct Bounds {
+  MinMax<std::string> trade_id, participant, counterparty, instrument, side, currency;
+  MinMax<int64_t> quantity, seq;
+  MinMax<Decimal> price, notional;
+  MinMax<Timestamp> trade_time, received_at;
+  MinMax<Date> business_date;
+
+  void Add(const domain::Trade& t) {
+    trade_id.Add(t.trade_id);
+    participant.Add(t.participant);
+    counterparty.Add(t.counterparty);
+    instrument.Add(t.instrument);
+    side.Add(domain::SideName(t.side));
+    quantity.Add(t.quantity);
+    price.Add(t.price);
+    notional.Add(t.notional);
+    currency.Add(t.currency);
+    trade_time.Add(t.trade_time);
+    received_at.Add(t.received_at);
+    business_date.Add(t.business_date);
+    seq.Add(t.seq);
+  }
+
+  void Store(iceberg::DataFile* file) const {
+    auto put = [file](int32_t id, std::string lower, std::string upper) {
+      file->lower_bounds[id] = std::move(lower);
+      file->upper_bounds[id] = std::move(upper);
+    };
+    using namespace single_value;
+    put(field::kTradeId, String(trade_id.min), String(trade_id.max));
+    put(field::kParticipant, String(participant.min), String(participant.max));
+    put(field::kCounterparty, String(counterparty.min), String(counterparty.max));
+    put(field::kInstrument, String(instrument.min), String(instrument.max));
+    put(field::kSide, String(side.min), String(side.max));
+    put(field::kQuantity, Long(quantity.min), Long(quantity.max));
+    put(field::kPrice, DecimalUnscaled(price.min.units()), DecimalUnscaled(price.max.units()));
+    put(field::kNotional, DecimalUnscaled(notional.min.units()),
+        DecimalUnscaled(notional.max.units()));
+    put(field::kCurrency, String(currency.min), String(currency.max));
+    put(field::kTradeTime, TimestampMicros(trade_time.min), TimestampMicros(trade_time.max));
+    put(field::kReceivedAt, TimestampMicros(received_at.min), TimestampMicros(received_at.max));
+    put(field::kBusinessDate, DateDays(business_date.min), DateDays(business_date.max));
+    put(field::kSeq, Long(seq.min), Long(seq.max));
+  }
+};
+
+std::string LittleEndian(uint64_t bits, int bytes) {
+  std::string out(static_cast<size_t>(bytes), '\0');
+  for (int i = 0; i < bytes; ++i) out[static_cast<size_t>(i)] = static_cast<char>(bits >> (8 * i));
+  return out;
+}
+
+}  // namespace
+
+namespace single_value {
+
+std::string Long(int64_t value) { return LittleEndian(static_cast<uint64_t>(value), 8); }
+
+std::string DateDays(Date value) {
+  return LittleEndian(static_cast<uint32_t>(value.days()), 4);
+}
+
+std::string TimestampMicros(Timestamp value) {
+  return LittleEndian(static_cast<uint64_t>(value.micros()), 8);
+}
+
+std::string String(std::string_view value) { return std::string(value); }
+
+std::string DecimalUnscaled(int128 unscaled) {
+  uint128 bits = static_cast<uint128>(unscaled);
+  std::array<unsigned char, 16> big_endian{};
+  for (int i = 0; i < 16; ++i) {
+    big_endian[static_cast<size_t>(15 - i)] = static_cast<unsigned char>(bits >> (8 * i));
+  }
+  // Drop leading bytes that only repeat the sign: 0x00 before a byte whose top bit is 0, or
+  // 0xFF before a byte whose top bit is 1. At least one byte remains (zero is 0x00).
+  size_t start = 0;
+  while (start < 15) {
+    unsigned char head = big_endian[start];
+    bool next_negative = (big_endian[start + 1] & 0x80) != 0;
+    if ((head == 0x00 && !next_negative) || (head == 0xFF && next_negative)) {
+      ++start;
+    } else {
+      break;
+    }
+  }
+  return std::string(reinterpret_cast<const char*>(big_endian.data()) + start, 16 - start);
+}
+
+}  // namespace single_value
+
+TradesParquetWriter::TradesParquetWriter(engine::Connection& connection,
+                                         TradesParquetWriterOptions options)
+    : connection_(connection), options_(options) {}
+
+Result<iceberg::DataFile> TradesParquetWriter::Write(std::span<const domain::Trade> trades,
+                                                     const std::filesystem::path& local_path,
+                                                     std::string location) {
+  if (trades.empty()) return Status::InvalidArgument("no trades to write");
+  Date date = trades.front().business_date;
+  Bounds bounds;
+  for (const domain::Trade& trade : trades) {
+    if (trade.business_date != date) {
+      return Status::InvalidArgument("trades of more than one business date in one data file (" +
+                                     date.ToString() + ", " + trade.business_date.ToString() +
+                                     ")");
+    }
+    bounds.Add(trade);
+  }
+  if (options_.row_group_size < 1) {
+    return Status::InvalidArgument("row_group_size must be positive");
+  }
+
+  Status status = LoadTemporaryTable(trades);
+  if (status.ok()) status = CopyToParquet(local_path);
+  // The temporary table is only a staging area; drop it whatever happened, keeping the first error.
+  Status dropped = connection_.Execute("DROP TABLE IF EXISTS " + std::string(kTempTable));
+  if (status.ok()) status = dropped;
+
+  iceberg::DataFile file;
+  file.content = iceberg::DataFileContent::kData;
+  file.file_path = std::move(location);
+  file.file_format = "PARQUET";
+  file.partition_dates = {date.days()};
+  file.record_count = static_cast<int64_t>(trades.size());
+  file.sort_order_id = 0;
+  if (status.ok()) status = ReadFooterStats(local_path, &file);
+  if (status.ok()) {
+    std::error_code error;
+    uintmax_t size = std::filesystem::file_size(local_path, error);
+    if (error) {
+      status = Status::Unavailable("size of " + local_path.string() + ": " + error.message());
+    } else {
+      file.file_size_in_bytes = static_cast<int64_t>(size);
+    }
+  }
+  if (!status.ok()) {
+    std::error_code ignored;
+    std::filesystem::remove(local_path, ignored);
+    return status;
+  }
+  for (const Column& column : kColumns) {
+    file.value_counts[column.field_id] = file.record_count;
+    file.null_value_counts[column.field_id] = 0;
+  }
+  bounds.Store(&file);
+  return file;
+}
+
+Status TradesParquetWriter::LoadTemporaryTable(std::span<const domain::Trade> trades) {
+  std::string create = "CREATE OR REPLACE TEMP TABLE " + std::string(kTempTableName) + " (";
+  for (size_t i = 0; i < kColumns.size(); ++i) {
+    if (i > 0) create += ", ";
+    create += std::string(kColumns[i].name) + " " + std::string(kColumns[i].sql_type) + " NOT NULL";
+  }
+  create += ")";
+  TRY(connection_.Execute(create));
+
+  ASSIGN_OR_RETURN(engine::Appender appender,
+                   connection_.CreateAppender(kTempTableName, "main", "temp"));
+  for (const domain::Trade& t : trades) {
+    // Same order as kColumns.
+    appender.AppendString(t.trade_id);
+    appender.AppendString(t.participant);
+    appender.AppendString(t.counterparty);
+    appender.AppendString(t.instrument);
+    appender.AppendString(domain::SideName(t.side));
+    appender.AppendInt64(t.quantity);
+    appender.AppendDecimal(t.price);
+    appender.AppendDecimal(t.notional);
+    appender.AppendString(t.currency);
+    appender.AppendTimestamp(t.trade_time);
+    appender.AppendTimestamp(t.received_at);
+    appender.AppendDate(t.business_date);
+    appender.AppendInt64(t.seq);
+    TRY(appender.EndRow());
+  }
+  return appender.Close();
+}
+
+Status TradesParquetWriter::CopyToParquet(const std::filesystem::path& local_path) {
+  // ORDER BY only orders the file while DuckDB preserves insertion order (its default); a
+  // connection that turned it off would get an unsorted file without any error.
+  ASSIGN_OR_RETURN(engine::QueryResult setting,
+                   connection_.Query("SELECT current_setting('preserve_insertion_order')"));
+  ASSIGN_OR_RETURN(bool preserve_order, setting.GetBool(0, 0));
+  if (!preserve_order) {
+    return Status::InvalidArgument(
+        "the DuckDB connection has preserve_insertion_order = false; the trades file would not "
+        "be in seq order");
+  }
+
+  std::string field_ids;
+  for (const Column& column : kColumns) {
+    if (!field_ids.empty()) field_ids += ", ";
+    field_ids += std::string(column.name) + ": " + std::to_string(column.field_id);
+  }
+  std::string copy = "COPY (SELECT " + ColumnList() + " FROM " + std::string(kTempTable) +
+                     " ORDER BY seq) TO " + engine::QuoteLiteral(local_path.string()) +
+                     " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " +
+                     std::to_string(options_.row_group_size) + ", FIELD_IDS {" + field_ids + "})";
+  return connection_.Execute(copy);
+}
+
+Status TradesParquetWriter::ReadFooterStats(const std::filesystem::path& local_path,
+                                            iceberg::DataFile* file) {
+  ASSIGN_OR_RETURN(
+      engine::QueryResult meta,
+      connection_.Query("SELECT row_group_id, row_group_num_rows, path_in_schema, "
+                        "total_compressed_size, dictionary_page_offset, data_page_offset "
+                        "FROM parquet_metadata(" + engine::QuoteLiteral(local_path.string()) +
+                        ") ORDER BY row_group_id, column_id"));
+  std::map<int64_t, int64_t> row_group_start;  // row group id -> first byte
+  std::map<int64_t, int64_t> row_group_rows;
+  for (uint64_t row = 0; row < meta.row_count(); ++row) {
+    ASSIGN_OR_RETURN(int64_t group, meta.GetInt64(0, row));
+    ASSIGN_OR_RETURN(int64_t rows, meta.GetInt64(1, row));
+    ASSIGN_OR_RETURN(std::string path, meta.GetString(2, row));
+    ASSIGN_OR_RETURN(int64_t compressed, meta.GetInt64(3, row));
+    ASSIGN_OR_RETURN(int64_t data_offset, meta.GetInt64(5, row));
+    // A column chunk starts at its dictionary page when it has one (offset 0 or NULL: none).
+    int64_t start = data_offset;
+    if (!meta.IsNull(4, row)) {
+      ASSIGN_OR_RETURN(int64_t dictionary_offset, meta.GetInt64(4, row));
+      if (dictionary_offset > 0) start = std::min(start, dictionary_offset);
+    }
+    std::optional<int32_t> id = FieldIdOf(path);
+    if (!id) {
+      return Status::Internal("unexpected column '" + path + "' in " + local_path.string());
+    }
+    file->column_sizes[*id] += compressed;
+    auto [it, inserted] = row_group_start.try_emplace(group, start);
+    if (!inserted) it->second = std::min(it->second, start);
+    row_group_rows[group] = rows;
+  }
+  int64_t total_rows = 0;
+  for (const auto& [group, rows] : row_group_rows) total_rows += rows;
+  if (total_rows != file->record_count || file->column_sizes.size() != kColumns.size()) {
+    return Status::Internal("Parquet footer of " + local_path.string() + " describes " +
+                            std::to_string(total_rows) + " rows in " +
+                            std::to_string(file->column_sizes.size()) + " columns; wrote " +
+                            std::to_string(file->record_count) + " rows in " +
+                            std::to_string(kColumns.size()));
+  }
+  file->split_offsets.clear();
+  for (const auto& [group, start] : row_group_start) file->split_offsets.push_back(start);
+  std::sort(file->split_offsets.begin(), file->split_offsets.end());
+  return Status::Ok();
+}
+
+Status VerifyTradesFieldIds(engine::Connection& connection, const std::filesystem::path& path) {
+  ASSIGN_OR_RETURN(engine::QueryResult schema,
+                   connection.Query("SELECT name, field_id FROM parquet_schema(" +
+                                    engine::QuoteLiteral(path.string()) + ")"));
+  // Row 0 is the schema root; the leaf columns follow.
+  std::set<std::string> seen;
+  for (uint64_t row = 1; row < schema.row_count(); ++row) {
+    ASSIGN_OR_RETURN(std::string name, schema.GetString(0, row));
+    std::optional<int32_t> expected = FieldIdOf(name);
+    if (!expected) {
+      return Status::InvalidArgument(path.string() + ": unexpected column '" + name + "'");
+    }
+    if (schema.IsNull(1, row)) {
+      return Status::InvalidArgument(path.string() + ": column '" + name + "' has no field id");
+    }
+    ASSIGN_OR_RETURN(int64_t id, schema.GetInt64(1, row));
+    if (id != *expected) {
+      return Status::InvalidArgument(path.string() + ": column '" + name + "' has field id " +
+                                     std::to_string(id) + ", expected " +
+                                     std::to_string(*expected));
+    }
+    seen.insert(name);
+  }
+  if (seen.size() != kColumns.size()) {
+    for (const Column& column : kColumns) {
+      if (!seen.contains(std::string(column.name))) {
+        return Status::InvalidArgument(path.string() + ": column '" + std::string(column.name) +
+                                       "' is missing");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace tradeagg::lake

@@ -1,0 +1,163 @@
+"""The Iceberg lake, checked by readers we did not write: PyIceberg, DuckDB's iceberg extension
+and pyarrow. Every trade the store holds must be in tradeagg.trades exactly once, with the same
+exact values, also after the server is killed at any step of an export."""
+import datetime as dt
+import glob
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from pyiceberg.catalog.sql import SqlCatalog
+
+from conftest import parse_ts
+
+LAKE_ENV = {"TRADEAGG_LAKE_FLUSH_INTERVAL_MS": "200"}
+DUCKDB_EXTENSIONS = str(Path(duckdb.__file__).parent.parent / "duckdb_ext" / "extensions")
+DATES = ["2026-11-20T10:00:00Z", "2026-11-23T09:15:00.5Z", "2026-11-23T18:00:00Z"]  # Fri, Mon, Mon late
+
+
+def wait_for_lake(admin, timeout=30.0) -> dict:
+    """Waits until the exporter has caught up with the store; returns /v1/lake."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = admin.get("/v1/lake")
+        assert r.status_code == 200, r.text
+        body = r.json()
+        if body["lag_trades"] == 0 and body["store_last_seq"] > 0:
+            return body
+        assert time.monotonic() < deadline, f"lake still lags: {body}"
+        time.sleep(0.1)
+
+
+def catalog(server) -> SqlCatalog:
+    data = server.data_dir.resolve()
+    return SqlCatalog("tradeagg", uri=f"sqlite:///{data}/catalog.db", warehouse=f"file://{data}/warehouse")
+
+
+def store_rows(admin) -> dict:
+    return {(t["participant"], t["trade_id"]): t for t in admin.list_trades()}
+
+
+def lake_rows(server) -> list[dict]:
+    return catalog(server).load_table("tradeagg.trades").scan().to_arrow().to_pylist()
+
+
+def assert_lake_equals_store(server, admin):
+    stored = store_rows(admin)
+    rows = lake_rows(server)
+    keys = [(r["participant"], r["trade_id"]) for r in rows]
+    assert len(keys) == len(set(keys)), "a trade is in the lake twice"
+    assert set(keys) == set(stored), "lake and store hold different trades"
+    for r in rows:
+        s = stored[(r["participant"], r["trade_id"])]
+        assert r["seq"] == s["seq"]
+        assert r["price"] == Decimal(s["price"]) and r["notional"] == Decimal(s["notional"])
+        assert r["quantity"] == s["quantity"] and r["side"] == s["side"]
+        assert r["counterparty"] == s["counterparty"] and r["instrument"] == s["instrument"]
+        assert r["currency"] == s["currency"]
+        assert r["trade_time"] == parse_ts(s["trade_time"]) and r["received_at"] == parse_ts(s["received_at"])
+        assert r["business_date"].isoformat() == s["business_date"]
+
+
+@pytest.fixture(scope="module")
+def lake_server(server_factory):
+    return server_factory("lake", env=LAKE_ENV, fault_injection=True)
+
+
+@pytest.fixture(scope="module")
+def loaded(lake_server, trades_module):
+    admin = lake_server.client("admin")
+    sent = []
+    for i, when in enumerate(DATES):
+        batch = trades_module.many(40, participant=f"LAKE{i}", trade_time=when)
+        batch[0]["price"] = "0.00000001"
+        batch[1]["price"] = "9999999999.99999999"
+        batch[1]["quantity"] = 1
+        r = admin.submit(batch)
+        assert r.status_code == 201, r.text
+        sent += batch
+    wait_for_lake(admin)
+    return admin, sent
+
+
+@pytest.fixture(scope="module")
+def trades_module():
+    from conftest import TradeFactory
+    return TradeFactory("lake")
+
+
+def test_pyiceberg_reads_exactly_the_store(lake_server, loaded):
+    admin, _ = loaded
+    assert_lake_equals_store(lake_server, admin)
+    table = catalog(lake_server).load_table("tradeagg.trades")
+    assert [f.name for f in table.schema().fields][:3] == ["trade_id", "participant", "counterparty"]
+    assert str(table.schema().find_field("notional").field_type) == "decimal(38, 8)"
+    assert table.spec().fields[0].name == "business_date"
+    summary = table.current_snapshot().summary
+    assert int(summary["tradeagg.watermark"]) == admin.get("/v1/lake").json()["watermark"]
+    assert int(summary["total-records"]) == len(store_rows(admin))
+
+
+def test_a_date_filter_plans_only_that_dates_files(lake_server, loaded):
+    table = catalog(lake_server).load_table("tradeagg.trades")
+    all_files = list(table.scan().plan_files())
+    monday = list(table.scan(row_filter="business_date == '2026-11-23'").plan_files())
+    assert len(monday) >= 1 and len(monday) < len(all_files)
+    assert all("business_date=2026-11-23" in task.file.file_path for task in monday)
+    monday_days = (dt.date(2026, 11, 23) - dt.date(1970, 1, 1)).days  # PyIceberg keeps dates as days
+    assert all(task.file.partition[0] == monday_days for task in monday)
+
+
+def test_duckdb_iceberg_scan_agrees(lake_server, loaded):
+    admin, _ = loaded
+    table = catalog(lake_server).load_table("tradeagg.trades")
+    con = duckdb.connect(config={"extension_directory": DUCKDB_EXTENSIONS, "autoinstall_known_extensions": False})
+    con.execute("LOAD iceberg")
+    count, notional = con.execute(
+        f"SELECT count(*), sum(notional) FROM iceberg_scan('{table.metadata_location}')").fetchone()
+    stored = store_rows(admin)
+    assert count == len(stored)
+    assert notional == sum(Decimal(t["notional"]) for t in stored.values())
+    # The table directory alone is readable too (version-hint.text).
+    directory = lake_server.data_dir.resolve() / "warehouse" / "tradeagg.db" / "trades"
+    assert con.execute(f"SELECT count(*) FROM iceberg_scan('{directory}')").fetchone()[0] == count
+
+
+def test_every_parquet_file_carries_field_ids(lake_server, loaded):
+    files = glob.glob(str(lake_server.data_dir / "warehouse" / "tradeagg.db" / "trades" / "data" / "*" / "*.parquet"))
+    assert files
+    want = {"trade_id": 1, "participant": 2, "counterparty": 3, "instrument": 4, "side": 5, "quantity": 6,
+            "price": 7, "notional": 8, "currency": 9, "trade_time": 10, "received_at": 11, "business_date": 12,
+            "seq": 13}
+    for path in files:
+        schema = pq.read_schema(path)
+        got = {f.name: int(f.metadata[b"PARQUET:field_id"]) for f in schema}
+        assert got == want, path
+
+
+@pytest.mark.parametrize("point", ["lake.export.after_data_files", "lake.export.before_commit",
+                                   "lake.export.after_commit"])
+def test_crash_during_export_loses_and_duplicates_nothing(server_factory, trades_module, point):
+    server = server_factory("lake-crash", env=LAKE_ENV, fault_injection=True)
+    admin = server.client("admin")
+    assert admin.submit(trades_module.many(30, participant="CRASH0")).status_code == 201
+    wait_for_lake(admin)
+    r = admin.post("/v1/admin/faults", json={"point": point, "count": 1})
+    assert r.status_code == 204
+    assert admin.submit(trades_module.many(50, participant="CRASH1")).status_code == 201
+    deadline = time.monotonic() + 20
+    while server.running:  # the exporter reaches the armed point and the process dies
+        assert time.monotonic() < deadline, "the server did not crash at " + point
+        time.sleep(0.05)
+    server.start()
+    admin = admin.relogin()
+    wait_for_lake(admin)
+    assert_lake_equals_store(server, admin)
+    # Nothing left behind: every data file on disk is one the table refers to.
+    table = catalog(server).load_table("tradeagg.trades")
+    referenced = {task.file.file_path.removeprefix("file://") for task in table.scan().plan_files()}
+    on_disk = set(glob.glob(str(server.data_dir.resolve() / "warehouse" / "tradeagg.db" / "trades" / "data" / "*" / "*.parquet")))
+    assert on_disk == referenced
