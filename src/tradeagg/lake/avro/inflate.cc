@@ -68,9 +68,9 @@ class Inflater {
     return static_cast<uint32_t>(value & ((uint64_t{1} << need) - 1));
   }
 
-  Status Emit(char byte) {
-    if (out_.size() >= max_output_) return Error("output exceeds " + std::to_string(max_output_) + " bytes");
-    out_.push_back(byte);
+  // Checked once per literal or match rather than per byte: this loop is the hot path.
+  Status Reserve(size_t bytes) {
+    if (out_.size() + bytes > max_output_) return Error("output exceeds " + std::to_string(max_output_) + " bytes");
     return Status::Ok();
   }
 
@@ -84,7 +84,8 @@ class Inflater {
     if (length != (~complement & 0xffff)) return Error("stored block length does not match its complement");
     pos_ += 4;
     if (in_.size() - pos_ < length) return Error("truncated stored block");
-    for (uint32_t i = 0; i < length; ++i) TRY(Emit(in_[pos_ + i]));
+    TRY(Reserve(length));
+    out_.append(in_.substr(pos_, length));
     pos_ += length;
     return Status::Ok();
   }
@@ -112,8 +113,14 @@ class Inflater {
   Result<int> Decode(const Huffman& h) {
     int code = 0, first = 0, index = 0;
     for (int len = 1; len <= kMaxCodeBits; ++len) {
-      ASSIGN_OR_RETURN(uint32_t bit, Bits(1));
-      code |= static_cast<int>(bit);
+      if (bitcnt_ == 0) {  // inline refill: Bits(1) per bit is too slow in debug builds
+        if (pos_ >= in_.size()) return Error("truncated stream");
+        bitbuf_ = static_cast<uint8_t>(in_[pos_++]);
+        bitcnt_ = 8;
+      }
+      code |= static_cast<int>(bitbuf_ & 1);
+      bitbuf_ >>= 1;
+      --bitcnt_;
       const int count = h.count[len];
       if (code - first < count) return h.symbol[static_cast<size_t>(index + code - first)];
       index += count;
@@ -127,7 +134,8 @@ class Inflater {
     while (true) {
       ASSIGN_OR_RETURN(int symbol, Decode(literal_length));
       if (symbol < 256) {
-        TRY(Emit(static_cast<char>(symbol)));
+        if (out_.size() >= max_output_) return Reserve(1);  // the error
+        out_.push_back(static_cast<char>(symbol));
         continue;
       }
       if (symbol == 256) return Status::Ok();
@@ -141,7 +149,8 @@ class Inflater {
       ASSIGN_OR_RETURN(uint32_t distance_extra, Bits(kDistanceExtra[d]));
       const size_t back = kDistanceBase[d] + distance_extra;
       if (back > out_.size()) return Error("distance reaches before the start of the output");
-      for (size_t i = 0; i < length; ++i) TRY(Emit(out_[out_.size() - back]));  // may overlap itself
+      TRY(Reserve(length));
+      for (size_t i = 0; i < length; ++i) out_.push_back(out_[out_.size() - back]);  // may overlap itself
     }
   }
 

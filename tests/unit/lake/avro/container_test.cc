@@ -204,14 +204,13 @@ TEST(AvroContainerTest, SurvivesTruncationAndCorruption) {
         ASSERT_EQ(file.status().code(), StatusCode::kInvalidArgument) << size;
       }
     }
+    const char masks[] = {'\x01', '\x80', '\xff'};  // low bit, varint continuation bit, all bits
     for (size_t i = 0; i < golden.size(); ++i) {
-      for (char mask : {'\x01', '\x80', '\xff'}) {
-        std::string corrupt = golden;
-        corrupt[i] = static_cast<char>(corrupt[i] ^ mask);
-        Result<ContainerFile> file = ReadContainer(corrupt);
-        if (!file.ok()) {
-          ASSERT_EQ(file.status().code(), StatusCode::kInvalidArgument) << i;
-        }
+      std::string corrupt = golden;
+      corrupt[i] = static_cast<char>(corrupt[i] ^ masks[i % 3]);
+      Result<ContainerFile> file = ReadContainer(corrupt);
+      if (!file.ok()) {
+        ASSERT_EQ(file.status().code(), StatusCode::kInvalidArgument) << i;
       }
     }
   }

@@ -216,13 +216,22 @@ TEST(ManifestTest, RewritesPyIcebergManifestUnchanged) {
   EXPECT_EQ(rewritten.entries, golden->entries);
 }
 
-// Corrupt manifests are rejected, never crash (run under the sanitizers to see).
+// Corrupt manifests are rejected, never crash (run under the sanitizers to see). The header
+// (mostly JSON) is covered by the Avro container tests; here the deflated data blocks are hit.
 TEST(ManifestTest, SurvivesTruncationAndCorruption) {
   const std::string golden = ReadGolden("manifest.avro");
+  const std::string sync = golden.substr(golden.size() - 16);
+  const size_t data_start = golden.find(sync) + sync.size();
+  ASSERT_LT(data_start, golden.size() - sync.size());
   for (size_t size = 0; size < golden.size(); size += 7) {
-    EXPECT_EQ(ReadManifest(std::string_view(golden).substr(0, size)).status().code(), StatusCode::kInvalidArgument);
+    Result<Manifest> manifest = ReadManifest(std::string_view(golden).substr(0, size));
+    if (manifest.ok()) {  // cut at a block boundary: fewer entries (Avro files have no end marker)
+      EXPECT_LT(manifest->entries.size(), 2u) << size;
+    } else {
+      EXPECT_EQ(manifest.status().code(), StatusCode::kInvalidArgument) << size;
+    }
   }
-  for (size_t i = 0; i < golden.size(); ++i) {
+  for (size_t i = data_start; i < golden.size(); ++i) {
     std::string corrupt = golden;
     corrupt[i] = static_cast<char>(corrupt[i] ^ 0x5a);
     Result<Manifest> manifest = ReadManifest(corrupt);

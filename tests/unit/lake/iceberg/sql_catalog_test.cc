@@ -382,57 +382,5 @@ TEST_F(SqlCatalogTest, ConcurrentWritersAllCommitExactlyOnceThroughRetries) {
   // (The version hint is not checked here: racing writers may finish their hints out of order.)
 }
 
-// Leaves a catalog with an empty tradeagg.trades in $TRADEAGG_LAKE_EXPORT_DIR (catalog.db and
-// warehouse/), for checks with readers we did not write (PyIceberg, DuckDB). Skipped unless set.
-TEST(SqlCatalogExport, CreatesTradesTableForExternalReaders) {
-  const char* dir = std::getenv("TRADEAGG_LAKE_EXPORT_DIR");
-  if (dir == nullptr || *dir == '\0') GTEST_SKIP() << "TRADEAGG_LAKE_EXPORT_DIR is not set";
-  const fs::path root(dir);
-  fs::create_directories(root);
-  Result<std::unique_ptr<LocalObjectStore>> store = LocalObjectStore::Open(root / "warehouse");
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  SqlCatalog::Options options;
-  options.db_path = root / "catalog.db";
-  Result<std::unique_ptr<SqlCatalog>> catalog = SqlCatalog::Open(options, store->get());
-  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
-  Status ns = (*catalog)->CreateNamespace(kTradeaggNamespace);
-  ASSERT_TRUE(ns.ok() || ns.code() == StatusCode::kAlreadyExists) << ns.ToString();
-  Result<LoadedTable> table = (*catalog)->CreateTable(kTrades, TradesTableDefinition());
-  ASSERT_TRUE(table.ok()) << table.status().ToString();
-  std::printf("created %s at %s\n", kTrades.ToString().c_str(), table->metadata_location.c_str());
-}
-
-// With $TRADEAGG_LAKE_EXPORT_DIR holding a tradeagg.trades that another writer (PyIceberg)
-// appended to: loads it and commits one more snapshot that reuses the current manifest list
-// (a metadata-only append, so readers still find every file), with a watermark.
-TEST(SqlCatalogExport, AppendsAMetadataOnlySnapshotForExternalReaders) {
-  const char* dir = std::getenv("TRADEAGG_LAKE_EXPORT_DIR");
-  if (dir == nullptr || *dir == '\0') GTEST_SKIP() << "TRADEAGG_LAKE_EXPORT_DIR is not set";
-  const fs::path root(dir);
-  Result<std::unique_ptr<LocalObjectStore>> store = LocalObjectStore::Open(root / "warehouse");
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  SqlCatalog::Options options;
-  options.db_path = root / "catalog.db";
-  Result<std::unique_ptr<SqlCatalog>> catalog = SqlCatalog::Open(options, store->get());
-  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
-  Result<LoadedTable> base = (*catalog)->LoadTable(kTrades);
-  ASSERT_TRUE(base.ok()) << base.status().ToString();
-  const Snapshot* current = base->metadata.CurrentSnapshot();
-  if (current == nullptr) GTEST_SKIP() << "the table has no snapshot yet";
-  SnapshotAppend append;
-  append.snapshot_id = NewSnapshotId();
-  append.manifest_list = current->manifest_list;
-  append.timestamp_ms = Timestamp::Now().micros() / 1000;
-  append.extra_summary = {{std::string(summary::kTradeaggWatermark), "42"}};
-  Result<TableMetadata> next = AppendSnapshot(base->metadata, base->metadata_location, append);
-  ASSERT_TRUE(next.ok()) << next.status().ToString();
-  CommitAttempt attempt = CommitMetadata(**catalog, **store, kTrades, *base, *next);
-  ASSERT_TRUE(attempt.result.committed()) << attempt.result.ToString();
-  std::printf("committed snapshot %lld (sequence %lld, total-records %s) as %s\n",
-              static_cast<long long>(append.snapshot_id),
-              static_cast<long long>(next->CurrentSnapshot()->sequence_number),
-              next->CurrentSnapshot()->summary.at("total-records").c_str(), attempt.metadata_location.c_str());
-}
-
 }  // namespace
 }  // namespace tradeagg::lake::iceberg
