@@ -18,7 +18,7 @@ using Json = nlohmann::json;
 namespace {
 
 // One field of the partition tuple, as the manifest's "r102" record declares it.
-struct PartitionField {
+struct DatePartitionField {
   std::string name;
   int32_t field_id = 0;
   bool required = false;  // as PyIceberg does: required when its source column is
@@ -33,7 +33,7 @@ const Json& Member(const Json& object, const char* key) {
 }
 
 // Resolves the spec's fields against the table schema. Only identity(date) is supported.
-Result<std::vector<PartitionField>> DatePartitionFields(const std::string& schema_json, const std::string& spec_json) {
+Result<std::vector<DatePartitionField>> DatePartitionFields(const std::string& schema_json, const std::string& spec_json) {
   const Json schema = Json::parse(schema_json, nullptr, false);
   const Json& columns = Member(schema, "fields");
   if (!columns.is_array()) {
@@ -42,7 +42,7 @@ Result<std::vector<PartitionField>> DatePartitionFields(const std::string& schem
   const Json spec = Json::parse(spec_json, nullptr, false);
   if (!spec.is_array()) return Status::InvalidArgument("manifest: partition spec must be the JSON array of its fields");
 
-  std::vector<PartitionField> out;
+  std::vector<DatePartitionField> out;
   for (const Json& field : spec) {
     const Json& source_id = Member(field, "source-id");
     const Json& field_id = Member(field, "field-id");
@@ -65,11 +65,11 @@ Result<std::vector<PartitionField>> DatePartitionFields(const std::string& schem
   return out;
 }
 
-std::string ManifestEntrySchema(const std::vector<PartitionField>& partition_fields) {
+std::string ManifestEntrySchema(const std::vector<DatePartitionField>& partition_fields) {
   namespace df = data_file;
   namespace me = manifest_entry;
   AvroSchemaBuilder partition("r102");
-  for (const PartitionField& field : partition_fields) {
+  for (const DatePartitionField& field : partition_fields) {
     if (field.required) {
       partition.Required(field.name, field.field_id, kAvroDate);
     } else {
@@ -220,7 +220,7 @@ Result<ManifestEntry> ReadEntry(const avro::Node& schema, const Datum& record) {
 }  // namespace
 
 Result<std::string> WriteManifest(const ManifestMetadata& metadata, const std::vector<ManifestEntry>& entries) {
-  ASSIGN_OR_RETURN(std::vector<PartitionField> partition_fields,
+  ASSIGN_OR_RETURN(std::vector<DatePartitionField> partition_fields,
                    DatePartitionFields(metadata.schema_json, metadata.partition_spec_json));
   const avro::Metadata key_values = {
       {"schema", metadata.schema_json},
