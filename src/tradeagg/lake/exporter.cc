@@ -9,11 +9,11 @@
 #include <spdlog/spdlog.h>
 
 #include "tradeagg/core/fault_injector.h"
-#include "tradeagg/core/json_writer.h"
 #include "tradeagg/lake/iceberg/ids.h"
 #include "tradeagg/lake/iceberg/manifest.h"
 #include "tradeagg/lake/iceberg/manifest_list.h"
 #include "tradeagg/lake/iceberg/metadata_files.h"
+#include "tradeagg/lake/iceberg/partition_spec_json.h"
 #include "tradeagg/lake/iceberg/schema_json.h"
 #include "tradeagg/lake/iceberg/table_commit.h"
 #include "tradeagg/lake/iceberg/trades_table.h"
@@ -40,22 +40,6 @@ int64_t WatermarkOf(const iceberg::TableMetadata& metadata) {
 }
 
 int64_t NowMs() { return Timestamp::Now().micros() / 1000; }
-
-// The manifest's "partition-spec" metadata: the spec's fields array only.
-std::string PartitionFieldsJson(const iceberg::PartitionSpec& spec) {
-  JsonWriter json;
-  json.BeginArray();
-  for (const auto& field : spec.fields) {
-    json.BeginObject()
-        .Field("source-id", static_cast<int64_t>(field.source_id))
-        .Field("field-id", static_cast<int64_t>(field.field_id))
-        .Field("name", field.name)
-        .Field("transform", field.transform)
-        .EndObject();
-  }
-  json.EndArray();
-  return json.Take();
-}
 
 Result<std::string> ReadLocalFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -204,7 +188,7 @@ Result<ExportCycle> Exporter::ExportOnce() {
 
   // 2. The manifest of the new files.
   iceberg::ManifestMetadata manifest_metadata{iceberg::SchemaToJson(*schema), schema->schema_id,
-                                              PartitionFieldsJson(*spec), spec->spec_id};
+                                              iceberg::PartitionFieldsToJson(*spec), spec->spec_id};
   auto manifest_bytes = iceberg::WriteManifest(manifest_metadata, entries);
   if (!manifest_bytes.ok()) return fail(manifest_bytes.status());
   std::string manifest_key = metadata_dir + "/" + iceberg::NewUuid() + "-m0.avro";

@@ -2,11 +2,9 @@
 
 namespace tradeagg::lake::iceberg {
 
-void WritePartitionSpecJson(JsonWriter& out, const PartitionSpec& spec) {
-  out.BeginObject();
-  out.Field("spec-id", spec.spec_id);
-  out.Key("fields").BeginArray();
-  for (const PartitionField& f : spec.fields) {
+void WritePartitionFieldsJson(JsonWriter& out, const std::vector<PartitionField>& fields) {
+  out.BeginArray();
+  for (const PartitionField& f : fields) {
     out.BeginObject();
     out.Field("name", f.name);
     out.Field("transform", f.transform);
@@ -15,6 +13,19 @@ void WritePartitionSpecJson(JsonWriter& out, const PartitionSpec& spec) {
     out.EndObject();
   }
   out.EndArray();
+}
+
+std::string PartitionFieldsToJson(const PartitionSpec& spec) {
+  JsonWriter out;
+  WritePartitionFieldsJson(out, spec.fields);
+  return out.Take();
+}
+
+void WritePartitionSpecJson(JsonWriter& out, const PartitionSpec& spec) {
+  out.BeginObject();
+  out.Field("spec-id", spec.spec_id);
+  out.Key("fields");
+  WritePartitionFieldsJson(out, spec.fields);
   out.EndObject();
 }
 

@@ -18,6 +18,9 @@ namespace tradeagg::lake::iceberg {
 
 void WritePartitionSpecJson(JsonWriter& out, const PartitionSpec& spec);
 std::string PartitionSpecToJson(const PartitionSpec& spec);
+// The spec's "fields" array alone: what a manifest's "partition-spec" metadata holds.
+void WritePartitionFieldsJson(JsonWriter& out, const std::vector<PartitionField>& fields);
+std::string PartitionFieldsToJson(const PartitionSpec& spec);
 
 // Structure only; PartitionSpec::Validate checks it against a schema.
 Result<PartitionSpec> PartitionSpecFromJson(json::Element value, std::string_view context = "partition-spec");
