@@ -115,8 +115,10 @@ int LakeCommand(const CommonFlags& flags, const std::string& command) {
   if (command == "export") {
     auto cycle = exporter.ExportOnce();
     if (!cycle.ok()) return Fail(cycle.status());
-    std::printf("exported %lld trades in %lld data files; watermark %lld\n", static_cast<long long>(cycle->trades),
-                static_cast<long long>(cycle->data_files), static_cast<long long>(cycle->watermark));
+    std::printf("exported %lld trades in %lld data files; watermark %lld; read %lld ms, write %lld ms, commit %lld ms\n",
+                static_cast<long long>(cycle->trades), static_cast<long long>(cycle->data_files),
+                static_cast<long long>(cycle->watermark), static_cast<long long>(cycle->read_ms),
+                static_cast<long long>(cycle->write_ms), static_cast<long long>(cycle->commit_ms));
     return 0;
   }
   auto table = admin->lake->catalog().LoadTable({"tradeagg", "trades"});

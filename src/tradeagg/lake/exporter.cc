@@ -133,6 +133,11 @@ Status Exporter::RemoveOrphans(const LoadedTable& table) {
 }
 
 Result<ExportCycle> Exporter::ExportOnce() {
+  using Clock = std::chrono::steady_clock;
+  auto elapsed_ms = [](Clock::time_point since) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
+  };
+  Clock::time_point started = Clock::now();
   ASSIGN_OR_RETURN(LoadedTable base, catalog_.LoadTable(config_.table));
   const iceberg::TableMetadata& metadata = base.metadata;
   ExportCycle cycle;
@@ -147,6 +152,8 @@ Result<ExportCycle> Exporter::ExportOnce() {
     ++cycle.trades;
   }));
   if (cycle.trades == 0) return cycle;
+  cycle.read_ms = elapsed_ms(started);
+  Clock::time_point writing = Clock::now();
 
   ASSIGN_OR_RETURN(std::string table_key, objects_.KeyForUri(metadata.location));
   ASSIGN_OR_RETURN(std::string metadata_dir, iceberg::MetadataDirectoryKey(objects_, metadata));
@@ -231,6 +238,8 @@ Result<ExportCycle> Exporter::ExportOnce() {
   auto updated = iceberg::AppendSnapshot(metadata, base.metadata_location, append);
   if (!updated.ok()) return fail(updated.status());
   CrashIfArmed("lake.export.before_commit");
+  cycle.write_ms = elapsed_ms(writing);
+  Clock::time_point committing = Clock::now();
 
   iceberg::CommitAttempt attempt = iceberg::CommitMetadata(catalog_, objects_, config_.table, base, *updated);
   if (attempt.result.outcome == iceberg::CommitOutcome::kFailed) return fail(attempt.result.status);
@@ -243,6 +252,7 @@ Result<ExportCycle> Exporter::ExportOnce() {
     }
   }
   CrashIfArmed("lake.export.after_commit");
+  cycle.commit_ms = elapsed_ms(committing);
   cycle.data_files = static_cast<int64_t>(entries.size());
   cycle.watermark = new_watermark;
   {
