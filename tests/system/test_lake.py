@@ -161,3 +161,25 @@ def test_crash_during_export_loses_and_duplicates_nothing(server_factory, trades
     referenced = {task.file.file_path.removeprefix("file://") for task in table.scan().plan_files()}
     on_disk = set(glob.glob(str(server.data_dir.resolve() / "warehouse" / "tradeagg.db" / "trades" / "data" / "*" / "*.parquet")))
     assert on_disk == referenced
+
+
+def test_only_the_server_sweeps_orphans(server_factory, trades_module):
+    """The CLI may run beside a server, whose export in flight looks like an orphan: it must not
+    delete anything. The server sweeps at its own start, before it exports."""
+    import subprocess
+    from conftest import binary_path
+    server = server_factory("lake-sweep", env=LAKE_ENV)
+    admin = server.client("admin")
+    assert admin.submit(trades_module.many(10, participant="SWEEP")).status_code == 201
+    wait_for_lake(admin)
+    server.stop()
+    stray = server.data_dir / "warehouse" / "tradeagg.db" / "trades" / "data" / "business_date=2026-11-23" / "stray.parquet"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"not referenced by any snapshot")
+    for command in ("status", "snapshots", "export"):
+        done = subprocess.run([str(binary_path()), "lake", command, "--data-dir", str(server.data_dir)],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert stray.exists(), f"`tradeagg lake {command}` removed a file it does not own"
+    server.start()
+    assert not stray.exists()

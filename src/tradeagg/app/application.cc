@@ -57,16 +57,18 @@ Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store
 
 }  // namespace
 
-Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::TradeStore& store) {
+// `owner`: the server, which runs the background exporter (see lake::Lake::Open); the CLI may
+// run beside a server and must not sweep its export in flight.
+Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::TradeStore& store, bool owner) {
   lake::ExporterConfig exporter = config.lake;
-  exporter.staging_dir = config.data_dir / "lake-staging";
-  return lake::Lake::Open(config.warehouse_path(), config.catalog_path(), store, exporter);
+  exporter.staging_dir = config.data_dir / (owner ? "lake-staging" : "lake-staging-cli");
+  return lake::Lake::Open(config.warehouse_path(), config.catalog_path(), store, exporter, owner);
 }
 
 Result<LakeAdmin> OpenLakeAdmin(const Config& config) {
   LakeAdmin admin;
   ASSIGN_OR_RETURN(admin.store, OpenStore(config));
-  ASSIGN_OR_RETURN(admin.lake, OpenLakeFor(config, *admin.store));
+  ASSIGN_OR_RETURN(admin.lake, OpenLakeFor(config, *admin.store, /*owner=*/false));
   return admin;
 }
 
@@ -91,7 +93,7 @@ Status Application::Open() {
   ASSIGN_OR_RETURN(store_, OpenStore(config_));
   ASSIGN_OR_RETURN(users_, OpenUsers(config_, *store_));
   TRY(RebuildBook());
-  if (config_.lake_enabled) { ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_)); }
+  if (config_.lake_enabled) { ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true)); }
   pipeline_ = std::make_unique<ingest::Pipeline>(*store_, book_, config_.ingest);
   blocking_ = std::make_unique<boost::asio::thread_pool>(config_.blocking_threads);
   if (config_.api.fault_injection) FaultInjector::Global().Enable();

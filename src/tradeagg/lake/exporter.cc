@@ -65,7 +65,7 @@ Exporter::Exporter(store::TradeStore& store, iceberg::Catalog& catalog, ObjectSt
 
 Exporter::~Exporter() { Stop(); }
 
-Status Exporter::Open() {
+Status Exporter::Open(bool remove_orphans) {
   ASSIGN_OR_RETURN(bool ns_exists, catalog_.NamespaceExists(config_.table.ns));
   if (!ns_exists) {
     Status created = catalog_.CreateNamespace(config_.table.ns);
@@ -80,7 +80,7 @@ Status Exporter::Open() {
   std::error_code ec;
   std::filesystem::create_directories(config_.staging_dir, ec);
   if (ec) return Status::Unavailable("cannot create " + config_.staging_dir.string() + ": " + ec.message());
-  TRY(RemoveOrphans(*loaded));
+  if (remove_orphans) TRY(RemoveOrphans(*loaded));
   std::lock_guard lock(mutex_);
   status_.watermark = WatermarkOf(loaded->metadata);
   if (const auto* snapshot = loaded->metadata.CurrentSnapshot()) {
@@ -93,8 +93,9 @@ Status Exporter::Open() {
 }
 
 // Files under the table's data/ and metadata/ that no snapshot and no metadata file refers to
-// were written by an export that crashed before its commit. Only this process writes the
-// table, and Open runs before any export, so nothing in flight is mistaken for an orphan.
+// were written by an export that crashed before its commit. Called only by the table's
+// background writer at its start, before it exports, so nothing in flight is mistaken for an
+// orphan.
 Status Exporter::RemoveOrphans(const LoadedTable& table) {
   ASSIGN_OR_RETURN(std::string table_key, objects_.KeyForUri(table.metadata.location));
   std::set<std::string> referenced;

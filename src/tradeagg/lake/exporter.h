@@ -68,9 +68,11 @@ class Exporter {
   Exporter(const Exporter&) = delete;
   Exporter& operator=(const Exporter&) = delete;
 
-  // Creates the namespace and the table if absent, reads the watermark, and removes files a
-  // crashed export left behind. Call before Start or ExportOnce.
-  Status Open();
+  // Creates the namespace and the table if absent and reads the watermark. With
+  // remove_orphans it also deletes files a crashed export left behind: only the table's one
+  // background writer (the server, at start, before exporting) may do that, since another
+  // process's export in flight would look the same.
+  Status Open(bool remove_orphans);
   // Exports everything pending (at most max_snapshot_trades) as one snapshot.
   Result<ExportCycle> ExportOnce();
 

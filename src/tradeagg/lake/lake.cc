@@ -4,7 +4,7 @@ namespace tradeagg::lake {
 
 Result<std::unique_ptr<Lake>> Lake::Open(const std::filesystem::path& warehouse,
                                          const std::filesystem::path& catalog_db, store::TradeStore& store,
-                                         ExporterConfig config) {
+                                         ExporterConfig config, bool owner) {
   std::unique_ptr<Lake> lake(new Lake());
   ASSIGN_OR_RETURN(lake->objects_, LocalObjectStore::Open(warehouse));
   iceberg::SqlCatalog::Options options;
@@ -18,7 +18,7 @@ Result<std::unique_ptr<Lake>> Lake::Open(const std::filesystem::path& warehouse,
   ASSIGN_OR_RETURN(lake->connection_, lake->duckdb_.Connect());
   lake->exporter_ = std::make_unique<Exporter>(store, *lake->catalog_, *lake->objects_, lake->connection_,
                                                std::move(config));
-  TRY(lake->exporter_->Open());
+  TRY(lake->exporter_->Open(/*remove_orphans=*/owner));
   return lake;
 }
 

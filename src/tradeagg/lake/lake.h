@@ -21,10 +21,11 @@ namespace tradeagg::lake {
 class Lake {
  public:
   // Opens (creating as needed) the warehouse and catalog, and opens the exporter (creates the
-  // table, removes orphans). The exporter is not started.
+  // table). `owner`: this process runs the background exporter, so it also removes files a
+  // crashed export left behind (see Exporter::Open). The exporter is not started.
   static Result<std::unique_ptr<Lake>> Open(const std::filesystem::path& warehouse,
                                             const std::filesystem::path& catalog_db, store::TradeStore& store,
-                                            ExporterConfig config);
+                                            ExporterConfig config, bool owner);
   ~Lake();
 
   Exporter& exporter() { return *exporter_; }
