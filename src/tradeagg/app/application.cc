@@ -55,8 +55,6 @@ Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store
   return users;
 }
 
-}  // namespace
-
 // `owner`: the server, which runs the background exporter (see lake::Lake::Open); the CLI may
 // run beside a server and must not sweep its export in flight.
 Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::TradeStore& store, bool owner) {
@@ -64,6 +62,8 @@ Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::Tra
   exporter.staging_dir = config.data_dir / (owner ? "lake-staging" : "lake-staging-cli");
   return lake::Lake::Open(config.warehouse_path(), config.catalog_path(), store, exporter, owner);
 }
+
+}  // namespace
 
 Result<LakeAdmin> OpenLakeAdmin(const Config& config) {
   LakeAdmin admin;

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <chrono>
 #include <filesystem>
 #include <limits>
 #include <string>
@@ -849,4 +850,24 @@ TEST_F(SqliteTradeStoreTest, InjectedCommitFaultFailsOneCallThenRecovers) {
 }
 
 }  // namespace
+// Commits never checkpoint (wal_autocheckpoint is off on the writer); the WalCheckpointer's
+// thread copies committed pages into the database file on its own. Without it the main file
+// would stay at its size after creation however much is committed.
+TEST_F(SqliteTradeStoreTest, WalIsCheckpointedInTheBackground) {
+  SqliteTradeStoreOptions options;
+  options.checkpoint_interval = std::chrono::milliseconds(20);
+  Reopen(options);
+  const auto size_before = std::filesystem::file_size(path_);
+  for (int batch = 0; batch < 5; ++batch) {
+    std::vector<Trade> trades;
+    for (int i = 0; i < 500; ++i) trades.push_back(MakeTrade("WAL", std::to_string(batch) + "-" + std::to_string(i)));
+    AppendOk(std::move(trades));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::filesystem::file_size(path_) <= size_before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GT(std::filesystem::file_size(path_), size_before);
+}
+
 }  // namespace tradeagg::store
