@@ -1,9 +1,6 @@
 #include "tradeagg/lake/exporter.h"
 
-#include <fstream>
-#include <map>
 #include <set>
-#include <sstream>
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
@@ -12,9 +9,7 @@
 #include "tradeagg/lake/iceberg/ids.h"
 #include "tradeagg/lake/iceberg/manifest.h"
 #include "tradeagg/lake/iceberg/manifest_list.h"
-#include "tradeagg/lake/iceberg/metadata_files.h"
-#include "tradeagg/lake/iceberg/partition_spec_json.h"
-#include "tradeagg/lake/iceberg/schema_json.h"
+#include "tradeagg/lake/iceberg/merge_append.h"
 #include "tradeagg/lake/iceberg/table_commit.h"
 #include "tradeagg/lake/iceberg/trades_table.h"
 #include "tradeagg/lake/trades_parquet_writer.h"
@@ -41,22 +36,6 @@ int64_t WatermarkOf(const iceberg::TableMetadata& metadata) {
 
 int64_t NowMs() { return Timestamp::Now().micros() / 1000; }
 
-Result<std::string> ReadLocalFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Unavailable("cannot read " + path.string());
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
-// Everything one export attempt wrote, so that a certainly failed attempt can take it back.
-struct WrittenFiles {
-  std::vector<std::string> keys;
-  void Remove(ObjectStore& objects) const {
-    for (const auto& key : keys) (void)objects.Delete(key);
-  }
-};
-
 }  // namespace
 
 Exporter::Exporter(store::TradeStore& store, iceberg::Catalog& catalog, ObjectStore& objects,
@@ -80,7 +59,7 @@ Status Exporter::Open(bool remove_orphans) {
   std::error_code ec;
   std::filesystem::create_directories(config_.staging_dir, ec);
   if (ec) return Status::Unavailable("cannot create " + config_.staging_dir.string() + ": " + ec.message());
-  if (remove_orphans) TRY(RemoveOrphans(*loaded));
+  if (remove_orphans) TRY(RemoveOrphans(*loaded, std::chrono::milliseconds(0)));
   std::lock_guard lock(mutex_);
   status_.watermark = WatermarkOf(loaded->metadata);
   if (const auto* snapshot = loaded->metadata.CurrentSnapshot()) {
@@ -93,10 +72,10 @@ Status Exporter::Open(bool remove_orphans) {
 }
 
 // Files under the table's data/ and metadata/ that no snapshot and no metadata file refers to
-// were written by an export that crashed before its commit. Called only by the table's
-// background writer at its start, before it exports, so nothing in flight is mistaken for an
-// orphan.
-Status Exporter::RemoveOrphans(const LoadedTable& table) {
+// were written by an export that crashed before its commit, or were manifests merged away by a
+// later commit whose listing snapshots have since expired. At start (min_age 0) only the
+// table's background writer calls this, before it exports; later sweeps skip young files.
+Status Exporter::RemoveOrphans(const LoadedTable& table, std::chrono::milliseconds min_age) {
   ASSIGN_OR_RETURN(std::string table_key, objects_.KeyForUri(table.metadata.location));
   std::set<std::string> referenced;
   auto reference = [&](std::string_view uri) {
@@ -120,16 +99,18 @@ Status Exporter::RemoveOrphans(const LoadedTable& table) {
     }
   }
   size_t removed = 0;
+  const int64_t cutoff_micros = Timestamp::Now().micros() - min_age.count() * 1000;
   for (std::string_view dir : {"/data/", "/metadata/"}) {
     ASSIGN_OR_RETURN(auto objects, objects_.List(table_key + std::string(dir)));
     for (const auto& object : objects) {
       bool is_hint = object.key.ends_with("/version-hint.text");
       if (is_hint || referenced.contains(object.key)) continue;
+      if (min_age.count() > 0 && object.modified.micros() > cutoff_micros) continue;
       TRY(objects_.Delete(object.key));
       ++removed;
     }
   }
-  if (removed > 0) spdlog::warn("lake: removed {} orphaned files left by an interrupted export", removed);
+  if (removed > 0) spdlog::info("lake: removed {} files no snapshot refers to", removed);
   return Status::Ok();
 }
 
@@ -140,110 +121,62 @@ Result<ExportCycle> Exporter::ExportOnce() {
   };
   Clock::time_point started = Clock::now();
   ASSIGN_OR_RETURN(LoadedTable base, catalog_.LoadTable(config_.table));
-  const iceberg::TableMetadata& metadata = base.metadata;
   ExportCycle cycle;
-  cycle.watermark = WatermarkOf(metadata);
+  cycle.watermark = WatermarkOf(base.metadata);
 
-  // Trades after the watermark, grouped by business date (one data file each).
-  std::map<int32_t, std::vector<domain::Trade>> by_date;
+  // The trades after the watermark go straight from the store scan into DuckDB.
+  TradesParquetWriter parquet(duckdb_);
   int64_t new_watermark = cycle.watermark;
+  Status staged;
   TRY(store_.ScanTrades(cycle.watermark, config_.max_snapshot_trades, [&](const domain::Trade& trade) {
-    by_date[trade.business_date.days()].push_back(trade);
+    if (!staged.ok()) return;
+    staged = parquet.Add(trade);
     new_watermark = trade.seq;
-    ++cycle.trades;
   }));
+  TRY(staged);
+  cycle.trades = parquet.staged_trades();
   if (cycle.trades == 0) return cycle;
   cycle.read_ms = elapsed_ms(started);
   Clock::time_point writing = Clock::now();
 
-  ASSIGN_OR_RETURN(std::string table_key, objects_.KeyForUri(metadata.location));
-  ASSIGN_OR_RETURN(std::string metadata_dir, iceberg::MetadataDirectoryKey(objects_, metadata));
-  const iceberg::Schema* schema = metadata.CurrentSchema();
-  const iceberg::PartitionSpec* spec = metadata.DefaultSpec();
-  if (schema == nullptr || spec == nullptr) return Status::Internal("table metadata has no current schema or spec");
-
-  const int64_t snapshot_id = iceberg::NewSnapshotId();
-  const int64_t sequence_number = metadata.next_sequence_number();
-  WrittenFiles written;
+  // 1. One data file per business date.
+  ASSIGN_OR_RETURN(std::string table_key, objects_.KeyForUri(base.metadata.location));
+  iceberg::MergeAppend append(objects_, base);
+  std::vector<std::string> data_keys;
   auto fail = [&](Status status) {
-    written.Remove(objects_);
+    iceberg::DeleteQuietly(objects_, data_keys);
     return status;
   };
-
-  // 1. Data files.
-  TradesParquetWriter parquet(duckdb_);
-  std::vector<iceberg::ManifestEntry> entries;
-  int64_t added_bytes = 0;
-  for (auto& [days, trades] : by_date) {
+  for (const auto& [date, count] : parquet.staged_dates()) {
     std::string name = iceberg::NewUuid() + ".parquet";
-    std::string key = table_key + "/data/business_date=" + Date::FromDays(days).ToString() + "/" + name;
-    std::filesystem::path staged = config_.staging_dir / name;
-    auto file = parquet.Write(trades, staged, objects_.Uri(key));
+    std::string key = table_key + "/data/business_date=" + date.ToString() + "/" + name;
+    std::filesystem::path staged_path = config_.staging_dir / name;
+    auto file = parquet.WriteDate(date, staged_path, objects_.Uri(key));
     if (!file.ok()) return fail(file.status());
-    auto bytes = ReadLocalFile(staged);
-    std::filesystem::remove(staged);
-    if (!bytes.ok()) return fail(bytes.status());
-    written.keys.push_back(key);
-    if (Status put = objects_.Put(key, *bytes); !put.ok()) return fail(put);
-    added_bytes += file->file_size_in_bytes;
-    iceberg::ManifestEntry entry;
-    entry.status = iceberg::ManifestEntryStatus::kAdded;
-    entry.snapshot_id = snapshot_id;
-    entry.data_file = std::move(file).value();
-    entries.push_back(std::move(entry));
+    data_keys.push_back(key);
+    Status put = objects_.PutFile(key, staged_path);
+    std::error_code ignored;
+    std::filesystem::remove(staged_path, ignored);
+    if (!put.ok()) return fail(put);
+    append.AddFile(std::move(file).value());
   }
+  cycle.data_files = static_cast<int64_t>(data_keys.size());
   CrashIfArmed("lake.export.after_data_files");
 
-  // 2. The manifest of the new files.
-  iceberg::ManifestMetadata manifest_metadata{iceberg::SchemaToJson(*schema), schema->schema_id,
-                                              iceberg::PartitionFieldsToJson(*spec), spec->spec_id};
-  auto manifest_bytes = iceberg::WriteManifest(manifest_metadata, entries);
-  if (!manifest_bytes.ok()) return fail(manifest_bytes.status());
-  std::string manifest_key = metadata_dir + "/" + iceberg::NewUuid() + "-m0.avro";
-  written.keys.push_back(manifest_key);
-  if (Status put = objects_.Put(manifest_key, *manifest_bytes); !put.ok()) return fail(put);
-
-  // 3. The manifest list: every manifest of the parent snapshot, then the new one.
-  std::vector<iceberg::ManifestFile> manifests;
-  if (const auto* parent = metadata.CurrentSnapshot()) {
-    auto list_key = objects_.KeyForUri(parent->manifest_list);
-    if (!list_key.ok()) return fail(list_key.status());
-    auto list_bytes = objects_.Get(*list_key);
-    if (!list_bytes.ok()) return fail(list_bytes.status());
-    auto list = iceberg::ReadManifestList(*list_bytes);
-    if (!list.ok()) return fail(list.status());
-    manifests = std::move(list->manifests);
-  }
-  manifests.push_back(iceberg::DescribeManifest(objects_.Uri(manifest_key),
-                                                static_cast<int64_t>(manifest_bytes->size()), spec->spec_id,
-                                                snapshot_id, sequence_number, entries, spec->fields.size()));
-  std::optional<int64_t> parent_id;
-  if (metadata.current_snapshot_id) parent_id = *metadata.current_snapshot_id;
-  auto list_bytes = iceberg::WriteManifestList({snapshot_id, parent_id, sequence_number}, manifests);
-  if (!list_bytes.ok()) return fail(list_bytes.status());
-  std::string list_key =
-      metadata_dir + "/snap-" + std::to_string(snapshot_id) + "-1-" + iceberg::NewUuid() + ".avro";
-  written.keys.push_back(list_key);
-  if (Status put = objects_.Put(list_key, *list_bytes); !put.ok()) return fail(put);
-
-  // 4. The snapshot, carrying the watermark, committed by swapping the catalog pointer.
-  iceberg::SnapshotAppend append;
-  append.snapshot_id = snapshot_id;
-  append.manifest_list = objects_.Uri(list_key);
-  append.timestamp_ms = NowMs();
-  append.added_data_files = static_cast<int64_t>(entries.size());
-  append.added_records = cycle.trades;
-  append.added_files_size = added_bytes;
-  append.changed_partition_count = static_cast<int64_t>(by_date.size());
-  append.extra_summary[std::string(iceberg::summary::kTradeaggWatermark)] = std::to_string(new_watermark);
-  auto updated = iceberg::AppendSnapshot(metadata, base.metadata_location, append);
-  if (!updated.ok()) return fail(updated.status());
+  // 2. Manifests, manifest list and the snapshot carrying the watermark.
+  append.SetSummary(std::string(iceberg::summary::kTradeaggWatermark), std::to_string(new_watermark));
+  auto prepared = append.Prepare(NowMs());
+  if (!prepared.ok()) return fail(prepared.status());
   CrashIfArmed("lake.export.before_commit");
   cycle.write_ms = elapsed_ms(writing);
   Clock::time_point committing = Clock::now();
 
-  iceberg::CommitAttempt attempt = iceberg::CommitMetadata(catalog_, objects_, config_.table, base, *updated);
-  if (attempt.result.outcome == iceberg::CommitOutcome::kFailed) return fail(attempt.result.status);
+  // 3. The catalog swap.
+  iceberg::CommitAttempt attempt = iceberg::CommitMetadata(catalog_, objects_, config_.table, base, prepared->updated);
+  if (attempt.result.outcome == iceberg::CommitOutcome::kFailed) {
+    iceberg::DeleteQuietly(objects_, prepared->written_keys);
+    return fail(attempt.result.status);
+  }
   if (attempt.result.outcome == iceberg::CommitOutcome::kStateUnknown) {
     // Settle it by reading the table: our watermark there means our snapshot is.
     ASSIGN_OR_RETURN(LoadedTable now, catalog_.LoadTable(config_.table));
@@ -253,14 +186,14 @@ Result<ExportCycle> Exporter::ExportOnce() {
     }
   }
   CrashIfArmed("lake.export.after_commit");
+  iceberg::DeleteQuietly(objects_, prepared->expired_manifest_lists);
   cycle.commit_ms = elapsed_ms(committing);
-  cycle.data_files = static_cast<int64_t>(entries.size());
   cycle.watermark = new_watermark;
   {
     std::lock_guard lock(mutex_);
-    status_.snapshot_id = snapshot_id;
-    status_.snapshot_timestamp_ms = append.timestamp_ms;
-    const iceberg::Snapshot* committed = updated->CurrentSnapshot();
+    const iceberg::Snapshot* committed = prepared->updated.CurrentSnapshot();
+    status_.snapshot_id = committed->snapshot_id;
+    status_.snapshot_timestamp_ms = committed->timestamp_ms;
     status_.total_records = committed->SummaryInt(iceberg::summary::kTotalRecords).value_or(0);
     status_.total_data_files = committed->SummaryInt(iceberg::summary::kTotalDataFiles).value_or(0);
   }
@@ -306,6 +239,7 @@ void Exporter::Loop() {
   using Clock = std::chrono::steady_clock;
   // When trades were first seen pending; time_point::max() while nothing is pending.
   Clock::time_point pending_since = Clock::time_point::max();
+  Clock::time_point next_sweep = Clock::now() + config_.orphan_sweep_interval;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     wake_.wait_for(lock, config_.poll_interval, [&] { return stopping_; });
@@ -325,6 +259,12 @@ void Exporter::Loop() {
       if (!cycle.ok()) spdlog::error("lake export failed (will retry): {}", cycle.status().ToString());
       Record(cycle);
       if (cycle.ok()) pending_since = Clock::time_point::max();
+    }
+    if (Clock::now() >= next_sweep) {
+      next_sweep = Clock::now() + config_.orphan_sweep_interval;
+      auto table = catalog_.LoadTable(config_.table);
+      Status swept = table.ok() ? RemoveOrphans(*table, config_.orphan_min_age) : table.status();
+      if (!swept.ok()) spdlog::warn("lake: orphan sweep failed (will retry): {}", swept.ToString());
     }
     lock.lock();
   }

@@ -2,10 +2,10 @@
 // exactly once.
 //
 // One export cycle reads the trades after the table's watermark (the highest store seq already
-// in the table, kept in the current snapshot's summary as "tradeagg.watermark"), writes one
-// Parquet file per business date touched, a manifest for them and a manifest list (the previous
-// manifests plus the new one), and commits one snapshot whose summary carries the new
-// watermark. The watermark lives in the table itself, not in a side file, so the commit that
+// in the table, kept in the current snapshot's summary as "tradeagg.watermark"), streams them
+// into DuckDB, writes one Parquet file per business date touched, and commits one snapshot
+// whose summary carries the new watermark (iceberg::MergeAppend: a manifest for the new files,
+// small manifests merged once there are many, snapshots past the table's retention expired). The watermark lives in the table itself, not in a side file, so the commit that
 // adds the trades and the one that records them as exported are the same atomic catalog swap:
 //   - a crash before the swap leaves files nobody references (orphans, removed at the next
 //     start) and the old watermark, so the same trades are exported again;
@@ -37,6 +37,11 @@ struct ExporterConfig {
   size_t flush_trades = 100'000;                   // export early when this many are pending
   size_t max_snapshot_trades = 1'000'000;          // the most trades one snapshot adds
   std::chrono::milliseconds poll_interval{100};
+  // While running, files no snapshot refers to (merged-away manifests once the snapshots that
+  // listed them expired; leftovers of failed exports) are swept this often, if older than
+  // orphan_min_age: a file that young may belong to an export in flight (the CLI's).
+  std::chrono::milliseconds orphan_sweep_interval{3'600'000};
+  std::chrono::milliseconds orphan_min_age{900'000};
   std::filesystem::path staging_dir;               // local scratch for Parquet files
 };
 
@@ -82,7 +87,8 @@ class Exporter {
 
  private:
   void Loop();
-  Status RemoveOrphans(const iceberg::LoadedTable& table);
+  // Deletes unreferenced files of the table last modified more than `min_age` ago.
+  Status RemoveOrphans(const iceberg::LoadedTable& table, std::chrono::milliseconds min_age);
   void Record(const Result<ExportCycle>& cycle);
 
   store::TradeStore& store_;

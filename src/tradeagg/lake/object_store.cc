@@ -1,6 +1,18 @@
 #include "tradeagg/lake/object_store.h"
 
+#include <fstream>
+#include <sstream>
+
 namespace tradeagg::lake {
+
+Status ObjectStore::PutFile(std::string_view key, const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Unavailable("cannot read " + path.string());
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (!in.good() && !in.eof()) return Status::Unavailable("cannot read " + path.string());
+  return Put(key, bytes.view());
+}
 
 Status ValidateObjectKey(std::string_view key) {
   auto invalid = [key](std::string_view why) {

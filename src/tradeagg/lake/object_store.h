@@ -44,6 +44,10 @@ class ObjectStore {
 
   // Stores `bytes` under `key`, atomically and durably (see above).
   virtual Status Put(std::string_view key, std::string_view bytes) = 0;
+  // Stores the content of the local file `path` under `key`, with Put's guarantees. The file
+  // is consumed: moved into place where the store can (a local store on the same file system),
+  // else read and uploaded; the caller removes it if it is still there afterwards.
+  virtual Status PutFile(std::string_view key, const std::filesystem::path& path);
   virtual Result<std::string> Get(std::string_view key) = 0;
   // Objects whose key starts with `prefix` ("" lists everything), sorted by key.
   virtual Result<std::vector<ObjectInfo>> List(std::string_view prefix) = 0;

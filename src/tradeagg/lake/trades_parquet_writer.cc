@@ -80,52 +80,6 @@ struct MinMax {
   }
 };
 
-struct Bounds {
-  MinMax<std::string> trade_id, participant, counterparty, instrument, side, currency;
-  MinMax<int64_t> quantity, seq;
-  MinMax<Decimal> price, notional;
-  MinMax<Timestamp> trade_time, received_at;
-  MinMax<Date> business_date;
-
-  void Add(const domain::Trade& t) {
-    trade_id.Add(t.trade_id);
-    participant.Add(t.participant);
-    counterparty.Add(t.counterparty);
-    instrument.Add(t.instrument);
-    side.Add(domain::SideName(t.side));
-    quantity.Add(t.quantity);
-    price.Add(t.price);
-    notional.Add(t.notional);
-    currency.Add(t.currency);
-    trade_time.Add(t.trade_time);
-    received_at.Add(t.received_at);
-    business_date.Add(t.business_date);
-    seq.Add(t.seq);
-  }
-
-  void Store(iceberg::DataFile* file) const {
-    auto put = [file](int32_t id, std::string lower, std::string upper) {
-      file->lower_bounds[id] = std::move(lower);
-      file->upper_bounds[id] = std::move(upper);
-    };
-    using namespace single_value;
-    put(field::kTradeId, String(trade_id.min), String(trade_id.max));
-    put(field::kParticipant, String(participant.min), String(participant.max));
-    put(field::kCounterparty, String(counterparty.min), String(counterparty.max));
-    put(field::kInstrument, String(instrument.min), String(instrument.max));
-    put(field::kSide, String(side.min), String(side.max));
-    put(field::kQuantity, Long(quantity.min), Long(quantity.max));
-    put(field::kPrice, DecimalUnscaled(price.min.units()), DecimalUnscaled(price.max.units()));
-    put(field::kNotional, DecimalUnscaled(notional.min.units()),
-        DecimalUnscaled(notional.max.units()));
-    put(field::kCurrency, String(currency.min), String(currency.max));
-    put(field::kTradeTime, TimestampMicros(trade_time.min), TimestampMicros(trade_time.max));
-    put(field::kReceivedAt, TimestampMicros(received_at.min), TimestampMicros(received_at.max));
-    put(field::kBusinessDate, DateDays(business_date.min), DateDays(business_date.max));
-    put(field::kSeq, Long(seq.min), Long(seq.max));
-  }
-};
-
 std::string LittleEndian(uint64_t bits, int bytes) {
   std::string out(static_cast<size_t>(bytes), '\0');
   for (int i = 0; i < bytes; ++i) out[static_cast<size_t>(i)] = static_cast<char>(bits >> (8 * i));
@@ -171,41 +125,151 @@ std::string DecimalUnscaled(int128 unscaled) {
 
 }  // namespace single_value
 
+struct TradesParquetWriter::Bounds {
+  int64_t trades = 0;
+  MinMax<std::string> trade_id, participant, counterparty, instrument, side, currency;
+  MinMax<int64_t> quantity, seq;
+  MinMax<Decimal> price, notional;
+  MinMax<Timestamp> trade_time, received_at;
+  MinMax<Date> business_date;
+
+  void Add(const domain::Trade& t) {
+    ++trades;
+    trade_id.Add(t.trade_id);
+    participant.Add(t.participant);
+    counterparty.Add(t.counterparty);
+    instrument.Add(t.instrument);
+    side.Add(domain::SideName(t.side));
+    quantity.Add(t.quantity);
+    price.Add(t.price);
+    notional.Add(t.notional);
+    currency.Add(t.currency);
+    trade_time.Add(t.trade_time);
+    received_at.Add(t.received_at);
+    business_date.Add(t.business_date);
+    seq.Add(t.seq);
+  }
+
+  void Store(iceberg::DataFile* file) const {
+    auto put = [file](int32_t id, std::string lower, std::string upper) {
+      file->lower_bounds[id] = std::move(lower);
+      file->upper_bounds[id] = std::move(upper);
+    };
+    using namespace single_value;
+    put(field::kTradeId, String(trade_id.min), String(trade_id.max));
+    put(field::kParticipant, String(participant.min), String(participant.max));
+    put(field::kCounterparty, String(counterparty.min), String(counterparty.max));
+    put(field::kInstrument, String(instrument.min), String(instrument.max));
+    put(field::kSide, String(side.min), String(side.max));
+    put(field::kQuantity, Long(quantity.min), Long(quantity.max));
+    put(field::kPrice, DecimalUnscaled(price.min.units()), DecimalUnscaled(price.max.units()));
+    put(field::kNotional, DecimalUnscaled(notional.min.units()),
+        DecimalUnscaled(notional.max.units()));
+    put(field::kCurrency, String(currency.min), String(currency.max));
+    put(field::kTradeTime, TimestampMicros(trade_time.min), TimestampMicros(trade_time.max));
+    put(field::kReceivedAt, TimestampMicros(received_at.min), TimestampMicros(received_at.max));
+    put(field::kBusinessDate, DateDays(business_date.min), DateDays(business_date.max));
+    put(field::kSeq, Long(seq.min), Long(seq.max));
+  }
+};
+
 TradesParquetWriter::TradesParquetWriter(engine::Connection& connection,
                                          TradesParquetWriterOptions options)
     : connection_(connection), options_(options) {}
 
-Result<iceberg::DataFile> TradesParquetWriter::Write(std::span<const domain::Trade> trades,
-                                                     const std::filesystem::path& local_path,
-                                                     std::string location) {
-  if (trades.empty()) return Status::InvalidArgument("no trades to write");
-  Date date = trades.front().business_date;
-  Bounds bounds;
-  for (const domain::Trade& trade : trades) {
-    if (trade.business_date != date) {
-      return Status::InvalidArgument("trades of more than one business date in one data file (" +
-                                     date.ToString() + ", " + trade.business_date.ToString() +
-                                     ")");
-    }
-    bounds.Add(trade);
-  }
-  if (options_.row_group_size < 1) {
-    return Status::InvalidArgument("row_group_size must be positive");
-  }
+TradesParquetWriter::~TradesParquetWriter() { (void)Reset(); }
 
-  Status status = LoadTemporaryTable(trades);
-  if (status.ok()) status = CopyToParquet(local_path);
-  // The temporary table is only a staging area; drop it whatever happened, keeping the first error.
-  Status dropped = connection_.Execute("DROP TABLE IF EXISTS " + std::string(kTempTable));
-  if (status.ok()) status = dropped;
+Status TradesParquetWriter::OpenStaging() {
+  if (options_.row_group_size < 1) return Status::InvalidArgument("row_group_size must be positive");
+  std::string create = "CREATE OR REPLACE TEMP TABLE " + std::string(kTempTableName) + " (";
+  for (size_t i = 0; i < kColumns.size(); ++i) {
+    if (i > 0) create += ", ";
+    create += std::string(kColumns[i].name) + " " + std::string(kColumns[i].sql_type) + " NOT NULL";
+  }
+  create += ")";
+  TRY(connection_.Execute(create));
+  staging_ = true;
+  ASSIGN_OR_RETURN(appender_, connection_.CreateAppender(kTempTableName, "main", "temp"));
+  return Status::Ok();
+}
+
+Status TradesParquetWriter::Add(const domain::Trade& t) {
+  if (!failed_.ok()) return failed_;
+  if (sealed_) return Status::InvalidArgument("trades added after WriteDate; Reset() first");
+  if (t.seq <= last_seq_) {
+    return failed_ = Status::InvalidArgument("trade seq " + std::to_string(t.seq) + " added after seq " +
+                                             std::to_string(last_seq_) + "; trades must come in seq order");
+  }
+  if (!appender_.valid()) {
+    if (Status opened = OpenStaging(); !opened.ok()) return failed_ = opened;
+  }
+  // Same order as kColumns.
+  appender_.AppendString(t.trade_id);
+  appender_.AppendString(t.participant);
+  appender_.AppendString(t.counterparty);
+  appender_.AppendString(t.instrument);
+  appender_.AppendString(domain::SideName(t.side));
+  appender_.AppendInt64(t.quantity);
+  appender_.AppendDecimal(t.price);
+  appender_.AppendDecimal(t.notional);
+  appender_.AppendString(t.currency);
+  appender_.AppendTimestamp(t.trade_time);
+  appender_.AppendTimestamp(t.received_at);
+  appender_.AppendDate(t.business_date);
+  appender_.AppendInt64(t.seq);
+  if (Status ended = appender_.EndRow(); !ended.ok()) return failed_ = ended;
+  auto& bounds = bounds_[t.business_date.days()];
+  if (!bounds) bounds = std::make_unique<Bounds>();
+  bounds->Add(t);
+  ++staged_trades_;
+  last_seq_ = t.seq;
+  return Status::Ok();
+}
+
+std::vector<std::pair<Date, int64_t>> TradesParquetWriter::staged_dates() const {
+  std::vector<std::pair<Date, int64_t>> dates;
+  for (const auto& [days, bounds] : bounds_) dates.emplace_back(Date::FromDays(days), bounds->trades);
+  return dates;
+}
+
+Status TradesParquetWriter::CloseAppender() {
+  if (!appender_.valid()) return Status::Ok();
+  Status closed = appender_.Close();
+  appender_ = engine::Appender();
+  return closed;
+}
+
+Status TradesParquetWriter::Reset() {
+  Status closed = CloseAppender();
+  Status dropped;
+  if (staging_) dropped = connection_.Execute("DROP TABLE IF EXISTS " + std::string(kTempTable));
+  staging_ = false;
+  sealed_ = false;
+  failed_ = Status::Ok();
+  bounds_.clear();
+  staged_trades_ = 0;
+  last_seq_ = 0;
+  return closed.ok() ? dropped : closed;
+}
+
+Result<iceberg::DataFile> TradesParquetWriter::WriteDate(Date date, const std::filesystem::path& local_path,
+                                                         std::string location) {
+  if (!failed_.ok()) return failed_;
+  auto found = bounds_.find(date.days());
+  if (found == bounds_.end()) return Status::InvalidArgument("no trades staged for " + date.ToString());
+  if (!sealed_) {
+    sealed_ = true;
+    if (Status closed = CloseAppender(); !closed.ok()) return failed_ = closed;
+  }
 
   iceberg::DataFile file;
   file.content = iceberg::DataFileContent::kData;
   file.file_path = std::move(location);
   file.file_format = "PARQUET";
   file.partition_dates = {date.days()};
-  file.record_count = static_cast<int64_t>(trades.size());
+  file.record_count = found->second->trades;
   file.sort_order_id = 0;
+  Status status = CopyToParquet(date, local_path);
   if (status.ok()) status = ReadFooterStats(local_path, &file);
   if (status.ok()) {
     std::error_code error;
@@ -225,43 +289,40 @@ Result<iceberg::DataFile> TradesParquetWriter::Write(std::span<const domain::Tra
     file.value_counts[column.field_id] = file.record_count;
     file.null_value_counts[column.field_id] = 0;
   }
-  bounds.Store(&file);
+  found->second->Store(&file);
   return file;
 }
 
-Status TradesParquetWriter::LoadTemporaryTable(std::span<const domain::Trade> trades) {
-  std::string create = "CREATE OR REPLACE TEMP TABLE " + std::string(kTempTableName) + " (";
-  for (size_t i = 0; i < kColumns.size(); ++i) {
-    if (i > 0) create += ", ";
-    create += std::string(kColumns[i].name) + " " + std::string(kColumns[i].sql_type) + " NOT NULL";
+Result<iceberg::DataFile> TradesParquetWriter::Write(std::span<const domain::Trade> trades,
+                                                     const std::filesystem::path& local_path,
+                                                     std::string location) {
+  if (trades.empty()) return Status::InvalidArgument("no trades to write");
+  const Date date = trades.front().business_date;
+  for (const domain::Trade& trade : trades) {
+    if (trade.business_date != date) {
+      return Status::InvalidArgument("trades of more than one business date in one data file (" +
+                                     date.ToString() + ", " + trade.business_date.ToString() + ")");
+    }
   }
-  create += ")";
-  TRY(connection_.Execute(create));
-
-  ASSIGN_OR_RETURN(engine::Appender appender,
-                   connection_.CreateAppender(kTempTableName, "main", "temp"));
-  for (const domain::Trade& t : trades) {
-    // Same order as kColumns.
-    appender.AppendString(t.trade_id);
-    appender.AppendString(t.participant);
-    appender.AppendString(t.counterparty);
-    appender.AppendString(t.instrument);
-    appender.AppendString(domain::SideName(t.side));
-    appender.AppendInt64(t.quantity);
-    appender.AppendDecimal(t.price);
-    appender.AppendDecimal(t.notional);
-    appender.AppendString(t.currency);
-    appender.AppendTimestamp(t.trade_time);
-    appender.AppendTimestamp(t.received_at);
-    appender.AppendDate(t.business_date);
-    appender.AppendInt64(t.seq);
-    TRY(appender.EndRow());
+  TRY(Reset());
+  Status added;
+  for (const domain::Trade& trade : trades) {
+    added = Add(trade);
+    if (!added.ok()) break;
   }
-  return appender.Close();
+  if (!added.ok()) {
+    (void)Reset();
+    return added;
+  }
+  Result<iceberg::DataFile> file = WriteDate(date, local_path, std::move(location));
+  // The staging table is only a staging area; drop it whatever happened, keeping the first error.
+  Status reset = Reset();
+  if (file.ok() && !reset.ok()) return reset;
+  return file;
 }
 
-Status TradesParquetWriter::CopyToParquet(const std::filesystem::path& local_path) {
-  // ORDER BY only orders the file while DuckDB preserves insertion order (its default); a
+Status TradesParquetWriter::CopyToParquet(Date date, const std::filesystem::path& local_path) {
+  // The file is in seq order only while DuckDB preserves insertion order (its default); a
   // connection that turned it off would get an unsorted file without any error.
   ASSIGN_OR_RETURN(engine::QueryResult setting,
                    connection_.Query("SELECT current_setting('preserve_insertion_order')"));
@@ -277,8 +338,10 @@ Status TradesParquetWriter::CopyToParquet(const std::filesystem::path& local_pat
     if (!field_ids.empty()) field_ids += ", ";
     field_ids += std::string(column.name) + ": " + std::to_string(column.field_id);
   }
+  // The trades were added in seq order, so no ORDER BY (a sort of every row) is needed.
   std::string copy = "COPY (SELECT " + ColumnList() + " FROM " + std::string(kTempTable) +
-                     " ORDER BY seq) TO " + engine::QuoteLiteral(local_path.string()) +
+                     " WHERE business_date = DATE '" + date.ToString() + "') TO " +
+                     engine::QuoteLiteral(local_path.string()) +
                      " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " +
                      std::to_string(options_.row_group_size) + ", FIELD_IDS {" + field_ids + "})";
   return connection_.Execute(copy);

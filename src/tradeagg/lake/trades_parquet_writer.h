@@ -1,15 +1,19 @@
-// TradesParquetWriter: writes trades of one business date as one Parquet data file of the Iceberg
-// table tradeagg.trades, and describes the file as an iceberg::DataFile for the manifest.
+// TradesParquetWriter: writes trades as Parquet data files of the Iceberg table
+// tradeagg.trades, one file per business date, and describes each as an iceberg::DataFile for
+// the manifest.
 //
-// The trades are appended exactly (no cast, no floating point; see engine/appender.h) to a
-// temporary DuckDB table on the caller's connection, then written with
-//   COPY (SELECT ... ORDER BY seq) TO '<path>' (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {...})
-// so every column carries its Iceberg field id (iceberg_constants.h, trades_field) and has the
-// Iceberg type's Parquet form: string -> BYTE_ARRAY UTF8, long -> INT64,
-// decimal(18,8) -> INT64 DECIMAL, decimal(38,8) -> FIXED_LEN_BYTE_ARRAY(16) DECIMAL,
-// timestamptz -> INT64 TIMESTAMP(MICROS, adjusted to UTC), date -> INT32 DATE.
-// DuckDB marks every column OPTIONAL although the Iceberg fields are required; readers accept
-// that (the values are never null).
+// Trades are staged with Add(), which appends them exactly (no cast, no floating point; see
+// engine/appender.h) to a temporary DuckDB table on the caller's connection and keeps each
+// date's column bounds in memory, so a caller can stream a store scan straight in without
+// holding Trade objects. WriteDate() then writes one date's trades with
+//   COPY (SELECT ... WHERE business_date = d) TO '<path>' (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {...})
+// in seq order, the order they were added in (DuckDB keeps insertion order; a connection with
+// preserve_insertion_order off is refused rather than given an unordered file), so every column
+// carries its Iceberg field id (iceberg_constants.h, trades_field) and has the Iceberg type's
+// Parquet form: string -> BYTE_ARRAY UTF8, long -> INT64, decimal(18,8) -> INT64 DECIMAL,
+// decimal(38,8) -> FIXED_LEN_BYTE_ARRAY(16) DECIMAL, timestamptz -> INT64 TIMESTAMP(MICROS,
+// adjusted to UTC), date -> INT32 DATE. DuckDB marks every column OPTIONAL although the Iceberg
+// fields are required; readers accept that (the values are never null).
 //
 // The DataFile carries record_count, file_size_in_bytes, column_sizes (compressed bytes per field
 // id, from the file's footer via parquet_metadata), value_counts and null_value_counts (the row
@@ -21,22 +25,28 @@
 // small, which tradeagg's short, length-limited ids do not need; full values prune better.
 // file_path is the `location` given by the caller (the URI the file will have in the table).
 //
-// The file is written in place at `local_path`, which is overwritten if it exists; on failure
-// it is removed. The writer does not fsync: whoever publishes the file (ObjectStore::put) makes
+// A file is written in place at `local_path`, which is overwritten if it exists; on failure it
+// is removed. The writer does not fsync: whoever publishes the file (ObjectStore::PutFile) makes
 // it durable before the catalog commit references it.
 // Thread safety: none; the writer uses its connection, which must not be used by another thread
-// during Write(). One writer per connection (its temporary table has a fixed name).
+// while the writer lives. One writer per connection at a time (its staging table has a fixed
+// name); the destructor drops the staging table.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tradeagg/core/decimal.h"
 #include "tradeagg/core/status.h"
 #include "tradeagg/core/time.h"
 #include "tradeagg/domain/trade.h"
+#include "tradeagg/engine/appender.h"
 #include "tradeagg/engine/connection.h"
 #include "tradeagg/lake/iceberg/data_file.h"
 
@@ -52,20 +62,48 @@ class TradesParquetWriter {
   // `connection` is borrowed and must outlive the writer.
   explicit TradesParquetWriter(engine::Connection& connection,
                                TradesParquetWriterOptions options = {});
+  ~TradesParquetWriter();
+  TradesParquetWriter(const TradesParquetWriter&) = delete;
+  TradesParquetWriter& operator=(const TradesParquetWriter&) = delete;
 
-  // Writes `trades` (at least one, all of the same business date, each with its store seq) to
-  // `local_path`, in seq order. kInvalidArgument for an empty batch or mixed dates; DuckDB and
-  // file-system failures as their Status.
+  // Stages one trade (with its store seq, which must be above every seq staged before: the
+  // store scan's order, kept in the files). After a failure the writer keeps refusing until
+  // Reset().
+  Status Add(const domain::Trade& trade);
+  // The business dates staged, ascending, and how many trades each has.
+  std::vector<std::pair<Date, int64_t>> staged_dates() const;
+  int64_t staged_trades() const { return staged_trades_; }
+
+  // Writes the staged trades of `date` to `local_path`. kInvalidArgument when none are staged
+  // for it; DuckDB and file-system failures as their Status. Trades may not be added between
+  // the first WriteDate and the next Reset.
+  Result<iceberg::DataFile> WriteDate(Date date, const std::filesystem::path& local_path,
+                                      std::string location);
+  // Drops everything staged; the writer is then as new.
+  Status Reset();
+
+  // Stages `trades` (at least one, all of one business date), writes them and resets:
+  // kInvalidArgument for an empty batch or mixed dates.
   Result<iceberg::DataFile> Write(std::span<const domain::Trade> trades,
                                   const std::filesystem::path& local_path, std::string location);
 
+  struct Bounds;  // one date's running column bounds (in the .cc)
+
  private:
-  Status LoadTemporaryTable(std::span<const domain::Trade> trades);
-  Status CopyToParquet(const std::filesystem::path& local_path);
+  Status OpenStaging();
+  Status CloseAppender();
+  Status CopyToParquet(Date date, const std::filesystem::path& local_path);
   Status ReadFooterStats(const std::filesystem::path& local_path, iceberg::DataFile* file);
 
   engine::Connection& connection_;
   TradesParquetWriterOptions options_;
+  engine::Appender appender_;            // open while trades are being added
+  bool staging_ = false;                 // the staging table exists
+  bool sealed_ = false;                  // a WriteDate happened since the last Reset
+  Status failed_;                        // the first error of Add, until Reset
+  std::map<int32_t, std::unique_ptr<Bounds>> bounds_;  // by Date::days()
+  int64_t staged_trades_ = 0;
+  int64_t last_seq_ = 0;
 };
 
 // Checks that the Parquet file at `path` has exactly the columns of tradeagg.trades, each

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,6 +52,17 @@ TEST_F(LocalObjectStoreTest, PutThenGetReturnsTheBytes) {
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(*got, bytes);
   EXPECT_TRUE(fs::is_regular_file(dir_ / "warehouse/t/metadata/00000-a.metadata.json"));
+}
+
+TEST_F(LocalObjectStoreTest, PutFileMovesALocalFileIntoPlace) {
+  const fs::path staged = dir_ / "staged.parquet";
+  { std::ofstream(staged, std::ios::binary) << std::string("PAR1\0body", 9); }
+  ASSERT_TRUE(store_->PutFile("t/data/d=1/x.parquet", staged).ok());
+  EXPECT_EQ(*store_->Get("t/data/d=1/x.parquet"), std::string("PAR1\0body", 9));
+  EXPECT_FALSE(fs::exists(staged));  // moved, not copied
+  EXPECT_EQ(store_->PutFile("t/data/../y", dir_ / "missing").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->PutFile("t/data/y", dir_ / "missing").code(), StatusCode::kUnavailable);
+  EXPECT_EQ(Keys("t/"), std::vector<std::string>{"t/data/d=1/x.parquet"});
 }
 
 TEST_F(LocalObjectStoreTest, PutReplacesAnExistingObject) {

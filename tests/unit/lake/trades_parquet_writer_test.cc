@@ -94,18 +94,20 @@ TEST_F(TradesParquetWriterTest, EveryValueReadsBackExactlyInSeqOrder) {
   trades[1].notional = D("0.00000001");
   trades[1].quantity = 1;
   trades[2].trade_id = "id with 'quote' and ünïcode";
-  std::reverse(trades.begin(), trades.end());  // the file must still be in seq order
 
   std::filesystem::path path = dir_ / "trades.parquet";
   TradesParquetWriter writer(conn_);
+  // The writer keeps the order it is given and refuses any other than seq order.
+  std::vector<Trade> reversed(trades.rbegin(), trades.rend());
+  Result<iceberg::DataFile> refused = writer.Write(reversed, path, "file:///lake/trades.parquet");
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(std::filesystem::exists(path));
   Result<iceberg::DataFile> file = writer.Write(trades, path, "file:///lake/trades.parquet");
   ASSERT_TRUE(file.ok()) << file.status().ToString();
 
   engine::QueryResult r = MustQuery("SELECT * FROM read_parquet(" + Quoted(path) + ")");
   ASSERT_EQ(r.row_count(), trades.size());
   ASSERT_EQ(r.column_count(), 13u);
-  std::sort(trades.begin(), trades.end(),
-            [](const Trade& a, const Trade& b) { return a.seq < b.seq; });
   for (uint64_t row = 0; row < r.row_count(); ++row) {
     const Trade& t = trades[row];
     SCOPED_TRACE("seq " + std::to_string(t.seq));

@@ -1,6 +1,7 @@
 #include "tradeagg/lake/iceberg/trades_table.h"
 
 #include "tradeagg/lake/iceberg/iceberg_constants.h"
+#include "tradeagg/lake/iceberg/snapshot_expiry.h"
 
 namespace tradeagg::lake::iceberg {
 
@@ -42,7 +43,10 @@ TableDefinition TradesTableDefinition() {
   definition.schema = TradesSchema();
   definition.spec = TradesPartitionSpec();
   definition.sort_order = SortOrder::Unsorted();
-  definition.properties = {{"created-by", "tradeagg"}};
+  // The exporter commits every few seconds and every snapshot is listed in the metadata file
+  // rewritten at each commit: an hour of snapshots keeps it small (see snapshot_expiry.h).
+  definition.properties = {{"created-by", "tradeagg"},
+                           {std::string(kMaxSnapshotAgeProperty), std::to_string(kTradesSnapshotRetentionMs)}};
   return definition;
 }
 

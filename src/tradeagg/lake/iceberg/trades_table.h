@@ -6,7 +6,8 @@
 //   9 currency string, 10 trade_time timestamptz, 11 received_at timestamptz,
 //   12 business_date date, 13 seq long.
 // Partition spec id 0: identity(business_date) as partition field 1000 "business_date".
-// Sort order 0 (unsorted). Property "created-by" = "tradeagg".
+// Sort order 0 (unsorted). Properties: "created-by" = "tradeagg", and snapshots kept for an hour
+// ("history.expire.max-snapshot-age-ms").
 // Thread safety: pure functions.
 #pragma once
 
@@ -21,6 +22,7 @@ namespace tradeagg::lake::iceberg {
 
 inline constexpr std::string_view kTradeaggNamespace = "tradeagg";
 inline constexpr std::string_view kTradesTableName = "trades";
+inline constexpr int64_t kTradesSnapshotRetentionMs = 3'600'000;
 
 Schema TradesSchema();
 PartitionSpec TradesPartitionSpec();

@@ -187,6 +187,24 @@ Status LocalObjectStore::Put(std::string_view key, std::string_view bytes) {
   return FsyncDirectory(dir);
 }
 
+Status LocalObjectStore::PutFile(std::string_view key, const std::filesystem::path& path) {
+  TRY(CheckKey(key));
+  const fs::path target = root_ / fs::path(std::string(key));
+  const fs::path dir = target.parent_path();
+  TRY(MakeDirectories(dir));
+  {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return ErrnoStatus(errno, "open", path, true);
+    if (::fsync(fd.get()) != 0) return ErrnoStatus(errno, "fsync", path, true);
+  }
+  // The file is complete and durable before its name appears, so a reader never sees a prefix.
+  if (::rename(path.c_str(), target.c_str()) != 0) {
+    if (errno != EXDEV) return ErrnoStatus(errno, "rename to", target, true);
+    return ObjectStore::PutFile(key, path);  // another file system: copy
+  }
+  return FsyncDirectory(dir);
+}
+
 Result<std::string> LocalObjectStore::Get(std::string_view key) {
   TRY(CheckKey(key));
   const fs::path path = root_ / fs::path(std::string(key));

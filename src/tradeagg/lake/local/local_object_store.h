@@ -29,6 +29,9 @@ class LocalObjectStore final : public ObjectStore {
   static Result<std::unique_ptr<LocalObjectStore>> Open(const std::filesystem::path& root);
 
   Status Put(std::string_view key, std::string_view bytes) override;
+  // Fsyncs `path` and renames it into place when it is on the root's file system (no copy);
+  // otherwise falls back to Put.
+  Status PutFile(std::string_view key, const std::filesystem::path& path) override;
   Result<std::string> Get(std::string_view key) override;
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
   Status Delete(std::string_view key) override;

@@ -152,6 +152,7 @@ TEST(IcebergTableMetadata, NewTradesTableIsEmptyVersion2) {
   EXPECT_TRUE(m.snapshots.empty());
   EXPECT_TRUE(m.refs.empty());
   EXPECT_EQ(m.properties.at("created-by"), "tradeagg");
+  EXPECT_EQ(m.properties.at("history.expire.max-snapshot-age-ms"), "3600000");
   EXPECT_EQ(m.next_sequence_number(), 1);
 }
 
@@ -164,7 +165,7 @@ TEST(IcebergTableMetadataJson, WritesTheSpecMembersDeterministically) {
         R"("location":"file:///warehouse/tradeagg.db/trades")", R"("last-sequence-number":0)",
         R"("last-updated-ms":1795000000000)", R"("last-column-id":13)", R"("current-schema-id":0)",
         R"("default-spec-id":0)", R"("last-partition-id":1000)", R"("default-sort-order-id":0)",
-        R"("sort-orders":[{"order-id":0,"fields":[]}])", R"("properties":{"created-by":"tradeagg"})",
+        R"("sort-orders":[{"order-id":0,"fields":[]}])", R"("properties":{"created-by":"tradeagg","history.expire.max-snapshot-age-ms":"3600000"})",
         R"("current-snapshot-id":-1)", R"("refs":{})", R"("snapshots":[])", R"("statistics":[])",
         R"("partition-statistics":[])", R"("snapshot-log":[])", R"("metadata-log":[])"}) {
     EXPECT_NE(text.find(member), std::string::npos) << member << " in " << text;

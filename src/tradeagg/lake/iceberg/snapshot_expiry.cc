@@ -1,0 +1,67 @@
+#include "tradeagg/lake/iceberg/snapshot_expiry.h"
+
+#include <charconv>
+#include <limits>
+#include <set>
+#include <vector>
+
+namespace tradeagg::lake::iceberg {
+
+int64_t IntProperty(const TableMetadata& metadata, std::string_view name, int64_t fallback) {
+  auto it = metadata.properties.find(name);
+  if (it == metadata.properties.end()) return fallback;
+  int64_t value = 0;
+  const std::string& text = it->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return fallback;
+  return value;
+}
+
+std::vector<Snapshot> ExpireSnapshots(TableMetadata& metadata, int64_t now_ms) {
+  const int64_t max_age = IntProperty(metadata, kMaxSnapshotAgeProperty, kDefaultMaxSnapshotAgeMs);
+  const int64_t min_keep = IntProperty(metadata, kMinSnapshotsToKeepProperty, kDefaultMinSnapshotsToKeep);
+  const int64_t max_ref_age = IntProperty(metadata, kMaxRefAgeProperty, std::numeric_limits<int64_t>::max());
+
+  // Tags past their age go first (a tag's own max-ref-age-ms wins over the table's).
+  for (auto it = metadata.refs.begin(); it != metadata.refs.end();) {
+    const SnapshotRef& ref = it->second;
+    const Snapshot* target = metadata.FindSnapshot(ref.snapshot_id);
+    const int64_t limit = ref.max_ref_age_ms.value_or(max_ref_age);
+    const bool old = target != nullptr && now_ms - target->timestamp_ms > limit;
+    it = (ref.type == "tag" && old) ? metadata.refs.erase(it) : std::next(it);
+  }
+
+  std::set<int64_t> keep;
+  for (const auto& [name, ref] : metadata.refs) keep.insert(ref.snapshot_id);
+  // The newest ancestors of main (the current snapshot and its parents).
+  const Snapshot* ancestor = metadata.CurrentSnapshot();
+  for (int64_t kept = 0; ancestor != nullptr && kept < min_keep; ++kept) {
+    keep.insert(ancestor->snapshot_id);
+    ancestor = ancestor->parent_snapshot_id ? metadata.FindSnapshot(*ancestor->parent_snapshot_id) : nullptr;
+  }
+
+  auto expires = [&](const Snapshot& snapshot) {
+    return now_ms - snapshot.timestamp_ms >= max_age && !keep.contains(snapshot.snapshot_id);
+  };
+  std::vector<Snapshot> expired;
+  for (const Snapshot& snapshot : metadata.snapshots) {
+    if (expires(snapshot)) expired.push_back(snapshot);
+  }
+  if (expired.empty()) return expired;
+  std::erase_if(metadata.snapshots, expires);
+
+  std::set<int64_t> removed;
+  for (const Snapshot& snapshot : expired) removed.insert(snapshot.snapshot_id);
+  std::vector<SnapshotLogEntry> log;
+  for (const SnapshotLogEntry& entry : metadata.snapshot_log) {
+    if (removed.contains(entry.snapshot_id)) {
+      log.clear();  // history before this point is no longer complete
+    } else {
+      log.push_back(entry);
+    }
+  }
+  metadata.snapshot_log = std::move(log);
+  return expired;
+}
+
+}  // namespace tradeagg::lake::iceberg
