@@ -15,6 +15,8 @@ apt_packages=(
   libsqlite3-dev libsodium-dev libtomlplusplus-dev libcli11-dev libspdlog-dev
   libhowardhinnant-date-dev libzstd-dev libssl-dev libcurl4-openssl-dev libmongoc-dev libbson-dev
   libgtest-dev googletest nginx-light wrk python3-venv
+  # Spark's check of the lake: Spark 3.5 runs on Java 17; mvn fetches its jars (section below)
+  openjdk-17-jre-headless maven
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -58,4 +60,34 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   "$venv/bin/pip" install -q -r "$req"
   echo "$want" > "$stamp"
 fi
+
+# --- Spark's check of the lake: Iceberg's Spark runtime and the SQLite JDBC driver ------------
+# pyspark (Spark 3.5, Scala 2.12) is pinned in tests/requirements.txt; these jars must match its
+# Spark and Scala versions. mvn is the ordinary client for Maven Central; sha256 as published there.
+spark_jars="$deps/spark-jars"
+spark_pins=(
+  "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.12.0 8dd8c90e54ed1a20f2461309d047a255ee56382eb7c0a46162b27a4936fd86dc"
+  "org.xerial:sqlite-jdbc:3.54.1.0 f8dce420a6016278497f4f0560f65602b9db858de141b541cf91a4644ebe4639"
+)
+mkdir -p "$spark_jars"
+wanted_jars=()
+for pin in "${spark_pins[@]}"; do
+  read -r coords sum <<<"$pin"
+  IFS=: read -r _ artifact version <<<"$coords"
+  jar="$spark_jars/$artifact-$version.jar"
+  wanted_jars+=("$jar")
+  echo "$sum  $jar" | sha256sum -c --quiet >/dev/null 2>&1 && continue
+  log "fetching $coords with mvn"
+  tmp=$(mktemp -d)
+  # mvn -q still prints terminal resets: keep its output for when it fails.
+  mvn -q -B dependency:copy -Dartifact="$coords" -DoutputDirectory="$tmp" >"$tmp/mvn.log" 2>&1 ||
+    { cat "$tmp/mvn.log" >&2; exit 1; }
+  echo "$sum  $tmp/$artifact-$version.jar" | sha256sum -c --quiet
+  mv "$tmp/$artifact-$version.jar" "$jar"
+  rm -rf "$tmp"
+done
+# The test puts every jar here on Spark's class path: a jar of an older pin must not linger.
+for jar in "$spark_jars"/*.jar; do
+  [[ " ${wanted_jars[*]} " == *" $jar "* ]] || rm -f "$jar"
+done
 log "ready"

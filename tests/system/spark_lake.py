@@ -1,0 +1,61 @@
+"""Reads tradeagg.trades with Apache Spark and its Iceberg runtime; prints what it saw as JSON.
+
+Run by test_spark.py in its own process, so that the JVM Spark starts dies with it:
+    python spark_lake.py CATALOG_DB WAREHOUSE_URI BUSINESS_DATE JAR...
+Spark gets nothing but the catalog (Iceberg's own JdbcCatalog on the SQLite file) and the jars:
+it finds the metadata, manifests and data files the way any Iceberg reader would.
+"""
+import json
+import sys
+
+from pyspark.sql import SparkSession
+
+
+def main() -> None:
+    catalog_db, warehouse, date, *jars = sys.argv[1:]
+    cat = "spark.sql.catalog.tradeagg"  # JdbcCatalog keys its rows by catalog name: ours is tradeagg
+    spark = (
+        SparkSession.builder.master("local[2]").appName("tradeagg-lake-check")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", "1g")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.jars", ",".join(jars))
+        .config(cat, "org.apache.iceberg.spark.SparkCatalog")
+        .config(f"{cat}.catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog")
+        .config(f"{cat}.uri", f"jdbc:sqlite:{catalog_db}")
+        .config(f"{cat}.warehouse", warehouse)
+        # A reader creates no catalog tables. Our iceberg_tables already has PyIceberg's
+        # iceberg_type column, so JdbcCatalog takes it as its schema V1 and migrates nothing.
+        .config(f"{cat}.jdbc.init-catalog-tables", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    table = "tradeagg.tradeagg.trades"
+    per_participant = spark.sql(f"""
+        SELECT participant, count(*) AS n, sum(quantity) AS quantity, sum(notional) AS notional
+        FROM {table} GROUP BY participant""").collect()
+    on_date = spark.sql(f"""
+        SELECT participant, trade_id, input_file_name() AS file FROM {table}
+        WHERE business_date = DATE '{date}'""").collect()
+    out = {
+        "iceberg_version": spark.sparkContext._jvm.org.apache.iceberg.IcebergBuild.version(),
+        "spark_version": spark.version,
+        "types": {f.name: f.dataType.simpleString() for f in spark.table(table).schema.fields},
+        "total": spark.sql(f"SELECT count(*) FROM {table}").collect()[0][0],
+        "dates": sorted(str(r[0]) for r in spark.sql(f"SELECT DISTINCT business_date FROM {table}").collect()),
+        # Decimals come back as Python Decimals, exact; str() keeps them so through JSON.
+        "participants": {r.participant: {"count": r.n, "quantity": r.quantity, "notional": str(r.notional)}
+                         for r in per_participant},
+        "on_date": [[r.participant, r.trade_id] for r in on_date],
+        "on_date_files": sorted({r.file for r in on_date}),
+    }
+    spark.stop()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

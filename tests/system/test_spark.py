@@ -1,0 +1,139 @@
+"""The lake, read by Apache Spark with the Iceberg runtime (pyspark from PyPI, the runtime jar and
+the SQLite JDBC driver from Maven Central, fetched by scripts/setup.sh): it must find
+tradeagg.trades through our catalog by itself and agree with the store, to the last decimal."""
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT, TradeFactory
+from test_lake import LAKE_ENV, wait_for_lake
+
+SPARK_JARS = REPO_ROOT / ".deps" / "spark-jars"
+HELPER = Path(__file__).with_name("spark_lake.py")
+PARTICIPANTS = ["SPARKA", "SPARKB", "SPARKC", "SPARKD"]
+# Friday, Monday, and Monday after the 17:30 London cutoff (so Tuesday): three business dates.
+DATES = ["2026-11-20T10:00:00Z", "2026-11-23T09:15:00.5Z", "2026-11-23T18:00:00Z"]
+FILTER_DATE = "2026-11-23"
+
+
+def java_home() -> str:
+    """Spark 3.5 runs on Java 8, 11 and 17; a newer JDK as the default would fail deep in Spark."""
+    java = Path(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else shutil.which("java")
+    if java is None:
+        pytest.fail("no java on PATH: run scripts/setup.sh", pytrace=False)
+    java = Path(java).resolve()
+    out = subprocess.run([str(java), "-version"], capture_output=True, text=True, timeout=60).stderr
+    major = re.search(r'version "(?:1\.)?(\d+)', out)
+    if not major or major.group(1) not in ("8", "11", "17"):
+        pytest.fail(f"Spark 3.5 needs Java 8, 11 or 17; {java} says: {out.strip()}", pytrace=False)
+    return str(java.parents[1])
+
+
+def lake_files(data: Path) -> list:
+    return sorted(str(p) for p in (data / "warehouse").rglob("*"))
+
+
+def catalog_state(db: Path) -> list:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return (con.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+                + con.execute("SELECT * FROM iceberg_tables ORDER BY 1, 2, 3").fetchall())
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def spark_server(server_factory):
+    return server_factory("spark", env=LAKE_ENV)
+
+
+@pytest.fixture(scope="module")
+def stored(spark_server) -> list[dict]:
+    """Trades of several participants on three business dates, committed over several snapshots."""
+    admin = spark_server.client("admin")
+    trades = TradeFactory("spark")
+    for when in DATES:
+        for i, participant in enumerate(PARTICIPANTS):
+            batch = trades.many(15 + 7 * i, participant=participant, trade_time=when)
+            batch[0]["price"] = "0.00000001"
+            batch[1].update(price="9999999999.99999999", quantity=1)
+            r = admin.submit(batch)
+            assert r.status_code == 201, r.text
+        wait_for_lake(admin)
+    return admin.list_trades()
+
+
+@pytest.fixture(scope="module")
+def spark(spark_server, stored, tmp_path_factory) -> dict:
+    """One Spark session for the module: what it read, and catalog and warehouse before and after.
+
+    The server is stopped first, so that nothing moves under Spark and a changed warehouse can
+    only be Spark's doing. Spark gets a copy of catalog.db all the same (SQLite's backup API, so
+    the WAL is in it): no reader's JDBC pool should hold locks on the catalog the exporter uses."""
+    jars = sorted(str(p) for p in SPARK_JARS.glob("*.jar"))
+    if not any("iceberg-spark-runtime" in j for j in jars) or not any("sqlite-jdbc" in j for j in jars):
+        pytest.fail(f"Spark jars missing in {SPARK_JARS}: run scripts/setup.sh", pytrace=False)
+    spark_server.stop()
+    data = spark_server.data_dir.resolve()
+    copy = tmp_path_factory.mktemp("spark-catalog") / "catalog.db"
+    src, dst = sqlite3.connect(f"file:{data / 'catalog.db'}?mode=ro", uri=True), sqlite3.connect(copy)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    before = catalog_state(copy), lake_files(data)
+    env = dict(os.environ, JAVA_HOME=java_home(), SPARK_LOCAL_IP="127.0.0.1", PYSPARK_PYTHON=sys.executable)
+    env.pop("SPARK_HOME", None)  # the pyspark package's own Spark, not one that happens to be around
+    done = subprocess.run([sys.executable, str(HELPER), str(copy), f"file://{data}/warehouse", FILTER_DATE, *jars],
+                          capture_output=True, text=True, timeout=600, env=env, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, f"Spark failed ({done.returncode}):\n{done.stderr[-6000:]}"
+    return {"read": json.loads(done.stdout.strip().splitlines()[-1]), "before": before,
+            "after": (catalog_state(copy), lake_files(data))}
+
+
+def test_spark_finds_the_table_with_its_types(spark):
+    read = spark["read"]
+    assert read["spark_version"].startswith("3.5.")
+    types = read["types"]  # as docs/architecture.md gives them, in Spark's names
+    assert types["price"] == "decimal(18,8)" and types["notional"] == "decimal(38,8)"
+    assert types["quantity"] == "bigint" and types["business_date"] == "date"
+    assert types["trade_time"] == "timestamp"  # Spark's name for Iceberg's timestamptz
+    # A reader: JdbcCatalog must not migrate the catalog PyIceberg and we share, nor Spark write
+    # anything into the warehouse.
+    assert spark["after"] == spark["before"]
+
+
+def test_spark_agrees_on_counts_and_sums_per_participant(spark, stored):
+    want = defaultdict(lambda: {"count": 0, "quantity": 0, "notional": Decimal(0)})
+    for t in stored:
+        w = want[t["participant"]]
+        w["count"] += 1
+        w["quantity"] += t["quantity"]
+        w["notional"] += Decimal(t["notional"])
+    read = spark["read"]
+    assert read["total"] == len(stored)
+    got = {p: {"count": v["count"], "quantity": v["quantity"], "notional": Decimal(v["notional"])}
+           for p, v in read["participants"].items()}
+    assert got == dict(want)
+    assert set(got) == set(PARTICIPANTS)
+    assert read["dates"] == sorted({t["business_date"] for t in stored})
+    assert len(read["dates"]) == 3
+
+
+def test_spark_date_filter_returns_exactly_that_dates_rows(spark, stored):
+    read = spark["read"]
+    want = {(t["participant"], t["trade_id"]) for t in stored if t["business_date"] == FILTER_DATE}
+    got = [tuple(k) for k in read["on_date"]]
+    assert want and len(got) == len(set(got))
+    assert set(got) == want
+    assert read["on_date_files"] and all(f"/business_date={FILTER_DATE}/" in f for f in read["on_date_files"])
