@@ -13,7 +13,12 @@
 #include "tradeagg/domain/trade_validator.h"
 #include "tradeagg/ingest/pipeline.h"
 #include "tradeagg/lake/exporter.h"
+#include "tradeagg/store/exposure_store.h"
 #include "tradeagg/store/trade_store.h"
+
+namespace tradeagg::agg {
+class Aggregator;
+}
 
 namespace tradeagg::api {
 
@@ -32,6 +37,9 @@ struct ApiContext {
   boost::asio::thread_pool& blocking;
   ApiOptions options;
   lake::Exporter* exporter = nullptr;  // null when the lake is disabled
+  store::ExposureStore& results;
+  agg::Aggregator* aggregator = nullptr;  // null when the lake is disabled
+  std::string reporting_currency;
 };
 
 }  // namespace tradeagg::api

@@ -36,7 +36,8 @@ std::string FormDecode(std::string_view text) {
 }  // namespace
 
 Result<StringFields> ParseJsonStringObject(std::string_view body, const std::vector<std::string_view>& fields,
-                                           std::vector<IndexedFieldError>& errors) {
+                                           std::vector<IndexedFieldError>& errors,
+                                           const std::vector<std::string_view>& integer_fields) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (parser.parse(body.data(), body.size()).get(doc)) {
@@ -48,9 +49,15 @@ Result<StringFields> ParseJsonStringObject(std::string_view body, const std::vec
   for (auto [key, value] : object) {
     if (std::find(fields.begin(), fields.end(), key) == fields.end()) continue;
     if (value.is_null()) continue;
+    const bool integer_allowed = std::find(integer_fields.begin(), integer_fields.end(), key) != integer_fields.end();
+    int64_t integer = 0;
+    if (integer_allowed && !value.get_int64().get(integer)) {
+      out[std::string(key)] = std::to_string(integer);
+      continue;
+    }
     std::string_view text;
     if (value.get_string().get(text)) {
-      errors.push_back({std::nullopt, std::string(key), "must be a string"});
+      errors.push_back({std::nullopt, std::string(key), integer_allowed ? "must be an integer" : "must be a string"});
       continue;
     }
     out[std::string(key)] = std::string(text);

@@ -15,9 +15,11 @@ namespace tradeagg::api {
 using StringFields = std::map<std::string, std::string, std::less<>>;
 
 // kInvalidArgument when the body is not a JSON object; a non-string value of a known field
-// (in `fields`) becomes a field error. Unknown fields are ignored.
+// (in `fields`) becomes a field error, except that a field in `integer_fields` may also be a
+// JSON integer (kept as its decimal text). Unknown fields are ignored.
 Result<StringFields> ParseJsonStringObject(std::string_view body, const std::vector<std::string_view>& fields,
-                                           std::vector<IndexedFieldError>& errors);
+                                           std::vector<IndexedFieldError>& errors,
+                                           const std::vector<std::string_view>& integer_fields = {});
 
 StringFields ParseForm(std::string_view body);
 

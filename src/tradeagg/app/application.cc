@@ -5,13 +5,17 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include "tradeagg/api/aggregations_api.h"
 #include "tradeagg/api/auth_api.h"
+#include "tradeagg/api/exposures_api.h"
+#include "tradeagg/api/fx_rates_api.h"
 #include "tradeagg/api/compat_api.h"
 #include "tradeagg/api/lake_api.h"
 #include "tradeagg/api/operations_api.h"
 #include "tradeagg/api/positions_api.h"
 #include "tradeagg/api/trades_api.h"
 #include "tradeagg/core/fault_injector.h"
+#include "tradeagg/store/sqlite/sqlite_exposure_store.h"
 #include "tradeagg/store/sqlite/sqlite_trade_store.h"
 
 namespace tradeagg::app {
@@ -63,12 +67,31 @@ Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::Tra
   return lake::Lake::Open(config.warehouse_path(), config.catalog_path(), store, exporter, owner);
 }
 
+Result<std::unique_ptr<store::ExposureStore>> OpenResults(const Config& config) {
+  ASSIGN_OR_RETURN(auto results, store::SqliteExposureStore::Open(config.store_path()));
+  return std::unique_ptr<store::ExposureStore>(std::move(results));
+}
+
+// `owner` as for the lake: only the server sweeps tradeagg.exposures.
+Result<std::unique_ptr<agg::Aggregator>> OpenAggregator(const Config& config, store::ExposureStore& results,
+                                                        lake::Lake& lake, agg::BookSource& book, bool owner) {
+  agg::AggregatorConfig aggregation = config.aggregation;
+  aggregation.staging_dir = config.data_dir / (owner ? "agg-staging" : "agg-staging-cli");
+  aggregation.owner = owner;
+  return agg::Aggregator::Create(results, lake.catalog(), lake.objects(), book, aggregation);
+}
+
 }  // namespace
 
-Result<LakeAdmin> OpenLakeAdmin(const Config& config) {
+Result<LakeAdmin> OpenLakeAdmin(const Config& config, bool aggregation) {
   LakeAdmin admin;
   ASSIGN_OR_RETURN(admin.store, OpenStore(config));
   ASSIGN_OR_RETURN(admin.lake, OpenLakeFor(config, *admin.store, /*owner=*/false));
+  if (aggregation) {
+    ASSIGN_OR_RETURN(admin.results, OpenResults(config));
+    admin.book = std::make_unique<agg::StoreBookSource>(*admin.store);
+    ASSIGN_OR_RETURN(admin.aggregator, OpenAggregator(config, *admin.results, *admin.lake, *admin.book, false));
+  }
   return admin;
 }
 
@@ -94,12 +117,14 @@ Status Application::Open() {
   ASSIGN_OR_RETURN(users_, OpenUsers(config_, *store_));
   TRY(RebuildBook());
   if (config_.lake_enabled) { ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true)); }
+  TRY(OpenAggregation());
   pipeline_ = std::make_unique<ingest::Pipeline>(*store_, book_, config_.ingest);
   blocking_ = std::make_unique<boost::asio::thread_pool>(config_.blocking_threads);
   if (config_.api.fault_injection) FaultInjector::Global().Enable();
   api_context_ = std::make_unique<api::ApiContext>(
       api::ApiContext{*users_, *pipeline_, *store_, book_, *validator_, *blocking_, config_.api,
-                      lake_ ? &lake_->exporter() : nullptr});
+                      lake_ ? &lake_->exporter() : nullptr, *results_, aggregator_.get(),
+                      config_.aggregation.reporting_currency});
   RegisterRoutes();
   return Status::Ok();
 }
@@ -114,6 +139,24 @@ Status Application::RebuildBook() {
   return Status::Ok();
 }
 
+Status Application::OpenAggregation() {
+  ASSIGN_OR_RETURN(results_, OpenResults(config_));
+  ASSIGN_OR_RETURN(int64_t interrupted,
+                   results_->FailUnfinishedRuns("interrupted: the server stopped before the run finished",
+                                                Timestamp::Now()));
+  if (interrupted > 0) spdlog::warn("{} aggregation runs were interrupted by the last stop; marked failed", interrupted);
+  if (!lake_) return Status::Ok();  // runs read the lake
+  book_source_ = std::make_unique<agg::LiveBookSource>(book_, *store_);
+  ASSIGN_OR_RETURN(aggregator_, OpenAggregator(config_, *results_, *lake_, *book_source_, /*owner=*/true));
+  if (config_.scheduler_enabled) {
+    lake::Exporter& exporter = lake_->exporter();
+    scheduler_ = std::make_unique<agg::AggregationScheduler>(
+        *aggregator_, *results_, *store_, validator_->calendar(), [&exporter] { return exporter.status().watermark; },
+        config_.schedule);
+  }
+  return Status::Ok();
+}
+
 void Application::RegisterRoutes() {
   auto add = [this](auto handler) {
     handler->Register(router_);
@@ -125,11 +168,16 @@ void Application::RegisterRoutes() {
   add(std::make_shared<api::PositionsApi>(*api_context_));
   add(std::make_shared<api::CompatApi>(*api_context_));
   add(std::make_shared<api::LakeApi>(*api_context_));
+  add(std::make_shared<api::ExposuresApi>(*api_context_));
+  add(std::make_shared<api::AggregationsApi>(*api_context_));
+  add(std::make_shared<api::FxRatesApi>(*api_context_));
 }
 
 Result<uint16_t> Application::Start() {
   pipeline_->Start();
   if (lake_) lake_->exporter().Start();
+  if (aggregator_) aggregator_->Start();
+  if (scheduler_) scheduler_->Start();
   server_ = std::make_unique<http::Server>(config_.http, router_);
   ASSIGN_OR_RETURN(uint16_t port, server_->Start());
   started_ = true;
@@ -140,6 +188,8 @@ void Application::Stop() {
   if (!started_) return;
   started_ = false;
   pipeline_->Stop();  // commits and answers what reached it
+  if (scheduler_) scheduler_->Stop();
+  if (aggregator_) aggregator_->Stop();  // a run in progress finishes; queued ones fail at the next start
   if (lake_) lake_->exporter().Stop();  // the next start resumes from the table's watermark
   blocking_->join();
   server_->Stop();

@@ -3,9 +3,10 @@
 // and the HTTP server together. Everything else depends on roles (TradeStore, ...), not on
 // technologies.
 //
-// Start order: store -> users (and the first admin) -> book rebuilt from the store -> pipeline
-// -> HTTP. Stop order is the reverse, and the pipeline drains before the network stops, so
-// every request that reached the writer is answered.
+// Start order: store -> users (and the first admin) -> book rebuilt from the store -> lake ->
+// results store -> aggregator and scheduler -> pipeline -> HTTP. Stop order is the reverse, and
+// the pipeline drains before the network stops, so every request that reached the writer is
+// answered.
 // Thread safety: Create/Start/Stop from the main thread.
 #pragma once
 
@@ -13,6 +14,9 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "tradeagg/agg/aggregator.h"
+#include "tradeagg/agg/book_source.h"
+#include "tradeagg/agg/scheduler.h"
 #include "tradeagg/api/api_context.h"
 #include "tradeagg/app/config.h"
 #include "tradeagg/auth/user_service.h"
@@ -22,6 +26,7 @@
 #include "tradeagg/http/server.h"
 #include "tradeagg/ingest/pipeline.h"
 #include "tradeagg/lake/lake.h"
+#include "tradeagg/store/exposure_store.h"
 #include "tradeagg/store/trade_store.h"
 
 namespace tradeagg::app {
@@ -40,7 +45,7 @@ class Application {
   explicit Application(Config config) : config_(std::move(config)) {}
   Status Open();
   Status RebuildBook();
-  Status OpenLake();
+  Status OpenAggregation();
   void RegisterRoutes();
 
   Config config_;
@@ -51,6 +56,10 @@ class Application {
   book::PositionBook book_;
   std::unique_ptr<ingest::Pipeline> pipeline_;
   std::unique_ptr<lake::Lake> lake_;  // null when the lake is disabled
+  std::unique_ptr<store::ExposureStore> results_;
+  std::unique_ptr<agg::BookSource> book_source_;
+  std::unique_ptr<agg::Aggregator> aggregator_;          // null when the lake is disabled
+  std::unique_ptr<agg::AggregationScheduler> scheduler_;  // null when disabled or without a lake
   std::unique_ptr<boost::asio::thread_pool> blocking_;
   std::unique_ptr<api::ApiContext> api_context_;
   std::vector<std::shared_ptr<void>> handlers_;
@@ -67,11 +76,15 @@ struct UserAdmin {
 Result<UserAdmin> OpenUserAdmin(const Config& config);
 
 // Opens the store and the lake (warehouse, catalog, exporter) without serving, for the `lake`
-// CLI commands.
+// CLI commands; with `aggregation` also the results store and an aggregator whose book is built
+// from the store (`aggregate`, `fx`, `sql`).
 struct LakeAdmin {
   std::unique_ptr<store::TradeStore> store;
   std::unique_ptr<lake::Lake> lake;
+  std::unique_ptr<store::ExposureStore> results;
+  std::unique_ptr<agg::BookSource> book;
+  std::unique_ptr<agg::Aggregator> aggregator;
 };
-Result<LakeAdmin> OpenLakeAdmin(const Config& config);
+Result<LakeAdmin> OpenLakeAdmin(const Config& config, bool aggregation = false);
 
 }  // namespace tradeagg::app

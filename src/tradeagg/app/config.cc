@@ -1,5 +1,6 @@
 #include "tradeagg/app/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -60,6 +61,19 @@ Status SetCurrencies(const std::vector<std::string>& items, Config& config) {
   return Status::Ok();
 }
 
+Status SetReportingCurrency(std::string_view code, Config& config) {
+  bool ok = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  if (!ok) return Status::InvalidArgument("reporting currency '" + std::string(code) + "' is not a three-letter ISO 4217 code");
+  config.aggregation.reporting_currency = std::string(code);
+  return Status::Ok();
+}
+
+Status SetAggregationThreads(int64_t threads, Config& config) {
+  if (threads < 1 || threads > 256) return Status::InvalidArgument("aggregation threads must be from 1 to 256");
+  config.aggregation.duckdb_threads = static_cast<int>(threads);
+  return Status::Ok();
+}
+
 template <typename T>
 std::vector<std::string> StringArray(const T* array) {
   std::vector<std::string> out;
@@ -114,6 +128,16 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = table["lake"]["max_snapshot_trades"].value<int64_t>()) {
     config.lake.max_snapshot_trades = static_cast<size_t>(*v);
   }
+  const auto aggregation = table["aggregation"];
+  if (auto v = aggregation["scheduler"].value<bool>()) config.scheduler_enabled = *v;
+  if (auto v = aggregation["intraday_interval_seconds"].value<int64_t>()) {
+    if (*v < 0) return Status::InvalidArgument("aggregation.intraday_interval_seconds must not be negative");
+    config.schedule.intraday_interval = std::chrono::seconds(*v);
+  }
+  if (auto v = aggregation["eod"].value<bool>()) config.schedule.eod = *v;
+  if (auto v = aggregation["reporting_currency"].value<std::string>()) TRY(SetReportingCurrency(*v, config));
+  if (auto v = aggregation["threads"].value<int64_t>()) TRY(SetAggregationThreads(*v, config));
+  if (auto v = aggregation["memory_limit"].value<std::string>()) config.aggregation.duckdb_memory_limit = *v;
   return Status::Ok();
 }
 
@@ -159,6 +183,21 @@ Status ApplyEnvironment(Config& config) {
   if (auto v = env("TRADEAGG_LAKE_FLUSH_TRADES")) {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_LAKE_FLUSH_TRADES", *v));
     config.lake.flush_trades = static_cast<size_t>(n);
+  }
+  if (auto v = env("TRADEAGG_SCHEDULER_ENABLED")) {
+    ASSIGN_OR_RETURN(config.scheduler_enabled, ParseBool("TRADEAGG_SCHEDULER_ENABLED", *v));
+  }
+  if (auto v = env("TRADEAGG_INTRADAY_INTERVAL_SECONDS")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_INTRADAY_INTERVAL_SECONDS", *v));
+    config.schedule.intraday_interval = std::chrono::seconds(n);
+  }
+  if (auto v = env("TRADEAGG_EOD_ENABLED")) {
+    ASSIGN_OR_RETURN(config.schedule.eod, ParseBool("TRADEAGG_EOD_ENABLED", *v));
+  }
+  if (auto v = env("TRADEAGG_REPORTING_CURRENCY")) TRY(SetReportingCurrency(*v, config));
+  if (auto v = env("TRADEAGG_AGGREGATION_THREADS")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_AGGREGATION_THREADS", *v));
+    TRY(SetAggregationThreads(n, config));
   }
   return Status::Ok();
 }

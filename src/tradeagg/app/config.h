@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <string>
 
+#include "tradeagg/agg/aggregator.h"
+#include "tradeagg/agg/scheduler.h"
 #include "tradeagg/api/api_context.h"
 #include "tradeagg/core/status.h"
 #include "tradeagg/domain/business_calendar.h"
@@ -31,6 +33,9 @@ struct Config {
   int64_t token_ttl_seconds = 8 * 3600;
   bool lake_enabled = true;
   lake::ExporterConfig lake;
+  bool scheduler_enabled = true;        // intraday and eod runs without being asked
+  agg::SchedulerConfig schedule;
+  agg::AggregatorConfig aggregation;
   std::string admin_password;           // TRADEAGG_ADMIN_PASSWORD only, never from a file
 
   std::filesystem::path store_path() const { return data_dir / "tradeagg.db"; }

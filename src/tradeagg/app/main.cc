@@ -1,14 +1,19 @@
-// tradeagg: the command line. Sub-commands: serve, users, loadgen.
+// tradeagg: the command line. Sub-commands: serve, users, loadgen, lake, aggregate, sql, fx.
 #include <csignal>
+#include <optional>
+#include <tuple>
 #include <cstdio>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "tradeagg/agg/lake_sql.h"
 #include "tradeagg/app/application.h"
 #include "tradeagg/app/config.h"
 #include "tradeagg/loadgen/load_generator.h"
+#include "tradeagg/store/sqlite/sqlite_exposure_store.h"
 
 namespace {
 
@@ -146,6 +151,109 @@ int LakeCommand(const CommonFlags& flags, const std::string& command) {
   return 0;
 }
 
+struct AggregateFlags {
+  std::string date;
+  std::string kind = "eod";
+  int64_t as_of_snapshot = 0;
+  std::string as_of;
+};
+
+int Aggregate(const CommonFlags& flags, const AggregateFlags& args) {
+  auto config = BuildConfig(flags);
+  if (!config.ok()) return Fail(config.status());
+  tradeagg::domain::RunRequest request;
+  auto date = tradeagg::Date::Parse(args.date);
+  if (!date.ok()) return Fail(Status::InvalidArgument("--date: " + date.status().message()));
+  request.business_date = *date;
+  request.kind = tradeagg::domain::ParseRunKind(args.kind).value_or(tradeagg::domain::RunKind::kEod);
+  request.requested_by = "cli";
+  if (args.as_of_snapshot > 0) request.as_of_snapshot_id = args.as_of_snapshot;
+  if (!args.as_of.empty()) {
+    auto as_of = tradeagg::Timestamp::Parse(args.as_of);
+    if (!as_of.ok()) return Fail(Status::InvalidArgument("--as-of: " + as_of.status().message()));
+    request.as_of_time = *as_of;
+  }
+  auto admin = tradeagg::app::OpenLakeAdmin(*config, /*aggregation=*/true);
+  if (!admin.ok()) return Fail(admin.status());
+  auto run = admin->aggregator->RunNow(request);
+  if (!run.ok()) return Fail(run.status());
+  const auto& r = *run;
+  const auto& t = r.timings;
+  std::printf("run %lld: %s %s v%d %s\n", static_cast<long long>(r.run_id), tradeagg::domain::RunKindName(r.request.kind),
+              r.request.business_date.ToString().c_str(), r.version, tradeagg::domain::RunStatusName(r.status));
+  if (r.status != tradeagg::domain::RunStatus::kSucceeded) {
+    std::fprintf(stderr, "tradeagg: %s\n", r.error.c_str());
+    return 1;
+  }
+  std::printf("snapshot %lld, watermark %lld: %lld trades in %lld files (%lld pruned)\n",
+              static_cast<long long>(r.snapshot_id.value_or(0)), static_cast<long long>(r.watermark),
+              static_cast<long long>(r.trades), static_cast<long long>(r.data_files),
+              static_cast<long long>(r.data_files_pruned));
+  std::printf("rows: %lld instrument, %lld counterparty, %lld participant, %lld reporting (%s)\n",
+              static_cast<long long>(r.instrument_rows), static_cast<long long>(r.counterparty_rows),
+              static_cast<long long>(r.participant_rows), static_cast<long long>(r.reporting_rows),
+              r.reporting_currency.c_str());
+  std::printf("reconciliation: %s, %lld differences\n", tradeagg::domain::ReconciliationStatusName(r.reconciliation),
+              static_cast<long long>(r.difference_count));
+  std::printf("ms: plan %lld, query %lld, rollup %lld, reconcile %lld, store %lld, lake %lld\n",
+              static_cast<long long>(t.plan_ms), static_cast<long long>(t.query_ms), static_cast<long long>(t.rollup_ms),
+              static_cast<long long>(t.reconcile_ms), static_cast<long long>(t.store_ms),
+              static_cast<long long>(t.lake_ms));
+  if (!r.lake_error.empty()) std::fprintf(stderr, "tradeagg: results not in tradeagg.exposures: %s\n", r.lake_error.c_str());
+  return r.difference_count == 0 ? 0 : 3;
+}
+
+int Sql(const CommonFlags& flags, const std::string& query, const std::string& from, const std::string& to) {
+  auto config = BuildConfig(flags);
+  if (!config.ok()) return Fail(config.status());
+  std::optional<tradeagg::Date> from_date, to_date;
+  for (auto [text, out, name] : {std::tuple{&from, &from_date, "--from"}, std::tuple{&to, &to_date, "--to"}}) {
+    if (text->empty()) continue;
+    auto parsed = tradeagg::Date::Parse(*text);
+    if (!parsed.ok()) return Fail(Status::InvalidArgument(std::string(name) + ": " + parsed.status().message()));
+    *out = *parsed;
+  }
+  auto admin = tradeagg::app::OpenLakeAdmin(*config);
+  if (!admin.ok()) return Fail(admin.status());
+  auto sql = tradeagg::agg::LakeSql::Open(admin->lake->catalog(), admin->lake->objects(), from_date, to_date,
+                                          config->aggregation.duckdb_threads);
+  if (!sql.ok()) return Fail(sql.status());
+  auto table = (*sql)->Query(query);
+  if (!table.ok()) return Fail(table.status());
+  std::fputs(tradeagg::agg::FormatTextTable(*table).c_str(), stdout);
+  return 0;
+}
+
+int FxCommand(const CommonFlags& flags, const std::string& command, const std::string& date_text,
+              const std::vector<std::string>& assignments) {
+  auto config = BuildConfig(flags);
+  if (!config.ok()) return Fail(config.status());
+  auto date = tradeagg::Date::Parse(date_text);
+  if (!date.ok()) return Fail(Status::InvalidArgument("--date: " + date.status().message()));
+  auto results = tradeagg::store::SqliteExposureStore::Open(config->store_path());
+  if (!results.ok()) return Fail(results.status());
+  const std::string& reporting = config->aggregation.reporting_currency;
+  if (command == "set") {
+    tradeagg::domain::FxRates rates;
+    for (const std::string& assignment : assignments) {
+      size_t eq = assignment.find('=');
+      auto rate = eq == std::string::npos ? tradeagg::Result<tradeagg::Decimal>(Status::InvalidArgument("no '='"))
+                                          : tradeagg::Decimal::Parse(std::string_view(assignment).substr(eq + 1));
+      if (!rate.ok()) return Fail(Status::InvalidArgument("'" + assignment + "': write CCY=RATE, e.g. EUR=1.0843"));
+      rates.to_reporting[assignment.substr(0, eq)] = *rate;
+    }
+    auto errors = tradeagg::domain::ValidateFxRates(rates, reporting, config->validation.currencies);
+    for (const auto& e : errors) std::fprintf(stderr, "tradeagg: %s %s\n", e.field.c_str(), e.message.c_str());
+    if (!errors.empty()) return 2;
+    if (Status s = (*results)->PutFxRates(*date, rates, tradeagg::Timestamp::Now()); !s.ok()) return Fail(s);
+  }
+  auto rates = (*results)->GetFxRates(*date);
+  if (!rates.ok()) return Fail(rates.status());
+  std::printf("%s rates into %s:\n", date->ToString().c_str(), reporting.c_str());
+  for (const auto& [currency, rate] : rates->to_reporting) std::printf("  %s %s\n", currency.c_str(), rate.ToString().c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -189,7 +297,37 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"status", "export", "snapshots"}));
 
+  CommonFlags aggregate_flags;
+  AggregateFlags aggregate_args;
+  auto* aggregate = cli.add_subcommand("aggregate", "Run an aggregation of a business date from the lake, here and now");
+  AddCommonFlags(*aggregate, aggregate_flags);
+  aggregate->add_option("--date", aggregate_args.date, "Business date YYYY-MM-DD")->required();
+  aggregate->add_option("--kind", aggregate_args.kind, "intraday or eod (default eod)")
+      ->check(CLI::IsMember({"intraday", "eod"}));
+  aggregate->add_option("--as-of-snapshot", aggregate_args.as_of_snapshot, "Read tradeagg.trades as of this snapshot id");
+  aggregate->add_option("--as-of", aggregate_args.as_of, "Read tradeagg.trades as of this instant (RFC 3339)");
+  aggregate->excludes(aggregate->get_option("--as-of-snapshot"));
+
+  CommonFlags sql_flags;
+  std::string sql_query, sql_from, sql_to;
+  auto* sql = cli.add_subcommand("sql", "Read-only SQL over the lake: views trades and exposures");
+  AddCommonFlags(*sql, sql_flags);
+  sql->add_option("query", sql_query, "One SELECT statement")->required();
+  sql->add_option("--from", sql_from, "Only business dates from this one (YYYY-MM-DD; prunes files)");
+  sql->add_option("--to", sql_to, "Only business dates up to this one");
+
+  CommonFlags fx_flags;
+  std::string fx_command, fx_date;
+  std::vector<std::string> fx_rates;
+  auto* fx = cli.add_subcommand("fx", "FX rates of a business date into the reporting currency");
+  AddCommonFlags(*fx, fx_flags);
+  fx->add_option("command", fx_command, "set | show")->required()->check(CLI::IsMember({"set", "show"}));
+  fx->add_option("--date", fx_date, "Business date YYYY-MM-DD")->required();
+  fx->add_option("rates", fx_rates, "CCY=RATE ... (set: replaces the date's rates)");
+
   CLI11_PARSE(cli, argc, argv);
+  // The other commands print their results on stdout; their log lines go to stderr.
+  if (!serve->parsed()) spdlog::set_default_logger(spdlog::stderr_color_mt("tradeagg"));
 
   if (serve->parsed()) return Serve(serve_flags, listen, fault_injection);
   if (users_add->parsed()) return UsersAdd(users_flags, new_user);
@@ -197,5 +335,8 @@ int main(int argc, char** argv) {
   if (users_delete->parsed()) return UsersDelete(users_flags, delete_name);
   if (loadgen->parsed()) return tradeagg::loadgen::RunLoadgen(loadgen_options);
   if (lake->parsed()) return LakeCommand(lake_flags, lake_command);
+  if (aggregate->parsed()) return Aggregate(aggregate_flags, aggregate_args);
+  if (sql->parsed()) return Sql(sql_flags, sql_query, sql_from, sql_to);
+  if (fx->parsed()) return FxCommand(fx_flags, fx_command, fx_date, fx_rates);
   return 0;
 }

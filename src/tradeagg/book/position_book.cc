@@ -7,8 +7,22 @@ namespace tradeagg::book {
 void PositionBook::Apply(const domain::Trade& trade) {
   std::unique_lock lock(mutex_);
   if (trade.seq <= watermark_) return;
-  by_date_[trade.business_date.days()][Key{trade.participant, trade.instrument, trade.currency}].Add(trade);
+  Day& day = by_date_[trade.business_date.days()];
+  day.by_instrument[Key{trade.participant, trade.instrument, trade.currency}].Add(trade);
+  day.by_counterparty[Key{trade.participant, trade.counterparty, trade.currency}].Add(trade);
   watermark_ = trade.seq;
+}
+
+DateView PositionBook::View(Date business_date) const {
+  DateView view;
+  std::shared_lock lock(mutex_);
+  view.watermark = watermark_;
+  auto day = by_date_.find(business_date.days());
+  if (day != by_date_.end()) {
+    view.by_instrument = day->second.by_instrument;
+    view.by_counterparty = day->second.by_counterparty;
+  }
+  return view;
 }
 
 int64_t PositionBook::watermark() const {
@@ -24,9 +38,9 @@ PositionSnapshot PositionBook::Query(const PositionQuery& query) const {
     snapshot.watermark = watermark_;
     auto day = by_date_.find(query.business_date.days());
     if (day != by_date_.end()) {
-      auto it = query.participant ? day->second.lower_bound(Key{*query.participant, "", ""})
-                                  : day->second.begin();
-      for (; it != day->second.end(); ++it) {
+      const auto& positions = day->second.by_instrument;
+      auto it = query.participant ? positions.lower_bound(Key{*query.participant, "", ""}) : positions.begin();
+      for (; it != positions.end(); ++it) {
         const auto& [participant, instrument, currency] = it->first;
         if (query.participant && participant != *query.participant) break;
         if (query.instrument && instrument != *query.instrument) continue;

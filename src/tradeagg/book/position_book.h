@@ -1,5 +1,5 @@
 // PositionBook: real-time positions, in memory, per business date x participant x instrument x
-// currency.
+// currency, and per business date x participant x counterparty x currency.
 //
 // Updated only from committed trades (ingest::Pipeline calls Apply after the store's durable
 // commit and before acknowledging), and rebuilt from the store on start, so it never shows a
@@ -43,6 +43,15 @@ struct PositionQuery {
   std::optional<std::string> instrument;
 };
 
+// Everything the book holds for one business date, as of `watermark`: what aggregation runs
+// reconcile against. Keys: (participant, instrument or counterparty, currency).
+struct DateView {
+  using Key = std::tuple<std::string, std::string, std::string>;
+  int64_t watermark = 0;
+  std::map<Key, domain::ExposureTotals> by_instrument;
+  std::map<Key, domain::ExposureTotals> by_counterparty;
+};
+
 struct PositionSnapshot {
   std::vector<Position> positions;       // sorted by participant, instrument, currency
   std::vector<ParticipantTotal> totals;  // per participant x currency over `positions`
@@ -55,12 +64,18 @@ class PositionBook {
   // an overlapping range is harmless.
   void Apply(const domain::Trade& trade);
   PositionSnapshot Query(const PositionQuery& query) const;
+  // A consistent copy of one date (both levels and the watermark under one lock).
+  DateView View(Date business_date) const;
   int64_t watermark() const;
 
  private:
-  using Key = std::tuple<std::string, std::string, std::string>;  // participant, instrument, ccy
+  using Key = DateView::Key;
+  struct Day {
+    std::map<Key, domain::ExposureTotals> by_instrument;
+    std::map<Key, domain::ExposureTotals> by_counterparty;
+  };
   mutable std::shared_mutex mutex_;
-  std::map<int32_t, std::map<Key, domain::ExposureTotals>> by_date_;  // key: Date::days()
+  std::map<int32_t, Day> by_date_;  // key: Date::days()
   int64_t watermark_ = 0;
 };
 

@@ -106,4 +106,22 @@ Decimal Decimal::DivideRounded(int128 divisor) const {
   return Decimal(quotient);
 }
 
+Decimal Decimal::MultiplyRounded(Decimal factor) const {
+  // a x f / 10^8 without a 256-bit product: split a = high x 10^8 + low (0 <= low < 10^8), so
+  // a x f / 10^8 = high x f + low x f / 10^8, where only the second term needs rounding and
+  // low x f stays far inside 128 bits.
+  const bool negative = (units_ < 0) != (factor.units_ < 0);
+  const uint128 a = units_ < 0 ? -static_cast<uint128>(units_) : static_cast<uint128>(units_);
+  const uint128 f = factor.units_ < 0 ? -static_cast<uint128>(factor.units_) : static_cast<uint128>(factor.units_);
+  const uint128 one = static_cast<uint128>(kOne);
+  const uint128 high = a / one;
+  const uint128 low = a % one;
+  const uint128 low_product = low * f;
+  uint128 magnitude = high * f + low_product / one;
+  const uint128 remainder = low_product % one;
+  if (remainder * 2 > one || (remainder * 2 == one && magnitude % 2 != 0)) ++magnitude;
+  const int128 units = static_cast<int128>(magnitude);
+  return Decimal(negative ? -units : units);
+}
+
 }  // namespace tradeagg

@@ -50,6 +50,10 @@ class Decimal {
   constexpr Decimal& operator-=(Decimal o) { units_ -= o.units_; return *this; }
   // Exact: a scale-8 value times an integer.
   constexpr Decimal operator*(int64_t factor) const { return Decimal(units_ * factor); }
+  // this x factor, rounded half to even at the 8th decimal place (a currency conversion: both
+  // have 8 places, the exact product 16). Precondition: the product's integer part fits
+  // (|this| x |factor| < 1.7e30), which holds for any day's notionals times an FX rate < 10^6.
+  Decimal MultiplyRounded(Decimal factor) const;
   // Rounded half to even at the 8th decimal place. divisor must not be zero.
   Decimal DivideRounded(int64_t divisor) const;
   Decimal DivideRounded(int128 divisor) const;

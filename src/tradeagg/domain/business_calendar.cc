@@ -52,6 +52,13 @@ Date BusinessCalendar::NextBusinessDay(Date d) const {
   return d;
 }
 
+Date BusinessCalendar::PreviousBusinessDay(Date d) const {
+  do {
+    d = d - 1;
+  } while (!IsBusinessDay(d));
+  return d;
+}
+
 Timestamp BusinessCalendar::CutoffOf(Date d) const {
   auto local = date::local_days{date::days{d.days()}} + std::chrono::minutes{config_.cutoff_minutes};
   // choose::earliest: in a repeated hour the first occurrence; in a skipped hour date/tz gives

@@ -34,6 +34,7 @@ class BusinessCalendar {
   Date CurrentBusinessDate() const { return BusinessDateOf(Timestamp::Now()); }
   bool IsBusinessDay(Date d) const;
   Date NextBusinessDay(Date d) const;  // strictly after d
+  Date PreviousBusinessDay(Date d) const;  // strictly before d
   // The instant of the cut-off on business date d (local cut-off time in the venue's zone).
   Timestamp CutoffOf(Date d) const;
   const CalendarConfig& config() const { return config_; }

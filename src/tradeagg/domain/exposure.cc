@@ -11,7 +11,9 @@ const char* DirectionName(Direction direction) {
   return "FLAT";
 }
 
-void ExposureTotals::Add(Side side, int64_t quantity, Decimal notional) {
+void ExposureTotals::Add(Side side, int64_t quantity, Decimal notional) { AddSums(side, quantity, notional, 1); }
+
+void ExposureTotals::AddSums(Side side, int128 quantity, Decimal notional, int64_t count) {
   if (side == Side::kBuy) {
     buy_quantity += quantity;
     buy_notional += notional;
@@ -19,8 +21,10 @@ void ExposureTotals::Add(Side side, int64_t quantity, Decimal notional) {
     sell_quantity += quantity;
     sell_notional += notional;
   }
-  ++trade_count;
+  trade_count += count;
 }
+
+void ExposureTotals::Subtract(const Trade& trade) { AddSums(trade.side, -int128{trade.quantity}, -trade.notional, -1); }
 
 void ExposureTotals::Merge(const ExposureTotals& other) {
   buy_quantity += other.buy_quantity;

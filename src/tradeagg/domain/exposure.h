@@ -27,6 +27,12 @@ struct ExposureTotals {
 
   void Add(Side side, int64_t quantity, Decimal notional);
   void Add(const Trade& trade) { Add(trade.side, trade.quantity, trade.notional); }
+  // `count` trades of one side whose quantities and notionals sum to the given values (a row of
+  // an aggregate query).
+  void AddSums(Side side, int128 quantity, Decimal notional, int64_t count);
+  // Takes a trade out again: the book as it was before the trade (reconciliation at an earlier
+  // watermark).
+  void Subtract(const Trade& trade);
   void Merge(const ExposureTotals& other);
 
   int128 net_quantity() const { return buy_quantity - sell_quantity; }

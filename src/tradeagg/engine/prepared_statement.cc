@@ -78,6 +78,10 @@ size_t PreparedStatement::parameter_count() const {
   return stmt_ == nullptr ? 0 : static_cast<size_t>(duckdb_nparams(stmt_.get()));
 }
 
+bool PreparedStatement::is_select() const {
+  return stmt_ != nullptr && duckdb_prepared_statement_type(stmt_.get()) == DUCKDB_STATEMENT_TYPE_SELECT;
+}
+
 Result<QueryResult> PreparedStatement::Query() {
   if (stmt_ == nullptr) return Status::Internal("query on an empty PreparedStatement");
   if (!bind_error_.ok()) return bind_error_;

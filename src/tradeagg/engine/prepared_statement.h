@@ -42,6 +42,8 @@ class PreparedStatement {
   void ClearBindings();
 
   size_t parameter_count() const;
+  // True for a SELECT (a query that only reads); false for DDL, COPY, INSERT, SET, ...
+  bool is_select() const;
 
   // Runs the statement with the current bindings.
   Result<QueryResult> Query();

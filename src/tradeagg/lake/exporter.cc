@@ -1,15 +1,13 @@
 #include "tradeagg/lake/exporter.h"
 
-#include <set>
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include "tradeagg/core/fault_injector.h"
 #include "tradeagg/lake/iceberg/ids.h"
-#include "tradeagg/lake/iceberg/manifest.h"
-#include "tradeagg/lake/iceberg/manifest_list.h"
 #include "tradeagg/lake/iceberg/merge_append.h"
+#include "tradeagg/lake/iceberg/orphan_files.h"
 #include "tradeagg/lake/iceberg/table_commit.h"
 #include "tradeagg/lake/iceberg/trades_table.h"
 #include "tradeagg/lake/trades_parquet_writer.h"
@@ -71,46 +69,9 @@ Status Exporter::Open(bool remove_orphans) {
   return Status::Ok();
 }
 
-// Files under the table's data/ and metadata/ that no snapshot and no metadata file refers to
-// were written by an export that crashed before its commit, or were manifests merged away by a
-// later commit whose listing snapshots have since expired. At start (min_age 0) only the
-// table's background writer calls this, before it exports; later sweeps skip young files.
 Status Exporter::RemoveOrphans(const LoadedTable& table, std::chrono::milliseconds min_age) {
-  ASSIGN_OR_RETURN(std::string table_key, objects_.KeyForUri(table.metadata.location));
-  std::set<std::string> referenced;
-  auto reference = [&](std::string_view uri) {
-    auto key = objects_.KeyForUri(uri);
-    if (key.ok()) referenced.insert(*key);
-  };
-  reference(table.metadata_location);
-  for (const auto& entry : table.metadata.metadata_log) reference(entry.metadata_file);
-  for (const auto& snapshot : table.metadata.snapshots) {
-    reference(snapshot.manifest_list);
-    ASSIGN_OR_RETURN(std::string list_key, objects_.KeyForUri(snapshot.manifest_list));
-    ASSIGN_OR_RETURN(std::string list_bytes, objects_.Get(list_key));
-    ASSIGN_OR_RETURN(iceberg::ManifestList list, iceberg::ReadManifestList(list_bytes));
-    for (const auto& manifest_file : list.manifests) {
-      ASSIGN_OR_RETURN(std::string manifest_key, objects_.KeyForUri(manifest_file.manifest_path));
-      if (referenced.contains(manifest_key)) continue;  // listed by an earlier snapshot too
-      referenced.insert(manifest_key);
-      ASSIGN_OR_RETURN(std::string manifest_bytes, objects_.Get(manifest_key));
-      ASSIGN_OR_RETURN(iceberg::Manifest manifest, iceberg::ReadManifest(manifest_bytes));
-      for (const auto& entry : manifest.entries) reference(entry.data_file.file_path);
-    }
-  }
-  size_t removed = 0;
-  const int64_t cutoff_micros = Timestamp::Now().micros() - min_age.count() * 1000;
-  for (std::string_view dir : {"/data/", "/metadata/"}) {
-    ASSIGN_OR_RETURN(auto objects, objects_.List(table_key + std::string(dir)));
-    for (const auto& object : objects) {
-      bool is_hint = object.key.ends_with("/version-hint.text");
-      if (is_hint || referenced.contains(object.key)) continue;
-      if (min_age.count() > 0 && object.modified.micros() > cutoff_micros) continue;
-      TRY(objects_.Delete(object.key));
-      ++removed;
-    }
-  }
-  if (removed > 0) spdlog::info("lake: removed {} files no snapshot refers to", removed);
+  ASSIGN_OR_RETURN(size_t removed, iceberg::RemoveOrphanFiles(objects_, table, min_age));
+  if (removed > 0) spdlog::info("lake: removed {} files no snapshot of {} refers to", removed, config_.table.ToString());
   return Status::Ok();
 }
 

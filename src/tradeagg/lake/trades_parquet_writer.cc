@@ -12,6 +12,7 @@
 #include "tradeagg/engine/appender.h"
 #include "tradeagg/engine/query_result.h"
 #include "tradeagg/lake/iceberg/iceberg_constants.h"
+#include "tradeagg/lake/parquet_footer.h"
 
 namespace tradeagg::lake {
 
@@ -270,24 +271,11 @@ Result<iceberg::DataFile> TradesParquetWriter::WriteDate(Date date, const std::f
   file.record_count = found->second->trades;
   file.sort_order_id = 0;
   Status status = CopyToParquet(date, local_path);
-  if (status.ok()) status = ReadFooterStats(local_path, &file);
-  if (status.ok()) {
-    std::error_code error;
-    uintmax_t size = std::filesystem::file_size(local_path, error);
-    if (error) {
-      status = Status::Unavailable("size of " + local_path.string() + ": " + error.message());
-    } else {
-      file.file_size_in_bytes = static_cast<int64_t>(size);
-    }
-  }
+  if (status.ok()) status = ReadParquetFooter(connection_, local_path, FieldIdOf, kColumns.size(), &file);
   if (!status.ok()) {
     std::error_code ignored;
     std::filesystem::remove(local_path, ignored);
     return status;
-  }
-  for (const Column& column : kColumns) {
-    file.value_counts[column.field_id] = file.record_count;
-    file.null_value_counts[column.field_id] = 0;
   }
   found->second->Store(&file);
   return file;
@@ -345,52 +333,6 @@ Status TradesParquetWriter::CopyToParquet(Date date, const std::filesystem::path
                      " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " +
                      std::to_string(options_.row_group_size) + ", FIELD_IDS {" + field_ids + "})";
   return connection_.Execute(copy);
-}
-
-Status TradesParquetWriter::ReadFooterStats(const std::filesystem::path& local_path,
-                                            iceberg::DataFile* file) {
-  ASSIGN_OR_RETURN(
-      engine::QueryResult meta,
-      connection_.Query("SELECT row_group_id, row_group_num_rows, path_in_schema, "
-                        "total_compressed_size, dictionary_page_offset, data_page_offset "
-                        "FROM parquet_metadata(" + engine::QuoteLiteral(local_path.string()) +
-                        ") ORDER BY row_group_id, column_id"));
-  std::map<int64_t, int64_t> row_group_start;  // row group id -> first byte
-  std::map<int64_t, int64_t> row_group_rows;
-  for (uint64_t row = 0; row < meta.row_count(); ++row) {
-    ASSIGN_OR_RETURN(int64_t group, meta.GetInt64(0, row));
-    ASSIGN_OR_RETURN(int64_t rows, meta.GetInt64(1, row));
-    ASSIGN_OR_RETURN(std::string path, meta.GetString(2, row));
-    ASSIGN_OR_RETURN(int64_t compressed, meta.GetInt64(3, row));
-    ASSIGN_OR_RETURN(int64_t data_offset, meta.GetInt64(5, row));
-    // A column chunk starts at its dictionary page when it has one (offset 0 or NULL: none).
-    int64_t start = data_offset;
-    if (!meta.IsNull(4, row)) {
-      ASSIGN_OR_RETURN(int64_t dictionary_offset, meta.GetInt64(4, row));
-      if (dictionary_offset > 0) start = std::min(start, dictionary_offset);
-    }
-    std::optional<int32_t> id = FieldIdOf(path);
-    if (!id) {
-      return Status::Internal("unexpected column '" + path + "' in " + local_path.string());
-    }
-    file->column_sizes[*id] += compressed;
-    auto [it, inserted] = row_group_start.try_emplace(group, start);
-    if (!inserted) it->second = std::min(it->second, start);
-    row_group_rows[group] = rows;
-  }
-  int64_t total_rows = 0;
-  for (const auto& [group, rows] : row_group_rows) total_rows += rows;
-  if (total_rows != file->record_count || file->column_sizes.size() != kColumns.size()) {
-    return Status::Internal("Parquet footer of " + local_path.string() + " describes " +
-                            std::to_string(total_rows) + " rows in " +
-                            std::to_string(file->column_sizes.size()) + " columns; wrote " +
-                            std::to_string(file->record_count) + " rows in " +
-                            std::to_string(kColumns.size()));
-  }
-  file->split_offsets.clear();
-  for (const auto& [group, start] : row_group_start) file->split_offsets.push_back(start);
-  std::sort(file->split_offsets.begin(), file->split_offsets.end());
-  return Status::Ok();
 }
 
 Status VerifyTradesFieldIds(engine::Connection& connection, const std::filesystem::path& path) {

@@ -15,11 +15,11 @@
 // adjusted to UTC), date -> INT32 DATE. DuckDB marks every column OPTIONAL although the Iceberg
 // fields are required; readers accept that (the values are never null).
 //
-// The DataFile carries record_count, file_size_in_bytes, column_sizes (compressed bytes per field
-// id, from the file's footer via parquet_metadata), value_counts and null_value_counts (the row
-// count and 0 for every column), lower/upper bounds for every column computed from the trades in
-// memory in the spec's single-value binary form (Appendix D), split_offsets (the start of each
-// row group), the partition tuple {business_date} and sort_order_id 0 (the table is unsorted).
+// The DataFile carries record_count, what the file's footer says (parquet_footer.h:
+// file_size_in_bytes, column_sizes, value_counts, null_value_counts, split_offsets), lower and
+// upper bounds for every column computed from the trades in memory in the spec's single-value
+// binary form (Appendix D), the partition tuple {business_date} and sort_order_id 0 (the table
+// is unsorted).
 // String bounds are the full values: the spec only requires lower <= every value <= upper, and
 // truncating (Java's default metrics mode, truncate(16)) is a writer's choice to keep manifests
 // small, which tradeagg's short, length-limited ids do not need; full values prune better.
@@ -93,7 +93,6 @@ class TradesParquetWriter {
   Status OpenStaging();
   Status CloseAppender();
   Status CopyToParquet(Date date, const std::filesystem::path& local_path);
-  Status ReadFooterStats(const std::filesystem::path& local_path, iceberg::DataFile* file);
 
   engine::Connection& connection_;
   TradesParquetWriterOptions options_;

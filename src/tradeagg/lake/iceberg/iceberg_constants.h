@@ -100,4 +100,36 @@ inline constexpr int kNotionalPrecision = 38;
 inline constexpr int kMoneyScale = 8;
 }  // namespace trades_field
 
+// tradeagg.exposures column field ids: the results of aggregation runs, one row per level x
+// participant x key x currency (agg/exposures_table.h). Stable forever, as above.
+namespace exposures_field {
+inline constexpr int32_t kRunId = 1;
+inline constexpr int32_t kKind = 2;
+inline constexpr int32_t kVersion = 3;
+inline constexpr int32_t kBusinessDate = 4;
+inline constexpr int32_t kLevel = 5;
+inline constexpr int32_t kParticipant = 6;
+inline constexpr int32_t kInstrument = 7;    // instrument rows only
+inline constexpr int32_t kCounterparty = 8;  // counterparty rows only
+inline constexpr int32_t kCurrency = 9;
+inline constexpr int32_t kBuyQuantity = 10;  // decimal(38, 0): sums of quantities exceed a long
+inline constexpr int32_t kSellQuantity = 11;
+inline constexpr int32_t kNetQuantity = 12;
+inline constexpr int32_t kBuyNotional = 13;  // decimal(38, 8); null when an FX rate is missing
+inline constexpr int32_t kSellNotional = 14;
+inline constexpr int32_t kNetNotional = 15;
+inline constexpr int32_t kGrossNotional = 16;
+inline constexpr int32_t kTradeCount = 17;
+inline constexpr int32_t kBuyVwap = 18;      // decimal(38, 8); null without buys
+inline constexpr int32_t kSellVwap = 19;
+inline constexpr int32_t kDirection = 20;
+inline constexpr int32_t kMissingRates = 21;  // reporting rows: comma-separated currencies
+inline constexpr int32_t kTradesSnapshotId = 22;  // the tradeagg.trades snapshot the run read
+inline constexpr int32_t kWatermark = 23;
+inline constexpr int32_t kComputedAt = 24;   // timestamptz
+inline constexpr int32_t kBusinessDatePartition = kFirstPartitionFieldId;  // identity(business_date)
+inline constexpr int kQuantityPrecision = 38;
+inline constexpr int kNotionalPrecision = 38;
+}  // namespace exposures_field
+
 }  // namespace tradeagg::lake::iceberg

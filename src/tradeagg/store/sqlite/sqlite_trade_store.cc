@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "tradeagg/core/fault_injector.h"
+#include "tradeagg/store/sqlite/schema.h"
 
 namespace tradeagg::store {
 
@@ -15,37 +16,6 @@ namespace {
 
 // Keep more idle read connections than this and the extra ones are closed when returned.
 constexpr size_t kMaxIdleReaders = 4;
-
-// Migration i brings the schema from version i to i + 1. Append only; never edit a shipped one.
-constexpr const char* kMigrations[] = {
-    // 1: trades and users.
-    R"sql(
-CREATE TABLE trades (
-  seq           INTEGER PRIMARY KEY,  -- assigned by the store; the rowid
-  participant   TEXT NOT NULL,
-  trade_id      TEXT NOT NULL,
-  counterparty  TEXT NOT NULL,
-  instrument    TEXT NOT NULL,
-  side          INTEGER NOT NULL,     -- 0 = BUY, 1 = SELL
-  quantity      INTEGER NOT NULL,
-  price         TEXT NOT NULL,        -- exact decimal text
-  notional      TEXT NOT NULL,        -- exact decimal text
-  currency      TEXT NOT NULL,
-  trade_time    INTEGER NOT NULL,     -- UTC microseconds since the epoch
-  received_at   INTEGER NOT NULL,     -- UTC microseconds since the epoch
-  business_date INTEGER NOT NULL,     -- days since 1970-01-01
-  UNIQUE (participant, trade_id)      -- the idempotency key; the only secondary index
-) STRICT;
-CREATE TABLE users (
-  username      TEXT PRIMARY KEY,
-  password_hash TEXT NOT NULL,
-  role          TEXT NOT NULL,        -- member / risk / admin
-  participant   TEXT NOT NULL,        -- '' unless the role is member
-  created_at    INTEGER NOT NULL      -- UTC microseconds since the epoch
-) STRICT;
-)sql",
-};
-constexpr int64_t kSchemaVersion = std::size(kMigrations);
 
 // Column order shared by every trade SELECT and by ReadTradeRow.
 #define TRADE_COLUMNS                                                                       \
@@ -185,40 +155,6 @@ Status ConfigureConnection(SqliteDb& db) {
   return db.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
 }
 
-Status EnableWal(SqliteDb& db) {
-  // The journal mode is stored in the file; setting it answers with the mode now in force.
-  ASSIGN_OR_RETURN(std::string mode, db.QueryText("PRAGMA journal_mode = WAL"));
-  if (mode != "wal") {
-    return Status::Unavailable("cannot switch the database to WAL (journal_mode is '" + mode +
-                               "'); WAL needs a local file system with shared memory");
-  }
-  return Status::Ok();
-}
-
-Status MigrateInTransaction(SqliteDb& db) {
-  ASSIGN_OR_RETURN(int64_t version, db.QueryInt64("PRAGMA user_version"));
-  if (version > kSchemaVersion) {
-    return Status::Internal("database schema version " + std::to_string(version) +
-                            " is newer than this build understands (" +
-                            std::to_string(kSchemaVersion) + "); upgrade tradeagg");
-  }
-  if (version == kSchemaVersion) return Status::Ok();
-  for (int64_t v = version; v < kSchemaVersion; ++v) TRY(db.Exec(kMigrations[v]));
-  return db.Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
-}
-
-// All pending migrations in one write transaction: a crash leaves the old version intact, and
-// two processes opening a new file at once cannot both create the schema.
-Status Migrate(SqliteDb& db) {
-  TRY(db.Exec("BEGIN IMMEDIATE"));
-  Status status = MigrateInTransaction(db);
-  if (!status.ok()) {
-    if (db.in_transaction()) (void)db.Exec("ROLLBACK");
-    return status;
-  }
-  return db.Exec("COMMIT");
-}
-
 // Inside Append every failure leaves the call uncommitted; a constraint error there can only
 // mean our seq counter disagrees with the file, which is a broken invariant, not a conflict.
 Status AsAppendFailure(Status status) {
@@ -255,7 +191,7 @@ SqliteTradeStore::SqliteTradeStore(std::filesystem::path db_path, SqliteTradeSto
 
 SqliteTradeStore::~SqliteTradeStore() = default;
 
-int64_t SqliteTradeStore::SchemaVersion() { return kSchemaVersion; }
+int64_t SqliteTradeStore::SchemaVersion() { return CurrentSchemaVersion(); }
 
 Result<std::unique_ptr<SqliteTradeStore>> SqliteTradeStore::Open(const std::filesystem::path& db_path) {
   return Open(db_path, SqliteTradeStoreOptions{});
@@ -276,7 +212,7 @@ Result<std::unique_ptr<SqliteTradeStore>> SqliteTradeStore::Open(const std::file
                    SqliteDb::Open(db_path, SqliteDb::Mode::kReadWriteCreate, options.busy_timeout_ms));
   TRY(EnableWal(writer));
   TRY(ConfigureConnection(writer));
-  TRY(Migrate(writer));
+  TRY(MigrateSchema(writer));
   // Checkpoints are the WalCheckpointer's job, off the commit path.
   TRY(writer.Exec("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -" +
                   std::to_string(options.writer_cache_kib)));

@@ -1,0 +1,236 @@
+#include "tradeagg/agg/aggregator.h"
+
+#include <chrono>
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include "tradeagg/agg/exposure_set.h"
+#include "tradeagg/agg/reconciler.h"
+#include "tradeagg/agg/trade_group_query.h"
+#include "tradeagg/lake/iceberg/iceberg_constants.h"
+#include "tradeagg/lake/iceberg/table_scan.h"
+#include "tradeagg/lake/iceberg/trades_table.h"
+
+namespace tradeagg::agg {
+
+namespace {
+
+namespace iceberg = lake::iceberg;
+using domain::AggregationRun;
+using domain::RunStatus;
+
+// Milliseconds since construction, for the run's step timings.
+class Stopwatch {
+ public:
+  int64_t Lap() {
+    auto now = std::chrono::steady_clock::now();
+    int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - start_).count();
+    start_ = now;
+    return ms;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+const iceberg::TableIdentifier kTradesTable{std::string(iceberg::kTradeaggNamespace),
+                                             std::string(iceberg::kTradesTableName)};
+
+}  // namespace
+
+Aggregator::Aggregator(store::ExposureStore& results, iceberg::Catalog& catalog, lake::ObjectStore& objects,
+                       BookSource& book, AggregatorConfig config)
+    : results_(results), catalog_(catalog), objects_(objects), book_(book), config_(std::move(config)) {}
+
+Result<std::unique_ptr<Aggregator>> Aggregator::Create(store::ExposureStore& results, iceberg::Catalog& catalog,
+                                                       lake::ObjectStore& objects, BookSource& book,
+                                                       AggregatorConfig config) {
+  std::unique_ptr<Aggregator> aggregator(new Aggregator(results, catalog, objects, book, std::move(config)));
+  engine::DatabaseOptions options;
+  options.threads = aggregator->config_.duckdb_threads;
+  options.memory_limit = aggregator->config_.duckdb_memory_limit;
+  ASSIGN_OR_RETURN(aggregator->duckdb_, engine::Database::OpenInMemory(options));
+  ASSIGN_OR_RETURN(aggregator->connection_, aggregator->duckdb_.Connect());
+  if (aggregator->config_.write_lake) {
+    aggregator->lake_writer_ = std::make_unique<ExposuresTableWriter>(catalog, objects, aggregator->connection_,
+                                                                      aggregator->config_.staging_dir);
+    TRY(aggregator->lake_writer_->Open(aggregator->config_.owner));
+  }
+  return aggregator;
+}
+
+Aggregator::~Aggregator() { Stop(); }
+
+Result<AggregationRun> Aggregator::Submit(const domain::RunRequest& request) {
+  ASSIGN_OR_RETURN(AggregationRun run, results_.CreateRun(request, Timestamp::Now()));
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(run);
+  }
+  wake_.notify_one();
+  return run;
+}
+
+Result<AggregationRun> Aggregator::RunNow(const domain::RunRequest& request) {
+  ASSIGN_OR_RETURN(AggregationRun run, results_.CreateRun(request, Timestamp::Now()));
+  Execute(run);
+  return run;
+}
+
+bool Aggregator::HasPending(Date business_date, domain::RunKind kind) const {
+  auto same = [&](const AggregationRun& run) {
+    return run.request.business_date == business_date && run.request.kind == kind;
+  };
+  std::lock_guard lock(mutex_);
+  if (current_ && same(*current_)) return true;
+  for (const AggregationRun& run : queue_) {
+    if (same(run)) return true;
+  }
+  return false;
+}
+
+void Aggregator::Start() {
+  worker_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "aggregator");
+    Loop();
+  });
+}
+
+void Aggregator::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void Aggregator::Loop() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;  // queued runs stay queued; the next start marks them failed
+    current_ = std::move(queue_.front());
+    queue_.pop_front();
+    AggregationRun run = *current_;
+    lock.unlock();
+    Execute(run);
+    lock.lock();
+    current_.reset();
+  }
+}
+
+Status Aggregator::Compute(AggregationRun& run, std::vector<domain::ExposureRow>& rows) {
+  const Date date = run.request.business_date;
+  Stopwatch watch;
+
+  // 1. Plan: the snapshot and the date's files.
+  ASSIGN_OR_RETURN(iceberg::LoadedTable table, catalog_.LoadTable(kTradesTable));
+  const iceberg::SnapshotSelector selector{run.request.as_of_snapshot_id, run.request.as_of_time};
+  const iceberg::DateFilter filter{iceberg::trades_field::kBusinessDate, date, date};
+  ASSIGN_OR_RETURN(iceberg::ScanPlan plan, iceberg::PlanScan(objects_, table.metadata, selector, filter));
+  if (plan.snapshot) {
+    run.snapshot_id = plan.snapshot->snapshot_id;
+    run.snapshot_committed_at = Timestamp::FromMicros(plan.snapshot->timestamp_ms * 1000);
+    run.watermark = plan.snapshot->SummaryInt(iceberg::summary::kTradeaggWatermark).value_or(0);
+  }
+  run.data_files = static_cast<int64_t>(plan.files.size());
+  run.data_files_pruned = plan.files_pruned;
+  std::vector<std::filesystem::path> paths;
+  paths.reserve(plan.files.size());
+  for (const iceberg::DataFile& file : plan.files) {
+    ASSIGN_OR_RETURN(std::string key, objects_.KeyForUri(file.file_path));
+    std::optional<std::filesystem::path> local = objects_.LocalPath(key);
+    if (!local) return Status::Unavailable("the warehouse is not on a local file system; DuckDB cannot open " + key);
+    paths.push_back(std::move(*local));
+  }
+  run.timings.plan_ms = watch.Lap();
+
+  // 2. Query.
+  ASSIGN_OR_RETURN(std::vector<TradeGroup> groups, QueryTradeGroups(connection_, paths, date));
+  run.timings.query_ms = watch.Lap();
+
+  // 3. Levels and the reporting currency.
+  ExposureSet set = ExposureSet::FromGroups(groups);
+  run.trades = set.trade_count();
+  ASSIGN_OR_RETURN(domain::FxRates rates, results_.GetFxRates(date));
+  run.reporting_currency = config_.reporting_currency;
+  run.missing_rates = set.AddReportingTotals(rates, config_.reporting_currency);
+  run.instrument_rows = set.CountAt(domain::ExposureLevel::kInstrument);
+  run.counterparty_rows = set.CountAt(domain::ExposureLevel::kCounterparty);
+  run.participant_rows = set.CountAt(domain::ExposureLevel::kParticipant);
+  run.reporting_rows = set.CountAt(domain::ExposureLevel::kReporting);
+  run.timings.rollup_ms = watch.Lap();
+
+  // 4. Reconciliation with the book at the same watermark.
+  ASSIGN_OR_RETURN(BookView book, book_.ViewAt(date, run.watermark));
+  Reconciliation reconciliation = Reconcile(set, ExposureSet::FromBook(book.view), config_.max_recorded_differences);
+  run.book_watermark = book.live_watermark;
+  run.difference_count = reconciliation.difference_count;
+  run.differences = std::move(reconciliation.differences);
+  run.reconciliation = run.difference_count == 0 ? domain::ReconciliationStatus::kMatched
+                                                 : domain::ReconciliationStatus::kDifferences;
+  run.timings.reconcile_ms = watch.Lap();
+  rows = set.TakeRows();
+  return Status::Ok();
+}
+
+void Aggregator::WriteLake(AggregationRun& run, const std::vector<domain::ExposureRow>& rows) {
+  if (!lake_writer_ || rows.empty()) return;  // a day without trades adds nothing to the table
+  Stopwatch watch;
+  auto snapshot = lake_writer_->Append(run, rows, run.finished_at.value_or(Timestamp::Now()));
+  run.timings.lake_ms = watch.Lap();
+  if (snapshot.ok()) {
+    run.exposures_snapshot_id = *snapshot;
+  } else {
+    run.lake_error = snapshot.status().ToString();
+    spdlog::error("aggregation run {}: results stored but not written to tradeagg.exposures: {}", run.run_id,
+                  run.lake_error);
+  }
+}
+
+void Aggregator::Execute(AggregationRun& run) {
+  run.status = RunStatus::kRunning;
+  run.started_at = Timestamp::Now();
+  if (Status s = results_.UpdateRun(run); !s.ok()) spdlog::warn("aggregation run {}: {}", run.run_id, s.ToString());
+
+  std::vector<domain::ExposureRow> rows;
+  Status status = Compute(run, rows);
+  if (status.ok()) {
+    run.status = RunStatus::kSucceeded;
+    run.finished_at = Timestamp::Now();
+    Stopwatch watch;
+    status = results_.SaveResult(run, rows);
+    run.timings.store_ms = watch.Lap();
+  }
+  if (!status.ok()) {
+    run.status = RunStatus::kFailed;
+    run.error = status.ToString();
+    run.finished_at = Timestamp::Now();
+    if (Status s = results_.UpdateRun(run); !s.ok()) {
+      spdlog::error("aggregation run {}: cannot record its failure: {}", run.run_id, s.ToString());
+    }
+    ++runs_failed_;
+    spdlog::error("aggregation run {} ({} {}) failed: {}", run.run_id, domain::RunKindName(run.request.kind),
+                  run.request.business_date.ToString(), run.error);
+    return;
+  }
+  WriteLake(run, rows);
+  if (Status s = results_.UpdateRun(run); !s.ok()) spdlog::warn("aggregation run {}: {}", run.run_id, s.ToString());
+  ++runs_succeeded_;
+  differences_ += run.difference_count;
+  if (run.difference_count > 0) {
+    spdlog::error("aggregation run {} ({} {}): {} differences with the position book at watermark {}", run.run_id,
+                  domain::RunKindName(run.request.kind), run.request.business_date.ToString(),
+                  run.difference_count, run.watermark);
+  } else {
+    spdlog::info("aggregation run {} ({} {} v{}): {} trades in {} files at watermark {}, reconciled; {} ms",
+                 run.run_id, domain::RunKindName(run.request.kind), run.request.business_date.ToString(),
+                 run.version, run.trades, run.data_files, run.watermark,
+                 run.timings.plan_ms + run.timings.query_ms + run.timings.rollup_ms + run.timings.reconcile_ms +
+                     run.timings.store_ms + run.timings.lake_ms);
+  }
+}
+
+}  // namespace tradeagg::agg

@@ -1,0 +1,110 @@
+// Aggregator: runs aggregations of a business date's net exposures from the Iceberg lake.
+//
+// One run (domain/aggregation_run.h):
+//   1. plan: load tradeagg.trades from the catalog, pick the snapshot (current, or as of a
+//      snapshot id or an instant: time travel), and plan the date's data files, pruned by the
+//      business-date partition and column bounds (lake/iceberg/table_scan.h);
+//   2. query: DuckDB aggregates the planned Parquet files (trade_group_query.h);
+//   3. roll up the levels and, with the date's FX rates, the reporting-currency totals;
+//   4. reconcile with the real-time book at the snapshot's watermark (book_source.h,
+//      reconciler.h): every difference is recorded on the run, logged and counted;
+//   5. store the rows and the finished run in one transaction (store/exposure_store.h), then
+//      append the rows to the Iceberg table tradeagg.exposures (a failure there is recorded as
+//      the run's lake_error; the run still succeeded: the store is the system of record).
+// A failure in steps 1-3 or 5 fails the run with its reason; nothing of it is served.
+//
+// Runs execute one at a time on the aggregator's worker thread (Submit), so a burst of
+// requests queues instead of competing for memory and cores; the CLI runs one on its own
+// thread (RunNow). DuckDB gets its own database, sized by `duckdb_threads` and
+// `duckdb_memory_limit`.
+// Thread safety: Submit, RunNow, HasPending and counters from any thread; Start/Stop from one.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "tradeagg/agg/book_source.h"
+#include "tradeagg/agg/exposures_table.h"
+#include "tradeagg/core/status.h"
+#include "tradeagg/domain/aggregation_run.h"
+#include "tradeagg/engine/connection.h"
+#include "tradeagg/engine/database.h"
+#include "tradeagg/lake/iceberg/catalog.h"
+#include "tradeagg/lake/object_store.h"
+#include "tradeagg/store/exposure_store.h"
+
+namespace tradeagg::agg {
+
+struct AggregatorConfig {
+  std::string reporting_currency = "USD";
+  size_t max_recorded_differences = 20;
+  int duckdb_threads = 2;                 // the run uses every core of this machine while it lasts
+  std::string duckdb_memory_limit;        // empty: DuckDB's default (80 % of RAM)
+  std::filesystem::path staging_dir;      // local scratch for the exposures Parquet file
+  bool write_lake = true;                 // append results to tradeagg.exposures
+  bool owner = false;                     // the server: sweeps tradeagg.exposures' orphans at start
+};
+
+class Aggregator {
+ public:
+  // Everything is borrowed and must outlive the aggregator.
+  static Result<std::unique_ptr<Aggregator>> Create(store::ExposureStore& results, lake::iceberg::Catalog& catalog,
+                                                    lake::ObjectStore& objects, BookSource& book,
+                                                    AggregatorConfig config);
+  ~Aggregator();
+  Aggregator(const Aggregator&) = delete;
+  Aggregator& operator=(const Aggregator&) = delete;
+
+  // Records a queued run and hands it to the worker.
+  Result<domain::AggregationRun> Submit(const domain::RunRequest& request);
+  // Records and runs a request on the calling thread; returns the finished run (its status
+  // says whether it succeeded). Not while the worker runs.
+  Result<domain::AggregationRun> RunNow(const domain::RunRequest& request);
+  // Is a run of this date and kind queued or running here?
+  bool HasPending(Date business_date, domain::RunKind kind) const;
+
+  void Start();
+  void Stop();
+
+  int64_t runs_succeeded() const { return runs_succeeded_; }
+  int64_t runs_failed() const { return runs_failed_; }
+  int64_t reconciliation_differences() const { return differences_; }
+
+ private:
+  Aggregator(store::ExposureStore& results, lake::iceberg::Catalog& catalog, lake::ObjectStore& objects,
+             BookSource& book, AggregatorConfig config);
+  void Loop();
+  // Runs `run` to its end and records it; the run says how it ended.
+  void Execute(domain::AggregationRun& run);
+  Status Compute(domain::AggregationRun& run, std::vector<domain::ExposureRow>& rows);
+  void WriteLake(domain::AggregationRun& run, const std::vector<domain::ExposureRow>& rows);
+
+  store::ExposureStore& results_;
+  lake::iceberg::Catalog& catalog_;
+  lake::ObjectStore& objects_;
+  BookSource& book_;
+  AggregatorConfig config_;
+  engine::Database duckdb_;
+  engine::Connection connection_;
+  std::unique_ptr<ExposuresTableWriter> lake_writer_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<domain::AggregationRun> queue_;          // guarded by mutex_
+  std::optional<domain::AggregationRun> current_;     // guarded by mutex_
+  bool stopping_ = false;                             // guarded by mutex_
+  std::thread worker_;
+  std::atomic<int64_t> runs_succeeded_{0};
+  std::atomic<int64_t> runs_failed_{0};
+  std::atomic<int64_t> differences_{0};
+};
+
+}  // namespace tradeagg::agg

@@ -1,0 +1,255 @@
+#include "tradeagg/agg/exposures_table.h"
+
+#include <array>
+#include <optional>
+#include <system_error>
+
+#include "tradeagg/engine/appender.h"
+#include "tradeagg/lake/iceberg/iceberg_constants.h"
+#include "tradeagg/lake/iceberg/ids.h"
+#include "tradeagg/lake/iceberg/merge_append.h"
+#include "tradeagg/lake/iceberg/orphan_files.h"
+#include "tradeagg/lake/iceberg/snapshot_expiry.h"
+#include "tradeagg/lake/iceberg/table_commit.h"
+#include "tradeagg/lake/iceberg/trades_table.h"
+#include "tradeagg/lake/parquet_footer.h"
+
+namespace tradeagg::agg {
+
+namespace {
+
+namespace iceberg = lake::iceberg;
+namespace field = iceberg::exposures_field;
+using domain::ExposureLevel;
+using iceberg::PrimitiveType;
+using iceberg::TypeId;
+
+struct Column {
+  std::string_view name;
+  int32_t field_id;
+  std::string_view sql_type;
+  PrimitiveType type;
+  bool required;
+};
+
+constexpr PrimitiveType kString = PrimitiveType::Of(TypeId::kString);
+constexpr PrimitiveType kLong = PrimitiveType::Of(TypeId::kLong);
+constexpr PrimitiveType kQuantity = PrimitiveType::Decimal(field::kQuantityPrecision, 0);
+constexpr PrimitiveType kNotional = PrimitiveType::Decimal(field::kNotionalPrecision, Decimal::kScale);
+static_assert(field::kQuantityPrecision == 38 && field::kNotionalPrecision == 38 && Decimal::kScale == 8);
+
+// Schema order; the appends in StageRows follow it.
+constexpr std::array<Column, 24> kColumns = {{
+    {"run_id", field::kRunId, "BIGINT", kLong, true},
+    {"kind", field::kKind, "VARCHAR", kString, true},
+    {"version", field::kVersion, "INTEGER", PrimitiveType::Of(TypeId::kInt), true},
+    {"business_date", field::kBusinessDate, "DATE", PrimitiveType::Of(TypeId::kDate), true},
+    {"level", field::kLevel, "VARCHAR", kString, true},
+    {"participant", field::kParticipant, "VARCHAR", kString, true},
+    {"instrument", field::kInstrument, "VARCHAR", kString, false},
+    {"counterparty", field::kCounterparty, "VARCHAR", kString, false},
+    {"currency", field::kCurrency, "VARCHAR", kString, true},
+    {"buy_quantity", field::kBuyQuantity, "DECIMAL(38,0)", kQuantity, true},
+    {"sell_quantity", field::kSellQuantity, "DECIMAL(38,0)", kQuantity, true},
+    {"net_quantity", field::kNetQuantity, "DECIMAL(38,0)", kQuantity, true},
+    {"buy_notional", field::kBuyNotional, "DECIMAL(38,8)", kNotional, false},
+    {"sell_notional", field::kSellNotional, "DECIMAL(38,8)", kNotional, false},
+    {"net_notional", field::kNetNotional, "DECIMAL(38,8)", kNotional, false},
+    {"gross_notional", field::kGrossNotional, "DECIMAL(38,8)", kNotional, false},
+    {"trade_count", field::kTradeCount, "BIGINT", kLong, true},
+    {"buy_vwap", field::kBuyVwap, "DECIMAL(38,8)", kNotional, false},
+    {"sell_vwap", field::kSellVwap, "DECIMAL(38,8)", kNotional, false},
+    {"direction", field::kDirection, "VARCHAR", kString, true},
+    {"missing_rates", field::kMissingRates, "VARCHAR", kString, false},
+    {"trades_snapshot_id", field::kTradesSnapshotId, "BIGINT", kLong, false},
+    {"watermark", field::kWatermark, "BIGINT", kLong, true},
+    {"computed_at", field::kComputedAt, "TIMESTAMPTZ", PrimitiveType::Of(TypeId::kTimestampTz), true},
+}};
+
+constexpr std::string_view kTempTableName = "tradeagg_exposures_export";
+constexpr std::string_view kTempTable = "temp.main.tradeagg_exposures_export";
+
+std::optional<int32_t> FieldIdOf(std::string_view name) {
+  for (const Column& column : kColumns) {
+    if (column.name == name) return column.field_id;
+  }
+  return std::nullopt;
+}
+
+int64_t NowMs() { return Timestamp::Now().micros() / 1000; }
+
+void AppendQuantity(engine::Appender& appender, int128 quantity) {
+  appender.AppendDecimal(Decimal::FromUnits(quantity * Decimal::kOne));
+}
+
+void AppendOptional(engine::Appender& appender, const std::optional<Decimal>& value) {
+  if (value) appender.AppendDecimal(*value);
+  else appender.AppendNull();
+}
+
+void AppendText(engine::Appender& appender, bool present, std::string_view value) {
+  if (present) appender.AppendString(value);
+  else appender.AppendNull();
+}
+
+}  // namespace
+
+iceberg::TableDefinition ExposuresTableDefinition() {
+  iceberg::TableDefinition definition;
+  definition.schema.schema_id = 0;
+  for (const Column& column : kColumns) {
+    definition.schema.fields.push_back({column.field_id, std::string(column.name), column.type, column.required, ""});
+  }
+  definition.spec.spec_id = 0;
+  definition.spec.fields = {{field::kBusinessDate, field::kBusinessDatePartition, "business_date",
+                             std::string(iceberg::kIdentityTransform)}};
+  definition.properties = {{"created-by", "tradeagg"}};
+  return definition;
+}
+
+ExposuresTableWriter::ExposuresTableWriter(iceberg::Catalog& catalog, lake::ObjectStore& objects,
+                                           engine::Connection& duckdb, std::filesystem::path staging_dir)
+    : catalog_(catalog),
+      objects_(objects),
+      duckdb_(duckdb),
+      staging_dir_(std::move(staging_dir)),
+      table_{std::string(iceberg::kTradeaggNamespace), std::string(kExposuresTableName)} {}
+
+Status ExposuresTableWriter::Open(bool remove_orphans) {
+  std::error_code ec;
+  std::filesystem::create_directories(staging_dir_, ec);
+  if (ec) return Status::Unavailable("cannot create " + staging_dir_.string() + ": " + ec.message());
+  ASSIGN_OR_RETURN(bool ns_exists, catalog_.NamespaceExists(table_.ns));
+  if (!ns_exists) {
+    Status created = catalog_.CreateNamespace(table_.ns);
+    if (!created.ok() && created.code() != StatusCode::kAlreadyExists) return created;
+  }
+  auto loaded = catalog_.LoadTable(table_);
+  if (loaded.ok()) {
+    if (!remove_orphans) return Status::Ok();
+    return iceberg::RemoveOrphanFiles(objects_, *loaded, std::chrono::milliseconds(0)).status();
+  }
+  if (loaded.status().code() != StatusCode::kNotFound) return loaded.status();
+  auto created = catalog_.CreateTable(table_, ExposuresTableDefinition());
+  if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) return created.status();
+  return Status::Ok();
+}
+
+Status ExposuresTableWriter::StageRows(const domain::AggregationRun& run, std::span<const domain::ExposureRow> rows,
+                                       Timestamp computed_at) {
+  std::string create = "CREATE OR REPLACE TEMP TABLE " + std::string(kTempTableName) + " (";
+  for (size_t i = 0; i < kColumns.size(); ++i) {
+    if (i > 0) create += ", ";
+    create += std::string(kColumns[i].name) + " " + std::string(kColumns[i].sql_type);
+    if (kColumns[i].required) create += " NOT NULL";
+  }
+  TRY(duckdb_.Execute(create + ")"));
+  ASSIGN_OR_RETURN(engine::Appender appender, duckdb_.CreateAppender(kTempTableName, "main", "temp"));
+  std::string missing;
+  for (const domain::ExposureRow& row : rows) {
+    const domain::ExposureTotals& t = row.totals;
+    const bool notionals_known = row.missing_rates.empty();
+    appender.AppendInt64(run.run_id);
+    appender.AppendString(domain::RunKindName(run.request.kind));
+    appender.AppendInt64(run.version);
+    appender.AppendDate(run.request.business_date);
+    appender.AppendString(domain::ExposureLevelName(row.level));
+    appender.AppendString(row.participant);
+    AppendText(appender, row.level == ExposureLevel::kInstrument, row.key);
+    AppendText(appender, row.level == ExposureLevel::kCounterparty, row.key);
+    appender.AppendString(row.currency);
+    AppendQuantity(appender, t.buy_quantity);
+    AppendQuantity(appender, t.sell_quantity);
+    AppendQuantity(appender, t.net_quantity());
+    auto known = [&](Decimal value) { return notionals_known ? std::optional<Decimal>(value) : std::nullopt; };
+    AppendOptional(appender, known(t.buy_notional));
+    AppendOptional(appender, known(t.sell_notional));
+    AppendOptional(appender, known(t.net_notional()));
+    AppendOptional(appender, known(t.gross_notional()));
+    appender.AppendInt64(t.trade_count);
+    AppendOptional(appender, notionals_known ? t.buy_vwap() : std::nullopt);
+    AppendOptional(appender, notionals_known ? t.sell_vwap() : std::nullopt);
+    appender.AppendString(domain::DirectionName(t.direction()));
+    missing.clear();
+    for (const std::string& currency : row.missing_rates) missing += (missing.empty() ? "" : ",") + currency;
+    AppendText(appender, !missing.empty(), missing);
+    if (run.snapshot_id) appender.AppendInt64(*run.snapshot_id);
+    else appender.AppendNull();
+    appender.AppendInt64(run.watermark);
+    appender.AppendTimestamp(computed_at);
+    TRY(appender.EndRow());
+  }
+  return appender.Close();
+}
+
+Result<iceberg::DataFile> ExposuresTableWriter::WriteDataFile(const domain::AggregationRun& run, int64_t rows) {
+  ASSIGN_OR_RETURN(iceberg::LoadedTable table, catalog_.LoadTable(table_));
+  ASSIGN_OR_RETURN(std::string table_key, objects_.KeyForUri(table.metadata.location));
+  const std::string name = iceberg::NewUuid() + ".parquet";
+  const std::string key =
+      table_key + "/data/business_date=" + run.request.business_date.ToString() + "/" + name;
+  const std::filesystem::path staged = staging_dir_ / name;
+
+  std::string field_ids;
+  for (const Column& column : kColumns) {
+    if (!field_ids.empty()) field_ids += ", ";
+    field_ids += std::string(column.name) + ": " + std::to_string(column.field_id);
+  }
+  iceberg::DataFile file;
+  file.file_path = objects_.Uri(key);
+  file.partition_dates = {run.request.business_date.days()};
+  file.record_count = rows;
+  file.sort_order_id = 0;
+  Status status = duckdb_.Execute("COPY (SELECT * FROM " + std::string(kTempTable) + ") TO " +
+                                  engine::QuoteLiteral(staged.string()) +
+                                  " (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {" + field_ids + "})");
+  if (status.ok()) status = lake::ReadParquetFooter(duckdb_, staged, FieldIdOf, kColumns.size(), &file);
+  if (status.ok()) status = objects_.PutFile(key, staged);
+  std::error_code ignored;
+  std::filesystem::remove(staged, ignored);
+  if (!status.ok()) return status;
+  return file;
+}
+
+Result<int64_t> ExposuresTableWriter::Append(const domain::AggregationRun& run,
+                                             std::span<const domain::ExposureRow> rows, Timestamp computed_at) {
+  Status staged = StageRows(run, rows, computed_at);
+  Result<iceberg::DataFile> file = staged.ok() ? WriteDataFile(run, static_cast<int64_t>(rows.size()))
+                                               : Result<iceberg::DataFile>(staged);
+  (void)duckdb_.Execute("DROP TABLE IF EXISTS " + std::string(kTempTable));
+  if (!file.ok()) return file.status();
+
+  std::optional<int64_t> committed;
+  std::optional<int64_t> unknown;  // a snapshot whose commit may have happened
+  iceberg::CommitResult result = iceberg::RetryOnConflict(iceberg::RetryPolicy{}, [&](int) {
+    auto base = catalog_.LoadTable(table_);
+    if (!base.ok()) return iceberg::CommitResult::Failed(base.status());
+    iceberg::MergeAppend append(objects_, *base);
+    append.AddFile(*file);
+    append.SetSummary(std::string(kRunIdSummary), std::to_string(run.run_id));
+    auto prepared = append.Prepare(NowMs());
+    if (!prepared.ok()) return iceberg::CommitResult::Failed(prepared.status());
+    iceberg::CommitAttempt attempt = iceberg::CommitMetadata(catalog_, objects_, table_, *base, prepared->updated);
+    switch (attempt.result.outcome) {
+      case iceberg::CommitOutcome::kCommitted:
+        committed = prepared->snapshot_id;
+        iceberg::DeleteQuietly(objects_, prepared->expired_manifest_lists);
+        break;
+      case iceberg::CommitOutcome::kFailed: iceberg::DeleteQuietly(objects_, prepared->written_keys); break;
+      case iceberg::CommitOutcome::kStateUnknown: unknown = prepared->snapshot_id; break;
+    }
+    return attempt.result;
+  });
+  if (committed) return *committed;
+  if (unknown) {
+    ASSIGN_OR_RETURN(iceberg::LoadedTable now, catalog_.LoadTable(table_));
+    if (now.metadata.FindSnapshot(*unknown) != nullptr) return *unknown;
+  }
+  // Nothing refers to the data file now (an unknown outcome's file stays for the orphan sweep).
+  if (!unknown) {
+    if (auto key = objects_.KeyForUri(file->file_path); key.ok()) (void)objects_.Delete(*key);
+  }
+  return result.status.ok() ? Status::StateUnknown("exposures commit outcome unknown") : result.status;
+}
+
+}  // namespace tradeagg::agg

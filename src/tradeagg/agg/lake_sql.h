@@ -1,0 +1,51 @@
+// LakeSql: read-only SQL over the lake for analysts (`tradeagg sql`).
+//
+// The tables tradeagg.trades and tradeagg.exposures are planned from their current snapshots
+// (optionally for a range of business dates, pruned as aggregation runs are) and registered in
+// an in-memory DuckDB as the views `trades` and `exposures` over the planned Parquet files; a
+// table without snapshots is an empty view of its columns. Only a single SELECT is run:
+// anything that writes (COPY, INSERT, CREATE, ATTACH, SET, ...) is refused. Every value comes
+// back as text (decimals exact, times in UTC), ready to print.
+// Thread safety: one query at a time.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tradeagg/core/status.h"
+#include "tradeagg/engine/connection.h"
+#include "tradeagg/engine/database.h"
+#include "tradeagg/lake/iceberg/catalog.h"
+#include "tradeagg/lake/iceberg/table_scan.h"
+#include "tradeagg/lake/object_store.h"
+
+namespace tradeagg::agg {
+
+struct TextTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;  // nullopt: NULL
+};
+
+class LakeSql {
+ public:
+  static Result<std::unique_ptr<LakeSql>> Open(lake::iceberg::Catalog& catalog, lake::ObjectStore& objects,
+                                               std::optional<Date> from, std::optional<Date> to, int threads);
+  // kInvalidArgument for anything but one SELECT, and for DuckDB's own parse and bind errors.
+  // A trailing ';' is allowed.
+  Result<TextTable> Query(const std::string& sql);
+
+ private:
+  LakeSql() = default;
+  Status RegisterView(lake::iceberg::Catalog& catalog, lake::ObjectStore& objects, std::string_view table,
+                      int32_t date_field_id, std::optional<Date> from, std::optional<Date> to);
+
+  engine::Database db_;
+  engine::Connection connection_;
+};
+
+// Fixed-width columns, a header and a rule, as psql and duckdb print them.
+std::string FormatTextTable(const TextTable& table);
+
+}  // namespace tradeagg::agg

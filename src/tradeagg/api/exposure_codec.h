@@ -1,0 +1,17 @@
+// JSON forms of aggregation runs and their exposure rows (docs/api.md, "Exposures").
+//
+// Rows use the field names of /v1/positions (WriteExposureFields), plus `instrument` or
+// `counterparty` by level; a reporting row whose FX rates are missing has null notionals and
+// VWAPs and lists the currencies in `missing_rates`.
+#pragma once
+
+#include "tradeagg/core/json_writer.h"
+#include "tradeagg/domain/aggregation_run.h"
+#include "tradeagg/domain/exposure_row.h"
+
+namespace tradeagg::api {
+
+void WriteRun(JsonWriter& json, const domain::AggregationRun& run, bool with_differences);
+void WriteExposureRow(JsonWriter& json, Date business_date, const domain::ExposureRow& row);
+
+}  // namespace tradeagg::api
