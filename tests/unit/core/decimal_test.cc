@@ -128,6 +128,20 @@ TEST(DecimalTest, DivideRoundedByA128BitDivisor) {
   EXPECT_EQ(Decimal::FromUnits(big * 5 / 2).DivideRounded(big).units(), 2);  // 2.5 -> 2
 }
 
+TEST(DecimalTest, MultiplyRoundedIsTheExactProductRoundedHalfToEven) {
+  auto D = [](const char* text) { return *Decimal::Parse(text); };
+  EXPECT_EQ(D("1234.5").MultiplyRounded(D("1.0843")).ToString(), "1338.56835");
+  EXPECT_EQ(D("0.00000001").MultiplyRounded(D("0.5")).ToString(), "0");           // 0.5e-8 -> even 0
+  EXPECT_EQ(D("0.00000003").MultiplyRounded(D("0.5")).ToString(), "0.00000002");  // 1.5e-8 -> even 2
+  EXPECT_EQ(D("0.00000001").MultiplyRounded(D("0.50000001")).ToString(), "0.00000001");  // above half
+  EXPECT_EQ(D("-0.00000003").MultiplyRounded(D("0.5")).ToString(), "-0.00000002");
+  EXPECT_EQ(D("-2").MultiplyRounded(D("-1.5")).ToString(), "3");
+  // A day's notionals at full precision times a rate: no overflow, exact to the last place.
+  const Decimal big = D("999999999999999999999.99999999");  // ~10^21
+  EXPECT_EQ(big.MultiplyRounded(D("1.00000001")).ToString(), "1000000009999999999999.99999999");
+  EXPECT_EQ(big.MultiplyRounded(Decimal::FromInteger(1)), big);
+}
+
 TEST(DecimalTest, Int128ToString) {
   EXPECT_EQ(Int128ToString(0), "0");
   EXPECT_EQ(Int128ToString(7), "7");

@@ -1,9 +1,7 @@
 #include "tradeagg/lake/iceberg/merge_append.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -12,29 +10,14 @@
 #include "tradeagg/lake/iceberg/manifest.h"
 #include "tradeagg/lake/iceberg/manifest_list.h"
 #include "tradeagg/lake/iceberg/snapshot_expiry.h"
-#include "tradeagg/lake/iceberg/sql_catalog.h"
-#include "tradeagg/lake/iceberg/table_commit.h"
-#include "tradeagg/lake/iceberg/trades_table.h"
-#include "tradeagg/lake/local/local_object_store.h"
+#include "test_table.h"
 
 namespace tradeagg::lake::iceberg {
 namespace {
 
-namespace fs = std::filesystem;
-const TableIdentifier kTrades{"tradeagg", "trades"};
 constexpr int64_t kNowMs = 1'795'000'000'000;
-// Tables created through the catalog carry the real clock, and snapshot times never go before
-// the table's last update: appends to them are timed from here.
-int64_t Later() { return Timestamp::Now().micros() / 1000 + 60'000; }
-
-DataFile FakeFile(const std::string& name, int32_t day, int64_t records) {
-  DataFile file;
-  file.file_path = "file:///data/" + name + ".parquet";
-  file.partition_dates = {day};
-  file.record_count = records;
-  file.file_size_in_bytes = 1000 + records;
-  return file;
-}
+const TableIdentifier kTrades = kTestTrades;
+int64_t Later() { return LaterMs(); }
 
 // What a reader finds when it follows the current snapshot: every live data file with the data
 // sequence number and snapshot id it inherits or carries.
@@ -44,46 +27,11 @@ struct LiveFile {
   ManifestEntryStatus status;
 };
 
-class MergeAppendTest : public ::testing::Test {
+class MergeAppendTest : public TestTable {
  protected:
-  void SetUp() override {
-    std::string dir = (fs::temp_directory_path() / "tradeagg-merge-append-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(dir.data()), nullptr);
-    dir_ = fs::canonical(dir);
-    auto store = LocalObjectStore::Open(dir_ / "warehouse");
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
-    SqlCatalog::Options options;
-    options.db_path = dir_ / "catalog.db";
-    auto catalog = SqlCatalog::Open(options, store_.get());
-    ASSERT_TRUE(catalog.ok());
-    catalog_ = std::move(catalog).value();
-    ASSERT_TRUE(catalog_->CreateNamespace("tradeagg").ok());
-  }
-  void TearDown() override {
-    catalog_.reset();
-    fs::remove_all(dir_);
-  }
-
-  void CreateTable(std::map<std::string, std::string, std::less<>> properties) {
-    TableDefinition definition = TradesTableDefinition();
-    for (auto& [key, value] : properties) definition.properties[key] = value;
-    ASSERT_TRUE(catalog_->CreateTable(kTrades, definition).ok());
-  }
-
   // Appends one file per call (named after the call) and commits; returns the snapshot id.
   int64_t AppendOne(int n, int64_t now_ms) {
-    Result<LoadedTable> base = catalog_->LoadTable(kTrades);
-    EXPECT_TRUE(base.ok());
-    MergeAppend append(*store_, *base);
-    append.AddFile(FakeFile("f" + std::to_string(n), 20'000 + n % 3, n + 1));
-    append.SetSummary("tradeagg.watermark", std::to_string(n));
-    Result<PreparedAppend> prepared = append.Prepare(now_ms);
-    EXPECT_TRUE(prepared.ok()) << prepared.status().ToString();
-    CommitAttempt attempt = CommitMetadata(*catalog_, *store_, kTrades, *base, prepared->updated);
-    EXPECT_TRUE(attempt.result.committed()) << attempt.result.ToString();
-    DeleteQuietly(*store_, prepared->expired_manifest_lists);
-    return prepared->snapshot_id;
+    return Append({FakeFile("f" + std::to_string(n), 20'000 + n % 3, n + 1)}, now_ms, std::to_string(n));
   }
 
   ManifestList CurrentList() {
@@ -112,10 +60,6 @@ class MergeAppendTest : public ::testing::Test {
     }
     return files;
   }
-
-  fs::path dir_;
-  std::unique_ptr<LocalObjectStore> store_;
-  std::unique_ptr<SqlCatalog> catalog_;
 };
 
 TEST_F(MergeAppendTest, WithoutMergingEveryAppendAddsAManifest) {

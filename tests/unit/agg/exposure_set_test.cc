@@ -1,0 +1,107 @@
+#include "tradeagg/agg/exposure_set.h"
+
+#include <gtest/gtest.h>
+
+namespace tradeagg::agg {
+namespace {
+
+using domain::ExposureLevel;
+using domain::ExposureRow;
+using domain::Side;
+
+Decimal D(const char* text) { return *Decimal::Parse(text); }
+
+TradeGroup Group(std::string participant, std::string instrument, std::string counterparty, std::string currency,
+                 Side side, int128 quantity, const char* notional, int64_t trades) {
+  return {std::move(participant), std::move(instrument), std::move(counterparty), std::move(currency), side,
+          quantity, D(notional), trades};
+}
+
+const ExposureRow* Find(const ExposureSet& set, ExposureLevel level, std::string_view participant,
+                        std::string_view key, std::string_view currency) {
+  for (const ExposureRow& row : set.rows()) {
+    if (row.level == level && row.participant == participant && row.key == key && row.currency == currency) return &row;
+  }
+  return nullptr;
+}
+
+ExposureSet Sample() {
+  return ExposureSet::FromGroups(std::vector<TradeGroup>{
+      Group("A", "US0378331005", "B", "USD", Side::kBuy, 100, "10000.5", 2),
+      Group("A", "US0378331005", "C", "USD", Side::kSell, 40, "4100", 1),
+      Group("A", "GB0007980591", "B", "GBP", Side::kSell, 10, "55.55555555", 1),
+      Group("B", "US0378331005", "A", "USD", Side::kSell, 100, "10000.5", 2),
+  });
+}
+
+TEST(ExposureSetTest, RollsGroupsUpIntoEveryLevel) {
+  ExposureSet set = Sample();
+  EXPECT_EQ(set.CountAt(ExposureLevel::kInstrument), 3);
+  EXPECT_EQ(set.CountAt(ExposureLevel::kCounterparty), 4);  // A-B USD, A-C USD, A-B GBP, B-A USD
+  EXPECT_EQ(set.CountAt(ExposureLevel::kParticipant), 3);   // A USD, A GBP, B USD
+  EXPECT_EQ(set.trade_count(), 6);
+  const ExposureRow* apple = Find(set, ExposureLevel::kInstrument, "A", "US0378331005", "USD");
+  ASSERT_NE(apple, nullptr);
+  EXPECT_EQ(apple->totals.buy_quantity, 100);
+  EXPECT_EQ(apple->totals.sell_quantity, 40);
+  EXPECT_EQ(apple->totals.net_notional(), D("5900.5"));
+  EXPECT_EQ(apple->totals.trade_count, 3);
+  const ExposureRow* a_b = Find(set, ExposureLevel::kCounterparty, "A", "B", "USD");
+  ASSERT_NE(a_b, nullptr);
+  EXPECT_EQ(a_b->totals.buy_notional, D("10000.5"));
+  EXPECT_EQ(a_b->totals.sell_quantity, 0);
+  const ExposureRow* b = Find(set, ExposureLevel::kParticipant, "B", "", "USD");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->totals.direction(), domain::Direction::kShort);
+  // Sorted by level, participant, key, currency.
+  for (size_t i = 1; i < set.rows().size(); ++i) {
+    const ExposureRow& x = set.rows()[i - 1];
+    const ExposureRow& y = set.rows()[i];
+    EXPECT_LE(std::tie(x.level, x.participant, x.key, x.currency), std::tie(y.level, y.participant, y.key, y.currency));
+  }
+}
+
+TEST(ExposureSetTest, ReportingTotalsConvertEachCurrencyTotalThenSum) {
+  ExposureSet set = Sample();
+  domain::FxRates rates;
+  rates.to_reporting = {{"GBP", D("1.26492")}};
+  EXPECT_TRUE(set.AddReportingTotals(rates, "USD").empty());
+  const ExposureRow* a = Find(set, ExposureLevel::kReporting, "A", "", "USD");
+  ASSERT_NE(a, nullptr);
+  // USD as it is; GBP 55.55555555 x 1.26492 = 70.273333326306 -> 70.27333333 (half even at 8).
+  EXPECT_EQ(a->totals.buy_notional, D("10000.5"));
+  EXPECT_EQ(a->totals.sell_notional, D("4100") + D("70.27333333"));
+  EXPECT_EQ(a->totals.buy_quantity, 100);
+  EXPECT_EQ(a->totals.sell_quantity, 50);
+  EXPECT_EQ(a->totals.trade_count, 4);
+  EXPECT_TRUE(a->missing_rates.empty());
+}
+
+TEST(ExposureSetTest, AMissingRateIsReportedAndLeavesTheNotionalsUnknown) {
+  ExposureSet set = Sample();
+  EXPECT_EQ(set.AddReportingTotals({}, "USD"), std::vector<std::string>{"GBP"});
+  const ExposureRow* a = Find(set, ExposureLevel::kReporting, "A", "", "USD");
+  const ExposureRow* b = Find(set, ExposureLevel::kReporting, "B", "", "USD");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(a->missing_rates, std::vector<std::string>{"GBP"});
+  EXPECT_TRUE(a->totals.buy_notional.is_zero() && a->totals.sell_notional.is_zero());
+  EXPECT_TRUE(b->missing_rates.empty());  // B traded only in the reporting currency
+  EXPECT_EQ(b->totals.sell_notional, D("10000.5"));
+}
+
+TEST(ExposureSetTest, TheBookGivesTheSameRowsAsTheGroups) {
+  book::DateView view;
+  view.by_instrument[{"A", "US0378331005", "USD"}].AddSums(Side::kBuy, 100, D("10000.5"), 2);
+  view.by_instrument[{"A", "US0378331005", "USD"}].AddSums(Side::kSell, 40, D("4100"), 1);
+  view.by_instrument[{"A", "GB0007980591", "GBP"}].AddSums(Side::kSell, 10, D("55.55555555"), 1);
+  view.by_instrument[{"B", "US0378331005", "USD"}].AddSums(Side::kSell, 100, D("10000.5"), 2);
+  view.by_counterparty[{"A", "B", "USD"}].AddSums(Side::kBuy, 100, D("10000.5"), 2);
+  view.by_counterparty[{"A", "C", "USD"}].AddSums(Side::kSell, 40, D("4100"), 1);
+  view.by_counterparty[{"A", "B", "GBP"}].AddSums(Side::kSell, 10, D("55.55555555"), 1);
+  view.by_counterparty[{"B", "A", "USD"}].AddSums(Side::kSell, 100, D("10000.5"), 2);
+  EXPECT_EQ(ExposureSet::FromBook(view).rows(), Sample().rows());
+}
+
+}  // namespace
+}  // namespace tradeagg::agg
