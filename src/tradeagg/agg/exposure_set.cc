@@ -43,8 +43,8 @@ ExposureSet ExposureSet::FromGroups(std::span<const TradeGroup> groups) {
   std::map<Key, ExposureTotals> by_instrument;
   std::map<Key, ExposureTotals> by_counterparty;
   for (const TradeGroup& g : groups) {
-    by_instrument[Key{g.participant, g.instrument, g.currency}].AddSums(g.side, g.quantity, g.notional, g.trades);
-    by_counterparty[Key{g.participant, g.counterparty, g.currency}].AddSums(g.side, g.quantity, g.notional, g.trades);
+    auto& level = g.level == ExposureLevel::kInstrument ? by_instrument : by_counterparty;
+    level[Key{g.participant, g.key, g.currency}].AddSums(g.side, g.quantity, g.notional, g.trades);
   }
   ExposureSet set;
   Build(by_instrument, by_counterparty, set.rows_);

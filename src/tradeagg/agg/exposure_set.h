@@ -1,6 +1,7 @@
 // ExposureSet: a business date's exposures at every level, built from the lake's aggregate
-// (one TradeGroup per participant x instrument x counterparty x currency x side) or from the
-// position book, so the two can be compared like with like.
+// (TradeGroups per participant x instrument x currency x side and per participant x
+// counterparty x currency x side) or from the position book, so the two can be compared like
+// with like.
 //
 // Levels (domain/exposure_row.h): instrument and counterparty rows per participant x currency,
 // participant totals per currency (the sum of the participant's instrument rows), and, once
@@ -23,11 +24,12 @@
 
 namespace tradeagg::agg {
 
-// One row of the aggregate query over the lake.
+// One row of the aggregate query over the lake: the trades of one participant, instrument (or
+// counterparty), currency and side.
 struct TradeGroup {
+  domain::ExposureLevel level = domain::ExposureLevel::kInstrument;  // or kCounterparty
   std::string participant;
-  std::string instrument;
-  std::string counterparty;
+  std::string key;  // the instrument or the counterparty
   std::string currency;
   domain::Side side = domain::Side::kBuy;
   int128 quantity = 0;

@@ -1,6 +1,8 @@
 #include "tradeagg/app/application.h"
 
+#include <algorithm>
 #include <fstream>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -64,6 +66,8 @@ Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store
 Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::TradeStore& store, bool owner) {
   lake::ExporterConfig exporter = config.lake;
   exporter.staging_dir = config.data_dir / (owner ? "lake-staging" : "lake-staging-cli");
+  // The server's exporter runs beside ingestion on one DuckDB thread; the CLI's may use them all.
+  if (!owner) exporter.duckdb_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return lake::Lake::Open(config.warehouse_path(), config.catalog_path(), store, exporter, owner);
 }
 

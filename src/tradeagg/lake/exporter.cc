@@ -2,6 +2,8 @@
 
 
 #include <pthread.h>
+
+#include <thread>
 #include <spdlog/spdlog.h>
 
 #include "tradeagg/core/fault_injector.h"
@@ -10,6 +12,7 @@
 #include "tradeagg/lake/iceberg/orphan_files.h"
 #include "tradeagg/lake/iceberg/table_commit.h"
 #include "tradeagg/lake/iceberg/trades_table.h"
+#include "tradeagg/lake/trade_batch_pipe.h"
 #include "tradeagg/lake/trades_parquet_writer.h"
 
 namespace tradeagg::lake {
@@ -33,6 +36,11 @@ int64_t WatermarkOf(const iceberg::TableMetadata& metadata) {
 }
 
 int64_t NowMs() { return Timestamp::Now().micros() / 1000; }
+
+// Three batches of 4,096 trades in flight: enough to keep both threads busy, small enough
+// (a few MiB) to cost nothing.
+constexpr size_t kScanBatchTrades = 4096;
+constexpr size_t kScanBatches = 3;
 
 }  // namespace
 
@@ -85,15 +93,27 @@ Result<ExportCycle> Exporter::ExportOnce() {
   ExportCycle cycle;
   cycle.watermark = WatermarkOf(base.metadata);
 
-  // The trades after the watermark go straight from the store scan into DuckDB.
+  // The trades after the watermark go from the store scan (on a reader thread) into DuckDB (on
+  // this one), batch by batch, so that both halves work at once.
   TradesParquetWriter parquet(duckdb_);
   int64_t new_watermark = cycle.watermark;
+  TradeBatchPipe pipe(kScanBatchTrades, kScanBatches);
+  std::thread reader([&] {
+    Status scanned = store_.ScanTrades(cycle.watermark, config_.max_snapshot_trades,
+                                       [&](const domain::Trade& trade) { (void)pipe.Push(trade); });
+    pipe.Close(std::move(scanned));
+  });
   Status staged;
-  TRY(store_.ScanTrades(cycle.watermark, config_.max_snapshot_trades, [&](const domain::Trade& trade) {
-    if (!staged.ok()) return;
-    staged = parquet.Add(trade);
-    new_watermark = trade.seq;
-  }));
+  while (TradeBatchPipe::Batch* batch = pipe.Next()) {
+    for (size_t i = 0; i < batch->count && staged.ok(); ++i) {
+      staged = parquet.Add(batch->trades[i]);
+      new_watermark = batch->trades[i].seq;
+    }
+    pipe.Recycle(batch);
+    if (!staged.ok()) pipe.Cancel();  // drain what is in flight, append nothing more
+  }
+  reader.join();
+  TRY(pipe.status());
   TRY(staged);
   cycle.trades = parquet.staged_trades();
   if (cycle.trades == 0) return cycle;

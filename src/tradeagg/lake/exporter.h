@@ -43,6 +43,9 @@ struct ExporterConfig {
   std::chrono::milliseconds orphan_sweep_interval{3'600'000};
   std::chrono::milliseconds orphan_min_age{900'000};
   std::filesystem::path staging_dir;               // local scratch for Parquet files
+  // DuckDB threads for writing Parquet. The server's background exporter keeps to one so that it
+  // never takes a core from ingestion; a one-shot export (the CLI) may use every core.
+  int duckdb_threads = 1;
 };
 
 struct ExportStatus {

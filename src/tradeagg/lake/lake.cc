@@ -10,10 +10,8 @@ Result<std::unique_ptr<Lake>> Lake::Open(const std::filesystem::path& warehouse,
   iceberg::SqlCatalog::Options options;
   options.db_path = catalog_db;
   ASSIGN_OR_RETURN(lake->catalog_, iceberg::SqlCatalog::Open(options, lake->objects_.get()));
-  // One thread: writing a few seconds of trades takes well under a second, and the exporter
-  // must not take CPU from ingestion, whose latency is what members see.
   engine::DatabaseOptions duckdb_options;
-  duckdb_options.threads = 1;
+  duckdb_options.threads = config.duckdb_threads;
   ASSIGN_OR_RETURN(lake->duckdb_, engine::Database::OpenInMemory(duckdb_options));
   ASSIGN_OR_RETURN(lake->connection_, lake->duckdb_.Connect());
   lake->exporter_ = std::make_unique<Exporter>(store, *lake->catalog_, *lake->objects_, lake->connection_,

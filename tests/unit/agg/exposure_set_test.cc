@@ -11,10 +11,13 @@ using domain::Side;
 
 Decimal D(const char* text) { return *Decimal::Parse(text); }
 
-TradeGroup Group(std::string participant, std::string instrument, std::string counterparty, std::string currency,
-                 Side side, int128 quantity, const char* notional, int64_t trades) {
-  return {std::move(participant), std::move(instrument), std::move(counterparty), std::move(currency), side,
-          quantity, D(notional), trades};
+// The two groups the query gives for trades of one participant, instrument, counterparty,
+// currency and side.
+std::vector<TradeGroup> Groups(std::string participant, std::string instrument, std::string counterparty,
+                               std::string currency, Side side, int128 quantity, const char* notional, int64_t trades) {
+  return {{ExposureLevel::kInstrument, participant, std::move(instrument), currency, side, quantity, D(notional), trades},
+          {ExposureLevel::kCounterparty, participant, std::move(counterparty), currency, side, quantity, D(notional),
+           trades}};
 }
 
 const ExposureRow* Find(const ExposureSet& set, ExposureLevel level, std::string_view participant,
@@ -26,12 +29,14 @@ const ExposureRow* Find(const ExposureSet& set, ExposureLevel level, std::string
 }
 
 ExposureSet Sample() {
-  return ExposureSet::FromGroups(std::vector<TradeGroup>{
-      Group("A", "US0378331005", "B", "USD", Side::kBuy, 100, "10000.5", 2),
-      Group("A", "US0378331005", "C", "USD", Side::kSell, 40, "4100", 1),
-      Group("A", "GB0007980591", "B", "GBP", Side::kSell, 10, "55.55555555", 1),
-      Group("B", "US0378331005", "A", "USD", Side::kSell, 100, "10000.5", 2),
-  });
+  std::vector<TradeGroup> groups;
+  for (auto part : {Groups("A", "US0378331005", "B", "USD", Side::kBuy, 100, "10000.5", 2),
+                    Groups("A", "US0378331005", "C", "USD", Side::kSell, 40, "4100", 1),
+                    Groups("A", "GB0007980591", "B", "GBP", Side::kSell, 10, "55.55555555", 1),
+                    Groups("B", "US0378331005", "A", "USD", Side::kSell, 100, "10000.5", 2)}) {
+    groups.insert(groups.end(), part.begin(), part.end());
+  }
+  return ExposureSet::FromGroups(groups);
 }
 
 TEST(ExposureSetTest, RollsGroupsUpIntoEveryLevel) {

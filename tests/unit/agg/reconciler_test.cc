@@ -13,8 +13,10 @@ Decimal D(const char* text) { return *Decimal::Parse(text); }
 ExposureSet Set(std::vector<TradeGroup> groups) { return ExposureSet::FromGroups(groups); }
 
 const std::vector<TradeGroup> kGroups = {
-    {"A", "US0378331005", "B", "USD", Side::kBuy, 100, D("10000.5"), 2},
-    {"A", "GB0007980591", "B", "GBP", Side::kSell, 10, D("55.5"), 1},
+    {ExposureLevel::kInstrument, "A", "US0378331005", "USD", Side::kBuy, 100, D("10000.5"), 2},
+    {ExposureLevel::kCounterparty, "A", "B", "USD", Side::kBuy, 100, D("10000.5"), 2},
+    {ExposureLevel::kInstrument, "A", "GB0007980591", "GBP", Side::kSell, 10, D("55.5"), 1},
+    {ExposureLevel::kCounterparty, "A", "B", "GBP", Side::kSell, 10, D("55.5"), 1},
 };
 
 TEST(ReconcilerTest, EqualSetsHaveNoDifferences) {
@@ -29,6 +31,7 @@ TEST(ReconcilerTest, EqualSetsHaveNoDifferences) {
 TEST(ReconcilerTest, EveryDifferingFieldIsCountedAndNamed) {
   std::vector<TradeGroup> changed = kGroups;
   changed[0].notional = D("10000.50000001");  // one hundred-millionth
+  changed[1].notional = D("10000.50000001");
   Reconciliation r = Reconcile(Set(changed), Set(kGroups));
   // The instrument, counterparty and participant rows of A/USD each differ in buy_notional.
   EXPECT_EQ(r.difference_count, 3);
@@ -44,7 +47,8 @@ TEST(ReconcilerTest, EveryDifferingFieldIsCountedAndNamed) {
 
 TEST(ReconcilerTest, ARowOnOneSideOnlyDiffersInEveryFieldAndOnlyTheFirstAreKept) {
   std::vector<TradeGroup> more = kGroups;
-  more.push_back({"C", "US0378331005", "A", "USD", Side::kBuy, 1, D("1"), 1});
+  more.push_back({ExposureLevel::kInstrument, "C", "US0378331005", "USD", Side::kBuy, 1, D("1"), 1});
+  more.push_back({ExposureLevel::kCounterparty, "C", "A", "USD", Side::kBuy, 1, D("1"), 1});
   Reconciliation r = Reconcile(Set(more), Set(kGroups), /*max_recorded=*/4);
   EXPECT_EQ(r.difference_count, 3 * 5);  // C's three rows, five fields each
   ASSERT_EQ(r.differences.size(), 4u);
