@@ -227,9 +227,7 @@ void Aggregator::Execute(AggregationRun& run) {
   } else {
     spdlog::info("aggregation run {} ({} {} v{}): {} trades in {} files at watermark {}, reconciled; {} ms",
                  run.run_id, domain::RunKindName(run.request.kind), run.request.business_date.ToString(),
-                 run.version, run.trades, run.data_files, run.watermark,
-                 run.timings.plan_ms + run.timings.query_ms + run.timings.rollup_ms + run.timings.reconcile_ms +
-                     run.timings.store_ms + run.timings.lake_ms);
+                 run.version, run.trades, run.data_files, run.watermark, run.timings.total_ms());
   }
 }
 

@@ -78,7 +78,7 @@ void WriteRun(JsonWriter& json, const domain::AggregationRun& run, bool with_dif
       .Field("reconcile", t.reconcile_ms)
       .Field("store", t.store_ms)
       .Field("lake", t.lake_ms)
-      .Field("total", t.plan_ms + t.query_ms + t.rollup_ms + t.reconcile_ms + t.store_ms + t.lake_ms)
+      .Field("total", t.total_ms())
       .EndObject();
   json.Key("reconciliation")
       .BeginObject()

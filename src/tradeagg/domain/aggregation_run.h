@@ -61,6 +61,7 @@ struct RunTimings {
   int64_t store_ms = 0;      // results into the store
   int64_t lake_ms = 0;       // results into the Iceberg table tradeagg.exposures
 
+  int64_t total_ms() const { return plan_ms + query_ms + rollup_ms + reconcile_ms + store_ms + lake_ms; }
   bool operator==(const RunTimings&) const = default;
 };
 
