@@ -81,6 +81,7 @@ print("| measurement | result | target | |\n| --- | --- | --- | --- |")
 print(f"| (e) tradeagg `lake export` (store → committed snapshot, whole process) | {ours:,.0f} trades/s ({e_s:.2f} s), commit step {commit_ms} ms | | |")
 print(f"| (f) PyIceberg `table.append` of the same trades (Arrow in memory) | {theirs:,.0f} trades/s ({peer['append_s']:.2f} s) | | |")
 print(f"| (f') PyIceberg, reading the store into Arrow included | {theirs_total:,.0f} trades/s ({peer['read_s'] + peer['append_s']:.2f} s) | | |")
-print(f"| (e) / (f) | {ours / theirs:.1f}× | ≥ 5× | {'PASS' if ours / theirs >= 5 else 'FAIL'} |")
+print(f"| (e) / (f'): the same job, store → committed snapshot | {ours / theirs_total:.1f}× | ≥ 5× | {'PASS' if ours / theirs_total >= 5 else 'FAIL'} |")
+print(f"| (e) / (f): against PyIceberg's append alone, its input already in memory | {ours / theirs:.1f}× | ≥ 5× | {'PASS' if ours / theirs >= 5 else 'FAIL'} |")
 print(f"| (g) lag at {float(achieved.group(1)) if achieved else 0:,.0f} trades/s achieved ({rate} offered): acknowledged → in a committed snapshot | max {lag['max_delay_s']:.2f} s, p50 {lag['p50_delay_s']:.2f} s over {lag['samples']} samples | ≤ 5 s | {'PASS' if lag['max_delay_s'] <= 5 else 'FAIL'} |")
 PYEOF

@@ -361,6 +361,9 @@ def test_members_see_only_their_own_exposures(exp_server, workload):
     run_to_end(admin, {"business_date": date, "kind": "eod"})
     body = exposures(member, business_date=date, level="instrument")
     assert body["exposures"] and {r["participant"] for r in body["exposures"]} == {"EXPA"}
+    # Venue-wide counts and the reconciliation of everyone are not a member's business.
+    assert "trades" not in body["run"] and "reconciliation" not in body["run"] and "rows" not in body["run"]
+    assert body["run"]["kind"] == "eod" and body["run"]["watermark"] > 0
     assert {r["participant"] for r in exposures(member, business_date=date)["reporting"]} == {"EXPA"}
     assert_problem(member.get("/v1/exposures", params={"business_date": date, "participant": "EXPB"}), 403, "forbidden")
     assert_problem(member.get("/v1/exposures/history", params={"participant": "EXPB"}), 403, "forbidden")

@@ -107,6 +107,19 @@ void WriteRun(JsonWriter& json, const domain::AggregationRun& run, bool with_dif
   json.EndObject();
 }
 
+void WriteRunSummary(JsonWriter& json, const domain::AggregationRun& run) {
+  json.BeginObject()
+      .Field("run_id", run.run_id)
+      .Field("business_date", run.request.business_date.ToString())
+      .Field("kind", std::string_view(domain::RunKindName(run.request.kind)))
+      .Field("version", static_cast<int64_t>(run.version))
+      .Field("status", std::string_view(domain::RunStatusName(run.status)));
+  OptionalField(json, "finished_at", run.finished_at);
+  OptionalField(json, "snapshot_id", run.snapshot_id);
+  OptionalField(json, "snapshot_committed_at", run.snapshot_committed_at);
+  json.Field("watermark", run.watermark).Field("reporting_currency", run.reporting_currency).EndObject();
+}
+
 void WriteExposureRow(JsonWriter& json, Date business_date, const domain::ExposureRow& row) {
   json.BeginObject().Field("business_date", business_date.ToString()).Field("participant", row.participant);
   if (row.level == ExposureLevel::kInstrument) json.Field("instrument", row.key);

@@ -12,6 +12,9 @@
 namespace tradeagg::api {
 
 void WriteRun(JsonWriter& json, const domain::AggregationRun& run, bool with_differences);
+// What a member may see of a run: which run and what it read, without the venue-wide counts,
+// timings and reconciliation details (they describe every participant).
+void WriteRunSummary(JsonWriter& json, const domain::AggregationRun& run);
 void WriteExposureRow(JsonWriter& json, Date business_date, const domain::ExposureRow& row);
 
 }  // namespace tradeagg::api

@@ -50,7 +50,8 @@ void ExposuresApi::Get(http::Request& request, http::Responder respond) {
   const std::optional<int64_t> run_id = params.PositiveInt("run", INT64_MAX);
   if (!params.ok()) return respond(InvalidQuery(params));
 
-  boost::asio::post(context_.blocking, [this, participant = *participant, date, level, kind, run_id,
+  const bool full_run = principal->can_read_all();
+  boost::asio::post(context_.blocking, [this, participant = *participant, date, level, kind, run_id, full_run,
                                         respond = std::move(respond)] {
     auto found = run_id ? context_.results.FindRun(*run_id) : context_.results.LatestSucceededRun(date, kind);
     if (!found.ok()) return respond(http::ProblemFromStatus(found.status()));
@@ -73,7 +74,8 @@ void ExposuresApi::Get(http::Request& request, http::Responder respond) {
     JsonWriter json;
     json.BeginObject().Field("business_date", run_date.ToString());
     json.Field("level", std::string_view(domain::ExposureLevelName(level))).Key("run");
-    WriteRun(json, run, /*with_differences=*/false);
+    if (full_run) WriteRun(json, run, /*with_differences=*/false);
+    else WriteRunSummary(json, run);
     WriteRows(json, "exposures", run_date, *rows);
     if (level == ExposureLevel::kParticipant) WriteRows(json, "reporting", run_date, reporting);
     json.EndObject();
