@@ -41,6 +41,11 @@ def main() -> None:
     on_date = spark.sql(f"""
         SELECT participant, trade_id, input_file_name() AS file FROM {table}
         WHERE business_date = DATE '{date}'""").collect()
+    exposures = "tradeagg.tradeagg.exposures"
+    exposure_rows = spark.sql(f"""
+        SELECT run_id, level, participant, coalesce(instrument, counterparty, '') AS key, currency,
+               buy_quantity, sell_quantity, net_notional, gross_notional, trade_count, direction
+        FROM {exposures} WHERE business_date = DATE '{date}'""").collect()
     out = {
         "iceberg_version": spark.sparkContext._jvm.org.apache.iceberg.IcebergBuild.version(),
         "spark_version": spark.version,
@@ -52,6 +57,12 @@ def main() -> None:
                          for r in per_participant},
         "on_date": [[r.participant, r.trade_id] for r in on_date],
         "on_date_files": sorted({r.file for r in on_date}),
+        "exposure_types": {f.name: f.dataType.simpleString() for f in spark.table(exposures).schema.fields},
+        # Decimals as text, exact; the row's key fields first.
+        "exposures": [[r.run_id, r.level, r.participant, r.key, r.currency, str(r.buy_quantity), str(r.sell_quantity),
+                       str(r.net_notional) if r.net_notional is not None else None,
+                       str(r.gross_notional) if r.gross_notional is not None else None, r.trade_count, r.direction]
+                      for r in exposure_rows],
     }
     spark.stop()
     print(json.dumps(out))

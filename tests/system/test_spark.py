@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -69,6 +70,16 @@ def stored(spark_server) -> list[dict]:
             r = admin.submit(batch)
             assert r.status_code == 201, r.text
         wait_for_lake(admin)
+    # An eod run of the filtered date, so that tradeagg.exposures has rows for Spark to read.
+    r = admin.post("/v1/aggregations", json={"business_date": FILTER_DATE, "kind": "eod"})
+    assert r.status_code == 202, r.text
+    run_id = r.json()["run_id"]
+    for _ in range(600):
+        run = admin.get(f"/v1/aggregations/{run_id}").json()
+        if run["status"] in ("succeeded", "failed") and (run["status"] == "failed" or run["exposures_snapshot_id"]):
+            break
+        time.sleep(0.05)
+    assert run["status"] == "succeeded" and run["exposures_snapshot_id"], run
     return admin.list_trades()
 
 
@@ -137,3 +148,30 @@ def test_spark_date_filter_returns_exactly_that_dates_rows(spark, stored):
     assert want and len(got) == len(set(got))
     assert set(got) == want
     assert read["on_date_files"] and all(f"/business_date={FILTER_DATE}/" in f for f in read["on_date_files"])
+
+
+def test_spark_reads_the_exposures_table_as_the_api_serves_it(spark_server, spark):
+    """tradeagg.exposures has optional columns, an int and decimal(38, 0): Spark must read it too."""
+    types = spark["read"]["exposure_types"]
+    assert types["version"] == "int" and types["buy_quantity"] == "decimal(38,0)"
+    assert types["instrument"] == "string" and types["computed_at"] == "timestamp"
+    rows = spark["read"]["exposures"]
+    assert rows
+    spark_server.start()
+    admin = spark_server.client("admin")
+    for level in ("instrument", "counterparty", "participant", "reporting"):
+        body = admin.get("/v1/exposures", params={"business_date": FILTER_DATE, "level": level}).json()
+        run_id = body["run"]["run_id"]
+        key = {"instrument": "instrument", "counterparty": "counterparty"}.get(level)
+        api = {(r["participant"], r[key] if key else "", r["currency"]):
+               (str(r["buy_quantity"]), str(r["sell_quantity"]), r["net_notional"], r["gross_notional"],
+                r["trade_count"], r["direction"]) for r in body["exposures"]}
+        lake = {(p, k, c): (bq, sq, nn, gn, n, d) for rid, lv, p, k, c, bq, sq, nn, gn, n, d in rows
+                if rid == run_id and lv == level}
+        assert api, level
+        assert set(lake) == set(api), level
+        for k, (bq, sq, nn, gn, n, d) in lake.items():
+            abq, asq, ann, agn, an, ad = api[k]
+            assert (bq, sq, n, d) == (abq, asq, an, ad), (level, k)
+            for ours, theirs in ((nn, ann), (gn, agn)):  # null when an FX rate is missing
+                assert (ours is None and theirs is None) or Decimal(ours) == Decimal(theirs), (level, k)
