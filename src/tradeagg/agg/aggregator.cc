@@ -185,8 +185,8 @@ void Aggregator::WriteLake(AggregationRun& run, const std::vector<domain::Exposu
     run.exposures_snapshot_id = *snapshot;
   } else {
     run.lake_error = snapshot.status().ToString();
-    spdlog::error("aggregation run {}: results stored but not written to tradeagg.exposures: {}", run.run_id,
-                  run.lake_error);
+    spdlog::error("aggregation run {}: results not written to tradeagg.exposures (the store has them): {}",
+                  run.run_id, run.lake_error);
   }
 }
 
@@ -198,11 +198,18 @@ void Aggregator::Execute(AggregationRun& run) {
   std::vector<domain::ExposureRow> rows;
   Status status = Compute(run, rows);
   if (status.ok()) {
+    // The analytics copy first, so that a run is succeeded only when all of it is done; the
+    // store's commit then makes the results visible at once, with the copy's snapshot id.
+    WriteLake(run, rows);
     run.status = RunStatus::kSucceeded;
     run.finished_at = Timestamp::Now();
     Stopwatch watch;
     status = results_.SaveResult(run, rows);
     run.timings.store_ms = watch.Lap();
+    if (!status.ok() && run.exposures_snapshot_id) {
+      status = Status(status.code(), status.message() + " (the rows are in tradeagg.exposures, snapshot " +
+                                         std::to_string(*run.exposures_snapshot_id) + ", under this run id)");
+    }
   }
   if (!status.ok()) {
     run.status = RunStatus::kFailed;
@@ -216,7 +223,7 @@ void Aggregator::Execute(AggregationRun& run) {
                   run.request.business_date.ToString(), run.error);
     return;
   }
-  WriteLake(run, rows);
+  // Only the store step's own duration is left to record.
   if (Status s = results_.UpdateRun(run); !s.ok()) spdlog::warn("aggregation run {}: {}", run.run_id, s.ToString());
   ++runs_succeeded_;
   differences_ += run.difference_count;

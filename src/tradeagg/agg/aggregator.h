@@ -8,10 +8,13 @@
 //   3. roll up the levels and, with the date's FX rates, the reporting-currency totals;
 //   4. reconcile with the real-time book at the snapshot's watermark (book_source.h,
 //      reconciler.h): every difference is recorded on the run, logged and counted;
-//   5. store the rows and the finished run in one transaction (store/exposure_store.h), then
-//      append the rows to the Iceberg table tradeagg.exposures (a failure there is recorded as
-//      the run's lake_error; the run still succeeded: the store is the system of record).
-// A failure in steps 1-3 or 5 fails the run with its reason; nothing of it is served.
+//   5. append the rows to the Iceberg table tradeagg.exposures (a failure there is recorded as
+//      the run's lake_error and the run goes on: the store is the system of record), then store
+//      the rows and the finished run in one transaction (store/exposure_store.h): a run reads
+//      as succeeded only once all of it is done.
+// A failure in steps 1-4 or in the store fails the run with its reason; nothing of it is
+// served. (A store failure after the lake append leaves that run's rows in tradeagg.exposures;
+// the run's error says so, and analysts select runs the store lists as succeeded.)
 //
 // Runs execute one at a time on the aggregator's worker thread (Submit), so a burst of
 // requests queues instead of competing for memory and cores; the CLI runs one on its own

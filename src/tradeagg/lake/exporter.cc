@@ -1,10 +1,9 @@
 #include "tradeagg/lake/exporter.h"
 
-
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 
 #include <thread>
-#include <spdlog/spdlog.h>
 
 #include "tradeagg/core/fault_injector.h"
 #include "tradeagg/lake/iceberg/ids.h"
@@ -77,6 +76,8 @@ Status Exporter::Open(bool remove_orphans) {
   return Status::Ok();
 }
 
+// At start (min_age 0) only the table's background writer sweeps, before it exports; later
+// sweeps skip young files, which may belong to a CLI export in flight (orphan_files.h).
 Status Exporter::RemoveOrphans(const LoadedTable& table, std::chrono::milliseconds min_age) {
   ASSIGN_OR_RETURN(size_t removed, iceberg::RemoveOrphanFiles(objects_, table, min_age));
   if (removed > 0) spdlog::info("lake: removed {} files no snapshot of {} refers to", removed, config_.table.ToString());
