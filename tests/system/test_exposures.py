@@ -421,6 +421,12 @@ def test_cli_aggregate_runs_beside_the_server_and_reconciles(exp_server, workloa
     assert run["requested_by"] == "cli" and run["kind"] == "eod"
     assert_level(exposures(admin, run=run_id, level="counterparty"),
                  expected_levels(trades, date)["counterparty"], "counterparty", date)
+    snapshot = admin.get("/v1/lake").json()["snapshot"]["snapshot_id"]
+    travelled = cli(exp_server, "aggregate", "--date", date, "--kind", "intraday", "--as-of-snapshot", str(snapshot))
+    assert travelled.returncode == 0, travelled.stderr
+    assert f"snapshot {snapshot}," in travelled.stdout
+    both = cli(exp_server, "aggregate", "--date", date, "--as-of-snapshot", str(snapshot), "--as-of", "2026-11-20T12:00:00Z")
+    assert both.returncode != 0 and "excludes" in both.stderr
 
 
 def test_cli_sql_reads_the_lake_and_refuses_to_write(exp_server, workload, tmp_path):

@@ -304,9 +304,10 @@ int main(int argc, char** argv) {
   aggregate->add_option("--date", aggregate_args.date, "Business date YYYY-MM-DD")->required();
   aggregate->add_option("--kind", aggregate_args.kind, "intraday or eod (default eod)")
       ->check(CLI::IsMember({"intraday", "eod"}));
-  aggregate->add_option("--as-of-snapshot", aggregate_args.as_of_snapshot, "Read tradeagg.trades as of this snapshot id");
-  aggregate->add_option("--as-of", aggregate_args.as_of, "Read tradeagg.trades as of this instant (RFC 3339)");
-  aggregate->excludes(aggregate->get_option("--as-of-snapshot"));
+  auto* as_of_snapshot = aggregate->add_option("--as-of-snapshot", aggregate_args.as_of_snapshot,
+                                               "Read tradeagg.trades as of this snapshot id");
+  aggregate->add_option("--as-of", aggregate_args.as_of, "Read tradeagg.trades as of this instant (RFC 3339)")
+      ->excludes(as_of_snapshot);
 
   CommonFlags sql_flags;
   std::string sql_query, sql_from, sql_to;
