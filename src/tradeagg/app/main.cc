@@ -1,7 +1,6 @@
 // tradeagg: the command line. Sub-commands: serve, users, loadgen, lake, aggregate, sql, fx.
 #include <csignal>
 #include <optional>
-#include <tuple>
 #include <cstdio>
 #include <iostream>
 
@@ -151,6 +150,20 @@ int LakeCommand(const CommonFlags& flags, const std::string& command) {
   return 0;
 }
 
+// A YYYY-MM-DD flag's value; nullopt when it was not given.
+tradeagg::Result<std::optional<tradeagg::Date>> DateFlag(std::string_view name, const std::string& text) {
+  if (text.empty()) return std::optional<tradeagg::Date>();
+  auto parsed = tradeagg::Date::Parse(text);
+  if (!parsed.ok()) return Status::InvalidArgument(std::string(name) + ": " + parsed.status().message());
+  return std::optional<tradeagg::Date>(*parsed);
+}
+
+tradeagg::Result<tradeagg::Date> RequiredDateFlag(std::string_view name, const std::string& text) {
+  ASSIGN_OR_RETURN(std::optional<tradeagg::Date> date, DateFlag(name, text));
+  if (!date) return Status::InvalidArgument(std::string(name) + " is required");
+  return *date;
+}
+
 struct AggregateFlags {
   std::string date;
   std::string kind = "eod";
@@ -162,8 +175,8 @@ int Aggregate(const CommonFlags& flags, const AggregateFlags& args) {
   auto config = BuildConfig(flags);
   if (!config.ok()) return Fail(config.status());
   tradeagg::domain::RunRequest request;
-  auto date = tradeagg::Date::Parse(args.date);
-  if (!date.ok()) return Fail(Status::InvalidArgument("--date: " + date.status().message()));
+  auto date = RequiredDateFlag("--date", args.date);
+  if (!date.ok()) return Fail(date.status());
   request.business_date = *date;
   request.kind = tradeagg::domain::ParseRunKind(args.kind).value_or(tradeagg::domain::RunKind::kEod);
   request.requested_by = "cli";
@@ -206,16 +219,13 @@ int Aggregate(const CommonFlags& flags, const AggregateFlags& args) {
 int Sql(const CommonFlags& flags, const std::string& query, const std::string& from, const std::string& to) {
   auto config = BuildConfig(flags);
   if (!config.ok()) return Fail(config.status());
-  std::optional<tradeagg::Date> from_date, to_date;
-  for (auto [text, out, name] : {std::tuple{&from, &from_date, "--from"}, std::tuple{&to, &to_date, "--to"}}) {
-    if (text->empty()) continue;
-    auto parsed = tradeagg::Date::Parse(*text);
-    if (!parsed.ok()) return Fail(Status::InvalidArgument(std::string(name) + ": " + parsed.status().message()));
-    *out = *parsed;
-  }
+  auto from_date = DateFlag("--from", from);
+  if (!from_date.ok()) return Fail(from_date.status());
+  auto to_date = DateFlag("--to", to);
+  if (!to_date.ok()) return Fail(to_date.status());
   auto admin = tradeagg::app::OpenLakeAdmin(*config);
   if (!admin.ok()) return Fail(admin.status());
-  auto sql = tradeagg::agg::LakeSql::Open(admin->lake->catalog(), admin->lake->objects(), from_date, to_date,
+  auto sql = tradeagg::agg::LakeSql::Open(admin->lake->catalog(), admin->lake->objects(), *from_date, *to_date,
                                           config->aggregation.duckdb_threads);
   if (!sql.ok()) return Fail(sql.status());
   auto table = (*sql)->Query(query);
@@ -228,8 +238,9 @@ int FxCommand(const CommonFlags& flags, const std::string& command, const std::s
               const std::vector<std::string>& assignments) {
   auto config = BuildConfig(flags);
   if (!config.ok()) return Fail(config.status());
-  auto date = tradeagg::Date::Parse(date_text);
-  if (!date.ok()) return Fail(Status::InvalidArgument("--date: " + date.status().message()));
+  auto parsed = RequiredDateFlag("--date", date_text);
+  if (!parsed.ok()) return Fail(parsed.status());
+  const tradeagg::Date date = *parsed;
   auto results = tradeagg::store::SqliteExposureStore::Open(config->store_path());
   if (!results.ok()) return Fail(results.status());
   const std::string& reporting = config->aggregation.reporting_currency;
@@ -245,11 +256,11 @@ int FxCommand(const CommonFlags& flags, const std::string& command, const std::s
     auto errors = tradeagg::domain::ValidateFxRates(rates, reporting, config->validation.currencies);
     for (const auto& e : errors) std::fprintf(stderr, "tradeagg: %s %s\n", e.field.c_str(), e.message.c_str());
     if (!errors.empty()) return 2;
-    if (Status s = (*results)->PutFxRates(*date, rates, tradeagg::Timestamp::Now()); !s.ok()) return Fail(s);
+    if (Status s = (*results)->PutFxRates(date, rates, tradeagg::Timestamp::Now()); !s.ok()) return Fail(s);
   }
-  auto rates = (*results)->GetFxRates(*date);
+  auto rates = (*results)->GetFxRates(date);
   if (!rates.ok()) return Fail(rates.status());
-  std::printf("%s rates into %s:\n", date->ToString().c_str(), reporting.c_str());
+  std::printf("%s rates into %s:\n", date.ToString().c_str(), reporting.c_str());
   for (const auto& [currency, rate] : rates->to_reporting) std::printf("  %s %s\n", currency.c_str(), rate.ToString().c_str());
   return 0;
 }
