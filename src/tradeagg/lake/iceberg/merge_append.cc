@@ -73,8 +73,8 @@ Result<std::vector<ManifestFile>> MergeAppend::MergeSmallManifests(std::vector<M
                                                                    int64_t snapshot_id, int64_t sequence_number,
                                                                    PreparedAppend& prepared) {
   const TableMetadata& metadata = base_.metadata;
-  const int64_t min_count = IntProperty(metadata, kManifestMinCountToMergeProperty, kDefaultManifestMinCountToMerge);
-  const int64_t target = IntProperty(metadata, kManifestTargetSizeProperty, kDefaultManifestTargetSizeBytes);
+  const int64_t min_count = metadata.IntProperty(kManifestMinCountToMergeProperty, kDefaultManifestMinCountToMerge);
+  const int64_t target = metadata.IntProperty(kManifestTargetSizeProperty, kDefaultManifestTargetSizeBytes);
   // +1: the new files' manifest, which is never merged in the snapshot that adds them.
   if (!BoolProperty(metadata, kManifestMergeEnabledProperty, true) ||
       static_cast<int64_t>(manifests.size()) + 1 < min_count) {

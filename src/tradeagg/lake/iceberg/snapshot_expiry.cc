@@ -1,26 +1,15 @@
 #include "tradeagg/lake/iceberg/snapshot_expiry.h"
 
-#include <charconv>
 #include <limits>
 #include <set>
 #include <vector>
 
 namespace tradeagg::lake::iceberg {
 
-int64_t IntProperty(const TableMetadata& metadata, std::string_view name, int64_t fallback) {
-  auto it = metadata.properties.find(name);
-  if (it == metadata.properties.end()) return fallback;
-  int64_t value = 0;
-  const std::string& text = it->second;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return fallback;
-  return value;
-}
-
 std::vector<Snapshot> ExpireSnapshots(TableMetadata& metadata, int64_t now_ms) {
-  const int64_t max_age = IntProperty(metadata, kMaxSnapshotAgeProperty, kDefaultMaxSnapshotAgeMs);
-  const int64_t min_keep = IntProperty(metadata, kMinSnapshotsToKeepProperty, kDefaultMinSnapshotsToKeep);
-  const int64_t max_ref_age = IntProperty(metadata, kMaxRefAgeProperty, std::numeric_limits<int64_t>::max());
+  const int64_t max_age = metadata.IntProperty(kMaxSnapshotAgeProperty, kDefaultMaxSnapshotAgeMs);
+  const int64_t min_keep = metadata.IntProperty(kMinSnapshotsToKeepProperty, kDefaultMinSnapshotsToKeep);
+  const int64_t max_ref_age = metadata.IntProperty(kMaxRefAgeProperty, std::numeric_limits<int64_t>::max());
 
   // Tags past their age go first (a tag's own max-ref-age-ms wins over the table's).
   for (auto it = metadata.refs.begin(); it != metadata.refs.end();) {

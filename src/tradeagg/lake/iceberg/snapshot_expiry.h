@@ -33,7 +33,4 @@ inline constexpr int64_t kDefaultMinSnapshotsToKeep = 1;
 // keep, as of `now_ms`; returns the removed snapshots.
 std::vector<Snapshot> ExpireSnapshots(TableMetadata& metadata, int64_t now_ms);
 
-// A non-negative integer table property, or `fallback` when absent or not such a number.
-int64_t IntProperty(const TableMetadata& metadata, std::string_view name, int64_t fallback);
-
 }  // namespace tradeagg::lake::iceberg

@@ -18,14 +18,9 @@ constexpr std::string_view kStandardSummaryKeys[] = {
     summary::kTotalEqualityDeletes, summary::kTotalFilesSize,
 };
 
-int PreviousVersionsMax(const TableMetadata& metadata) {
-  auto it = metadata.properties.find(kPreviousVersionsMaxProperty);
-  if (it == metadata.properties.end()) return kDefaultPreviousVersionsMax;
-  int value = 0;
-  const std::string& text = it->second;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 1) return kDefaultPreviousVersionsMax;
-  return value;
+int64_t PreviousVersionsMax(const TableMetadata& metadata) {
+  const int64_t value = metadata.IntProperty(kPreviousVersionsMaxProperty, kDefaultPreviousVersionsMax);
+  return value < 1 ? kDefaultPreviousVersionsMax : value;
 }
 
 // Sets summary[total_key] = parent's total + added, or leaves it out when the parent (if
@@ -62,6 +57,16 @@ const PartitionSpec* TableMetadata::FindSpec(int32_t spec_id) const {
 
 const Snapshot* TableMetadata::CurrentSnapshot() const {
   return current_snapshot_id ? FindSnapshot(*current_snapshot_id) : nullptr;
+}
+
+int64_t TableMetadata::IntProperty(std::string_view name, int64_t fallback) const {
+  auto it = properties.find(name);
+  if (it == properties.end()) return fallback;
+  int64_t value = 0;
+  const std::string& text = it->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return fallback;
+  return value;
 }
 
 const Snapshot* TableMetadata::FindSnapshot(int64_t snapshot_id) const {

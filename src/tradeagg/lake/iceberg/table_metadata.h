@@ -71,6 +71,8 @@ struct TableMetadata {
   const PartitionSpec* FindSpec(int32_t spec_id) const;
   const Snapshot* CurrentSnapshot() const;
   const Snapshot* FindSnapshot(int64_t snapshot_id) const;
+  // A non-negative integer table property, or `fallback` when absent or not such a number.
+  int64_t IntProperty(std::string_view name, int64_t fallback) const;
   // The sequence number the next snapshot committed on top of this metadata gets. Manifest
   // lists must be written with it; a retry on a newer base must rewrite them.
   int64_t next_sequence_number() const { return last_sequence_number + 1; }
