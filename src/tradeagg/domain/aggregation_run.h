@@ -74,6 +74,16 @@ struct AggregationRun {
   std::optional<Timestamp> started_at;
   std::optional<Timestamp> finished_at;
 
+  // What the run answers for. Without time travel: every trade acknowledged before the
+  // request, i.e. the store's trades up to `request_seq` (its last seq when the run was
+  // requested); the run waits for the lake to hold them and fails if it cannot. With time
+  // travel (as_of_*): the snapshot asked for, and request_seq is empty.
+  std::optional<int64_t> request_seq;
+  // The date's trades in the store up to the seq the run was reconciled at (max(request_seq,
+  // watermark)), beside `trades`, the count the run aggregated from the lake.
+  int64_t store_trades = 0;
+  std::string trades_tag;  // eod: the tag on tradeagg.trades that keeps the snapshot read
+
   // What was read.
   std::optional<int64_t> snapshot_id;  // of tradeagg.trades; none when the table was empty
   std::optional<Timestamp> snapshot_committed_at;
@@ -100,6 +110,12 @@ struct AggregationRun {
   std::string lake_error;                        // why the rows are not in tradeagg.exposures
   std::string error;                             // why the run failed
 
+  // Derived when served, not stored: trades of the date committed after `watermark` (late
+  // trades). A succeeded eod run missing some is stale; the scheduler runs a new version.
+  int64_t missing_trades = 0;
+
+  bool time_travel() const { return request.as_of_snapshot_id.has_value() || request.as_of_time.has_value(); }
+  bool stale() const { return request.kind == RunKind::kEod && status == RunStatus::kSucceeded && missing_trades > 0; }
   bool finished() const { return status == RunStatus::kSucceeded || status == RunStatus::kFailed; }
 };
 

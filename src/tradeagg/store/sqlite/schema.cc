@@ -110,6 +110,22 @@ CREATE TABLE fx_rates (
   PRIMARY KEY (business_date, currency)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 3: what a run answers for, late trades, per-side trade counts.
+    R"sql(
+-- Trades of a business date after a seq (late trades, completeness). Every index entry carries
+-- the rowid, so this is an index on (business_date, seq): within a date its keys grow with seq,
+-- and each commit adds to the right edge of one range instead of touching pages at random.
+CREATE INDEX trades_by_business_date ON trades (business_date);
+ALTER TABLE aggregation_runs ADD COLUMN request_seq INTEGER;   -- the store's last seq when requested; null: time travel
+ALTER TABLE aggregation_runs ADD COLUMN store_trades INTEGER NOT NULL DEFAULT 0;  -- the date's trades in the store up to the seq reconciled at
+ALTER TABLE aggregation_runs ADD COLUMN trades_tag TEXT NOT NULL DEFAULT '';      -- the tradeagg.trades tag of an eod run's snapshot
+ALTER TABLE exposures ADD COLUMN buy_trades INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE exposures ADD COLUMN sell_trades INTEGER NOT NULL DEFAULT 0;
+-- Rows of earlier runs: a side without quantity had no trades, so the other side had them all.
+-- (Where both sides traded, the split was not recorded and stays 0 and 0; trade_count holds.)
+UPDATE exposures SET buy_trades = trade_count WHERE sell_quantity = '0';
+UPDATE exposures SET sell_trades = trade_count WHERE buy_quantity = '0';
+)sql",
 };
 constexpr int64_t kSchemaVersion = std::size(kMigrations);
 
