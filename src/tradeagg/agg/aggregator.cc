@@ -1,6 +1,8 @@
 #include "tradeagg/agg/aggregator.h"
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
@@ -39,14 +41,23 @@ const iceberg::TableIdentifier kTradesTable{std::string(iceberg::kTradeaggNamesp
 
 }  // namespace
 
-Aggregator::Aggregator(store::ExposureStore& results, iceberg::Catalog& catalog, lake::ObjectStore& objects,
-                       BookSource& book, AggregatorConfig config)
-    : results_(results), catalog_(catalog), objects_(objects), book_(book), config_(std::move(config)) {}
+Aggregator::Aggregator(store::ExposureStore& results, store::TradeStore& trades, iceberg::Catalog& catalog,
+                       lake::ObjectStore& objects, BookSource& book, ExportRequest request_export,
+                       AggregatorConfig config)
+    : results_(results),
+      trades_(trades),
+      catalog_(catalog),
+      objects_(objects),
+      book_(book),
+      request_export_(std::move(request_export)),
+      config_(std::move(config)) {}
 
-Result<std::unique_ptr<Aggregator>> Aggregator::Create(store::ExposureStore& results, iceberg::Catalog& catalog,
-                                                       lake::ObjectStore& objects, BookSource& book,
+Result<std::unique_ptr<Aggregator>> Aggregator::Create(store::ExposureStore& results, store::TradeStore& trades,
+                                                       iceberg::Catalog& catalog, lake::ObjectStore& objects,
+                                                       BookSource& book, ExportRequest request_export,
                                                        AggregatorConfig config) {
-  std::unique_ptr<Aggregator> aggregator(new Aggregator(results, catalog, objects, book, std::move(config)));
+  std::unique_ptr<Aggregator> aggregator(
+      new Aggregator(results, trades, catalog, objects, book, std::move(request_export), std::move(config)));
   engine::DatabaseOptions options;
   options.threads = aggregator->config_.duckdb_threads;
   options.memory_limit = aggregator->config_.duckdb_memory_limit;
@@ -62,8 +73,21 @@ Result<std::unique_ptr<Aggregator>> Aggregator::Create(store::ExposureStore& res
 
 Aggregator::~Aggregator() { Stop(); }
 
-Result<AggregationRun> Aggregator::Submit(const domain::RunRequest& request) {
+Result<AggregationRun> Aggregator::Record(const domain::RunRequest& request) {
+  // Read before the run exists: every trade acknowledged before the request has a seq <= this.
+  std::optional<int64_t> request_seq;
+  const bool time_travel = request.as_of_snapshot_id || request.as_of_time;
+  if (!time_travel) { ASSIGN_OR_RETURN(request_seq, trades_.LastSeq()); }
   ASSIGN_OR_RETURN(AggregationRun run, results_.CreateRun(request, Timestamp::Now()));
+  if (request_seq) {
+    run.request_seq = request_seq;
+    TRY(results_.UpdateRun(run));
+  }
+  return run;
+}
+
+Result<AggregationRun> Aggregator::Submit(const domain::RunRequest& request) {
+  ASSIGN_OR_RETURN(AggregationRun run, Record(request));
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(run);
@@ -73,7 +97,7 @@ Result<AggregationRun> Aggregator::Submit(const domain::RunRequest& request) {
 }
 
 Result<AggregationRun> Aggregator::RunNow(const domain::RunRequest& request) {
-  ASSIGN_OR_RETURN(AggregationRun run, results_.CreateRun(request, Timestamp::Now()));
+  ASSIGN_OR_RETURN(AggregationRun run, Record(request));
   Execute(run);
   return run;
 }
@@ -121,12 +145,34 @@ void Aggregator::Loop() {
   }
 }
 
+Result<iceberg::LoadedTable> Aggregator::LoadTradesTable(const AggregationRun& run) {
+  if (!run.request_seq) return catalog_.LoadTable(kTradesTable);
+  const int64_t needed = *run.request_seq;
+  const auto deadline = std::chrono::steady_clock::now() + config_.lake_wait;
+  while (true) {
+    ASSIGN_OR_RETURN(iceberg::LoadedTable table, catalog_.LoadTable(kTradesTable));
+    const iceberg::Snapshot* current = table.metadata.CurrentSnapshot();
+    const int64_t watermark = current ? current->SummaryInt(iceberg::summary::kTradeaggWatermark).value_or(0) : 0;
+    if (watermark >= needed) return table;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status::Unavailable("lake behind: watermark " + std::to_string(watermark) + ", needed " +
+                                 std::to_string(needed) + " (waited " +
+                                 std::to_string(config_.lake_wait.count()) + " ms for the export)");
+    }
+    // At every poll: the server's exporter takes it as a flag; the CLI exports a snapshot's
+    // worth each time, so a backlog of several snapshots is worked off too.
+    if (request_export_) request_export_();
+    std::this_thread::sleep_for(config_.lake_poll);
+  }
+}
+
 Status Aggregator::Compute(AggregationRun& run, std::vector<domain::ExposureRow>& rows) {
   const Date date = run.request.business_date;
   Stopwatch watch;
 
-  // 1. Plan: the snapshot and the date's files.
-  ASSIGN_OR_RETURN(iceberg::LoadedTable table, catalog_.LoadTable(kTradesTable));
+  // 0-1. What the run answers for (waiting for the lake to hold it), then the plan: the
+  // snapshot and the date's files. The wait counts as planning time.
+  ASSIGN_OR_RETURN(iceberg::LoadedTable table, LoadTradesTable(run));
   const iceberg::SnapshotSelector selector{run.request.as_of_snapshot_id, run.request.as_of_time};
   const iceberg::DateFilter filter{iceberg::trades_field::kBusinessDate, date, date};
   ASSIGN_OR_RETURN(iceberg::ScanPlan plan, iceberg::PlanScan(objects_, table.metadata, selector, filter));
@@ -163,9 +209,13 @@ Status Aggregator::Compute(AggregationRun& run, std::vector<domain::ExposureRow>
   run.reporting_rows = set.CountAt(domain::ExposureLevel::kReporting);
   run.timings.rollup_ms = watch.Lap();
 
-  // 4. Reconciliation with the book at the same watermark.
-  ASSIGN_OR_RETURN(BookView book, book_.ViewAt(date, run.watermark));
-  Reconciliation reconciliation = Reconcile(set, ExposureSet::FromBook(book.view), config_.max_recorded_differences);
+  // 4. Reconciliation with the store's trades up to the request (or up to the snapshot read,
+  // which may hold more): a trade acknowledged but missing from the lake is a difference.
+  const int64_t reconcile_at = std::max(run.request_seq.value_or(0), run.watermark);
+  ASSIGN_OR_RETURN(BookView book, book_.ViewAt(date, reconcile_at));
+  ExposureSet expected = ExposureSet::FromBook(book.view);
+  run.store_trades = expected.trade_count();
+  Reconciliation reconciliation = Reconcile(set, expected, config_.max_recorded_differences);
   run.book_watermark = book.live_watermark;
   run.difference_count = reconciliation.difference_count;
   run.differences = std::move(reconciliation.differences);

@@ -1,18 +1,26 @@
 // Aggregator: runs aggregations of a business date's net exposures from the Iceberg lake.
 //
 // One run (domain/aggregation_run.h):
+//   0. what it answers for: without time travel, every trade acknowledged before the request
+//      (the store's last seq when it was requested, `request_seq`). The run waits, up to
+//      `lake_wait`, for the lake's watermark to reach that seq, asking the exporter to export
+//      at once; if the lake does not catch up in time the run fails ("lake behind: watermark W,
+//      needed S"), it never answers for less. With time travel it answers for the snapshot
+//      asked for;
 //   1. plan: load tradeagg.trades from the catalog, pick the snapshot (current, or as of a
 //      snapshot id or an instant: time travel), and plan the date's data files, pruned by the
 //      business-date partition and column bounds (lake/iceberg/table_scan.h);
 //   2. query: DuckDB aggregates the planned Parquet files (trade_group_query.h);
 //   3. roll up the levels and, with the date's FX rates, the reporting-currency totals;
-//   4. reconcile with the real-time book at the snapshot's watermark (book_source.h,
-//      reconciler.h): every difference is recorded on the run, logged and counted;
+//   4. reconcile with the real-time book at max(request_seq, the snapshot's watermark)
+//      (book_source.h, reconciler.h): a trade acknowledged but missing from the lake is a
+//      difference, never a match. The run records the date's trades in the store at that seq
+//      beside the count it aggregated;
 //   5. append the rows to the Iceberg table tradeagg.exposures (a failure there is recorded as
 //      the run's lake_error and the run goes on: the store is the system of record), then store
 //      the rows and the finished run in one transaction (store/exposure_store.h): a run reads
 //      as succeeded only once all of it is done.
-// A failure in steps 1-4 or in the store fails the run with its reason; nothing of it is
+// A failure in steps 0-4 or in the store fails the run with its reason; nothing of it is
 // served. (A store failure after the lake append leaves that run's rows in tradeagg.exposures;
 // the run's error says so, and analysts select runs the store lists as succeeded.)
 //
@@ -24,10 +32,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -43,6 +53,7 @@
 #include "tradeagg/lake/iceberg/catalog.h"
 #include "tradeagg/lake/object_store.h"
 #include "tradeagg/store/exposure_store.h"
+#include "tradeagg/store/trade_store.h"
 
 namespace tradeagg::agg {
 
@@ -53,14 +64,24 @@ struct AggregatorConfig {
   std::string duckdb_memory_limit;        // empty: DuckDB's default (80 % of RAM)
   std::filesystem::path staging_dir;      // local scratch for the exposures Parquet file
   bool write_lake = true;                 // append results to tradeagg.exposures
+  // How long a run waits for the lake to hold every trade acknowledged before its request.
+  std::chrono::milliseconds lake_wait{10'000};
+  std::chrono::milliseconds lake_poll{50};
+  // An eod run tags the snapshot it read; the tag's max-ref-age-ms (none: kept for good).
+  std::optional<std::chrono::milliseconds> eod_tag_max_age;
   bool owner = false;                     // the server: sweeps tradeagg.exposures' orphans at start
 };
 
 class Aggregator {
  public:
+  // Asks the lake's exporter to export what is pending now (the server's background exporter,
+  // or an export on the calling thread for the CLI).
+  using ExportRequest = std::function<void()>;
+
   // Everything is borrowed and must outlive the aggregator.
-  static Result<std::unique_ptr<Aggregator>> Create(store::ExposureStore& results, lake::iceberg::Catalog& catalog,
-                                                    lake::ObjectStore& objects, BookSource& book,
+  static Result<std::unique_ptr<Aggregator>> Create(store::ExposureStore& results, store::TradeStore& trades,
+                                                    lake::iceberg::Catalog& catalog, lake::ObjectStore& objects,
+                                                    BookSource& book, ExportRequest request_export,
                                                     AggregatorConfig config);
   ~Aggregator();
   Aggregator(const Aggregator&) = delete;
@@ -82,18 +103,25 @@ class Aggregator {
   int64_t reconciliation_differences() const { return differences_; }
 
  private:
-  Aggregator(store::ExposureStore& results, lake::iceberg::Catalog& catalog, lake::ObjectStore& objects,
-             BookSource& book, AggregatorConfig config);
+  Aggregator(store::ExposureStore& results, store::TradeStore& trades, lake::iceberg::Catalog& catalog,
+             lake::ObjectStore& objects, BookSource& book, ExportRequest request_export, AggregatorConfig config);
+  // Records a queued run: what it answers for (the store's last seq, read first) and its id.
+  Result<domain::AggregationRun> Record(const domain::RunRequest& request);
   void Loop();
+  // The table to plan from: as it is for time travel, else once its watermark reached the
+  // run's request_seq (or kUnavailable "lake behind" after lake_wait).
+  Result<lake::iceberg::LoadedTable> LoadTradesTable(const domain::AggregationRun& run);
   // Runs `run` to its end and records it; the run says how it ended.
   void Execute(domain::AggregationRun& run);
   Status Compute(domain::AggregationRun& run, std::vector<domain::ExposureRow>& rows);
   void WriteLake(domain::AggregationRun& run, const std::vector<domain::ExposureRow>& rows);
 
   store::ExposureStore& results_;
+  store::TradeStore& trades_;
   lake::iceberg::Catalog& catalog_;
   lake::ObjectStore& objects_;
   BookSource& book_;
+  ExportRequest request_export_;
   AggregatorConfig config_;
   engine::Database duckdb_;
   engine::Connection connection_;

@@ -3,6 +3,11 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <limits>
+#include <set>
+
+#include "tradeagg/agg/late_trades.h"
+
 namespace tradeagg::agg {
 
 namespace {
@@ -56,7 +61,10 @@ void AggregationScheduler::Tick() {
   const Timestamp now = clock_();
   const Date current = calendar_.BusinessDateOf(now);
   if (config_.intraday_interval.count() > 0) MaybeRunIntraday(now, current);
-  if (config_.eod) MaybeRunEod(now, calendar_.PreviousBusinessDay(current));
+  if (config_.eod) {
+    MaybeRunEod(now, calendar_.PreviousBusinessDay(current));
+    MaybeRerunStale(now);
+  }
 }
 
 void AggregationScheduler::MaybeRunIntraday(Timestamp now, Date current) {
@@ -92,6 +100,46 @@ void AggregationScheduler::MaybeRunEod(Timestamp now, Date closed) {
   if (!run.ok()) spdlog::warn("scheduler: eod run of {} not started: {}", closed.ToString(), run.status().ToString());
   // Checked again after this interval: succeeded by then (done), or failed (retried).
   eod_retry_at_ = Plus(now, config_.eod_retry_interval);
+}
+
+
+void AggregationScheduler::MaybeRerunStale(Timestamp now) {
+  auto last_seq = trades_.LastSeq();
+  if (!last_seq.ok() || *last_seq == stale_checked_seq_) return;  // nothing committed since
+  store::RunQuery query;
+  query.kind = domain::RunKind::kEod;
+  query.status = domain::RunStatus::kSucceeded;
+  query.limit = std::numeric_limits<int32_t>::max();
+  auto runs = results_.ListRuns(query);
+  if (!runs.ok()) return;
+  const int64_t lake = lake_watermark_();
+  bool settled = true;  // every stale date re-run (or not stale): no need to look again
+  std::set<int32_t> seen;
+  for (const domain::AggregationRun& run : *runs) {  // newest first: the first of a date is its latest
+    const Date date = run.request.business_date;
+    if (!seen.insert(date.days()).second) continue;
+    auto late = LateTradesOf(trades_, run);
+    if (!late.ok()) return;
+    if (late->trades == 0) continue;
+    if (lake < late->last_seq || aggregator_.HasPending(date, domain::RunKind::kEod)) {
+      settled = false;  // the lake does not hold them yet, or a re-run is on its way
+      continue;
+    }
+    auto retry = rerun_at_.find(date.days());
+    if (retry != rerun_at_.end() && now < retry->second) {
+      settled = false;
+      continue;
+    }
+    spdlog::warn("scheduler: eod run {} of {} (v{}) misses {} late trades; running the date again", run.run_id,
+                 date.ToString(), run.version, late->trades);
+    auto rerun = aggregator_.Submit({date, domain::RunKind::kEod, "scheduler", std::nullopt, std::nullopt});
+    if (!rerun.ok()) {
+      spdlog::warn("scheduler: eod re-run of {} not started: {}", date.ToString(), rerun.status().ToString());
+    }
+    rerun_at_[date.days()] = Plus(now, config_.eod_retry_interval);
+    settled = false;  // look again once the new version has finished
+  }
+  if (settled) stale_checked_seq_ = *last_seq;
 }
 
 }  // namespace tradeagg::agg

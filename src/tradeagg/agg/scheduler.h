@@ -9,8 +9,12 @@
 //   date's eod run is submitted, unless the date already has a succeeded eod run (or one is
 //   pending). A failed eod run is retried after `eod_retry_interval`. Re-running an eod by hand
 //   makes a new version.
-// Trades that arrive after the eod with a trade time before the cut-off (late reports) land on
-// the closed date; they are in the book and the lake, and a re-run includes them.
+// - Late trades (late_trades.h): when a date's newest succeeded eod run misses trades
+//   committed after it read the lake, the run is stale, and once the lake holds those trades
+//   the date is run again as a new eod version (at most once per `eod_retry_interval` a date,
+//   so a trickle of late trades does not make a version per trade). Checked whenever the
+//   store's last seq has moved.
+// Every run submitted here answers for every trade acknowledged before it (aggregator.h).
 // Tick() makes one round of decisions at the clock's time; tests drive it with their own clock.
 // Thread safety: Start/Stop from one thread; Tick only from the scheduler's thread (or a test).
 #pragma once
@@ -18,6 +22,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -54,6 +59,7 @@ class AggregationScheduler {
   void Loop();
   void MaybeRunIntraday(Timestamp now, Date current);
   void MaybeRunEod(Timestamp now, Date closed);
+  void MaybeRerunStale(Timestamp now);
 
   Aggregator& aggregator_;
   store::ExposureStore& results_;
@@ -68,6 +74,8 @@ class AggregationScheduler {
   int64_t closed_seq_ = 0;                // the store's last seq when closed_ was first seen
   std::optional<Date> eod_done_;          // the last closed date with its eod run
   std::optional<Timestamp> eod_retry_at_; // after a failed eod attempt
+  int64_t stale_checked_seq_ = -1;        // the store's last seq at the last stale check
+  std::map<int32_t, Timestamp> rerun_at_; // Date::days() -> no stale re-run of it before
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "tradeagg/agg/aggregator.h"
+#include "tradeagg/agg/late_trades.h"
 #include "tradeagg/api/authentication.h"
 #include "tradeagg/api/exposure_codec.h"
 #include "tradeagg/api/form_codec.h"
@@ -131,6 +132,9 @@ void AggregationsApi::List(http::Request& request, http::Responder respond) {
     if (!runs.ok()) return respond(http::ProblemFromStatus(runs.status()));
     const bool more = runs->size() > limit;
     if (more) runs->resize(limit);
+    if (Status late = agg::FillMissingTrades(context_.store, *runs); !late.ok()) {
+      return respond(http::ProblemFromStatus(late));
+    }
     JsonWriter json;
     json.BeginObject().Key("runs").BeginArray();
     for (const domain::AggregationRun& run : *runs) WriteRun(json, run, /*with_differences=*/false);
@@ -151,6 +155,9 @@ void AggregationsApi::Get(http::Request& request, http::Responder respond) {
     auto run = context_.results.FindRun(id);
     if (!run.ok()) return respond(http::ProblemFromStatus(run.status()));
     if (!*run) return respond(http::ProblemResponse(404, "not-found", "Not found", "no aggregation run " + std::to_string(id)));
+    if (Status late = agg::FillMissingTrades(context_.store, {&**run, 1}); !late.ok()) {
+      return respond(http::ProblemFromStatus(late));
+    }
     JsonWriter json;
     WriteRun(json, **run, /*with_differences=*/true);
     respond(http::JsonResponse(200, json.Take()));

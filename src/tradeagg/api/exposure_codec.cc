@@ -32,6 +32,19 @@ void OptionalText(JsonWriter& json, std::string_view key, const std::string& tex
   else json.String(text);
 }
 
+// What the run answers for, so nobody reads a partial answer as complete: every trade
+// acknowledged before the request ("request"), or the snapshot asked for ("snapshot").
+void WriteAnswersFor(JsonWriter& json, const domain::AggregationRun& run) {
+  json.Key("answers_for")
+      .BeginObject()
+      .Field("basis", std::string_view(run.time_travel() ? "snapshot" : "request"));
+  OptionalField(json, "request_seq", run.request_seq);
+  json.Field("watermark", run.watermark)
+      .Field("store_trades", run.store_trades)
+      .Field("lake_trades", run.trades)
+      .EndObject();
+}
+
 }  // namespace
 
 void WriteRun(JsonWriter& json, const domain::AggregationRun& run, bool with_differences) {
@@ -55,8 +68,11 @@ void WriteRun(JsonWriter& json, const domain::AggregationRun& run, bool with_dif
   } else {
     json.Null();
   }
+  WriteAnswersFor(json, run);
   OptionalField(json, "snapshot_id", run.snapshot_id);
   OptionalField(json, "snapshot_committed_at", run.snapshot_committed_at);
+  OptionalText(json, "trades_tag", run.trades_tag);
+  json.Field("stale", run.stale()).Field("missing_trades", run.missing_trades);
   json.Field("watermark", run.watermark)
       .Field("data_files", run.data_files)
       .Field("data_files_pruned", run.data_files_pruned)
@@ -113,7 +129,8 @@ void WriteRunSummary(JsonWriter& json, const domain::AggregationRun& run) {
       .Field("business_date", run.request.business_date.ToString())
       .Field("kind", std::string_view(domain::RunKindName(run.request.kind)))
       .Field("version", static_cast<int64_t>(run.version))
-      .Field("status", std::string_view(domain::RunStatusName(run.status)));
+      .Field("status", std::string_view(domain::RunStatusName(run.status)))
+      .Field("stale", run.stale());
   OptionalField(json, "finished_at", run.finished_at);
   OptionalField(json, "snapshot_id", run.snapshot_id);
   OptionalField(json, "snapshot_committed_at", run.snapshot_committed_at);

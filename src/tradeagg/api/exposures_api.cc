@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "tradeagg/agg/late_trades.h"
 #include "tradeagg/api/authentication.h"
 #include "tradeagg/api/exposure_codec.h"
 #include "tradeagg/api/query_params.h"
@@ -61,7 +62,10 @@ void ExposuresApi::Get(http::Request& request, http::Responder respond) {
                                       (kind ? " " : "") + "aggregation run for " + date.ToString();
       return respond(http::ProblemResponse(404, "not-found", "No exposures", what));
     }
-    const domain::AggregationRun& run = **found;
+    domain::AggregationRun& run = **found;
+    if (Status late = agg::FillMissingTrades(context_.store, {&run, 1}); !late.ok()) {
+      return respond(http::ProblemFromStatus(late));
+    }
     auto rows = context_.results.LoadExposures({run.run_id, level, participant});
     if (!rows.ok()) return respond(http::ProblemFromStatus(rows.status()));
     std::vector<domain::ExposureRow> reporting;

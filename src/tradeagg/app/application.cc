@@ -76,13 +76,27 @@ Result<std::unique_ptr<store::ExposureStore>> OpenResults(const Config& config) 
   return std::unique_ptr<store::ExposureStore>(std::move(results));
 }
 
-// `owner` as for the lake: only the server sweeps tradeagg.exposures.
+// `owner` as for the lake: only the server sweeps tradeagg.exposures. A run waiting for the
+// lake asks the server's background exporter to export now; the CLI has none, so it exports
+// on the run's thread (beside a server that may export too: exports are exactly once either way).
 Result<std::unique_ptr<agg::Aggregator>> OpenAggregator(const Config& config, store::ExposureStore& results,
-                                                        lake::Lake& lake, agg::BookSource& book, bool owner) {
+                                                        store::TradeStore& trades, lake::Lake& lake,
+                                                        agg::BookSource& book, bool owner) {
   agg::AggregatorConfig aggregation = config.aggregation;
   aggregation.staging_dir = config.data_dir / (owner ? "agg-staging" : "agg-staging-cli");
   aggregation.owner = owner;
-  return agg::Aggregator::Create(results, lake.catalog(), lake.objects(), book, aggregation);
+  lake::Exporter& exporter = lake.exporter();
+  agg::Aggregator::ExportRequest request_export;
+  if (owner) {
+    request_export = [&exporter] { exporter.RequestExport(); };
+  } else {
+    request_export = [&exporter] {
+      auto cycle = exporter.ExportOnce();
+      if (!cycle.ok()) spdlog::warn("lake export for the run failed: {}", cycle.status().ToString());
+    };
+  }
+  return agg::Aggregator::Create(results, trades, lake.catalog(), lake.objects(), book, std::move(request_export),
+                                 aggregation);
 }
 
 }  // namespace
@@ -94,7 +108,7 @@ Result<LakeAdmin> OpenLakeAdmin(const Config& config, bool aggregation) {
   if (aggregation) {
     ASSIGN_OR_RETURN(admin.results, OpenResults(config));
     admin.book = std::make_unique<agg::StoreBookSource>(*admin.store);
-    ASSIGN_OR_RETURN(admin.aggregator, OpenAggregator(config, *admin.results, *admin.lake, *admin.book, false));
+    ASSIGN_OR_RETURN(admin.aggregator, OpenAggregator(config, *admin.results, *admin.store, *admin.lake, *admin.book, false));
   }
   return admin;
 }
@@ -151,7 +165,7 @@ Status Application::OpenAggregation() {
   if (interrupted > 0) spdlog::warn("{} aggregation runs were interrupted by the last stop; marked failed", interrupted);
   if (!lake_) return Status::Ok();  // runs read the lake
   book_source_ = std::make_unique<agg::LiveBookSource>(book_, *store_);
-  ASSIGN_OR_RETURN(aggregator_, OpenAggregator(config_, *results_, *lake_, *book_source_, /*owner=*/true));
+  ASSIGN_OR_RETURN(aggregator_, OpenAggregator(config_, *results_, *store_, *lake_, *book_source_, /*owner=*/true));
   if (config_.scheduler_enabled) {
     lake::Exporter& exporter = lake_->exporter();
     scheduler_ = std::make_unique<agg::AggregationScheduler>(

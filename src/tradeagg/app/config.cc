@@ -74,6 +74,19 @@ Status SetAggregationThreads(int64_t threads, Config& config) {
   return Status::Ok();
 }
 
+Status SetLakeWait(int64_t ms, Config& config) {
+  if (ms < 0) return Status::InvalidArgument("aggregation lake wait must not be negative");
+  config.aggregation.lake_wait = std::chrono::milliseconds(ms);
+  return Status::Ok();
+}
+
+Status SetEodTagMaxAge(int64_t days, Config& config) {
+  if (days < 0) return Status::InvalidArgument("aggregation eod tag max age must not be negative (0: forever)");
+  if (days == 0) config.aggregation.eod_tag_max_age.reset();
+  else config.aggregation.eod_tag_max_age = std::chrono::milliseconds(days * 86'400'000);
+  return Status::Ok();
+}
+
 template <typename T>
 std::vector<std::string> StringArray(const T* array) {
   std::vector<std::string> out;
@@ -138,6 +151,8 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = aggregation["reporting_currency"].value<std::string>()) TRY(SetReportingCurrency(*v, config));
   if (auto v = aggregation["threads"].value<int64_t>()) TRY(SetAggregationThreads(*v, config));
   if (auto v = aggregation["memory_limit"].value<std::string>()) config.aggregation.duckdb_memory_limit = *v;
+  if (auto v = aggregation["lake_wait_ms"].value<int64_t>()) TRY(SetLakeWait(*v, config));
+  if (auto v = aggregation["eod_tag_max_age_days"].value<int64_t>()) TRY(SetEodTagMaxAge(*v, config));
   return Status::Ok();
 }
 
@@ -198,6 +213,14 @@ Status ApplyEnvironment(Config& config) {
   if (auto v = env("TRADEAGG_AGGREGATION_THREADS")) {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_AGGREGATION_THREADS", *v));
     TRY(SetAggregationThreads(n, config));
+  }
+  if (auto v = env("TRADEAGG_LAKE_WAIT_MS")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_LAKE_WAIT_MS", *v));
+    TRY(SetLakeWait(n, config));
+  }
+  if (auto v = env("TRADEAGG_EOD_TAG_MAX_AGE_DAYS")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_EOD_TAG_MAX_AGE_DAYS", *v));
+    TRY(SetEodTagMaxAge(n, config));
   }
   return Status::Ok();
 }

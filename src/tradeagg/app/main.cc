@@ -202,6 +202,13 @@ int Aggregate(const CommonFlags& flags, const AggregateFlags& args) {
               static_cast<long long>(r.snapshot_id.value_or(0)), static_cast<long long>(r.watermark),
               static_cast<long long>(r.trades), static_cast<long long>(r.data_files),
               static_cast<long long>(r.data_files_pruned));
+  if (r.request_seq) {
+    std::printf("answers for every trade acknowledged before the run (store seq %lld): %lld of the date in the store\n",
+                static_cast<long long>(*r.request_seq), static_cast<long long>(r.store_trades));
+  } else {
+    std::printf("answers for snapshot %lld (time travel): %lld trades of the date in the store at its watermark\n",
+                static_cast<long long>(r.snapshot_id.value_or(0)), static_cast<long long>(r.store_trades));
+  }
   std::printf("rows: %lld instrument, %lld counterparty, %lld participant, %lld reporting (%s)\n",
               static_cast<long long>(r.instrument_rows), static_cast<long long>(r.counterparty_rows),
               static_cast<long long>(r.participant_rows), static_cast<long long>(r.reporting_rows),

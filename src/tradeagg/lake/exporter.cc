@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <thread>
+#include <utility>
 
 #include "tradeagg/core/fault_injector.h"
 #include "tradeagg/lake/iceberg/ids.h"
@@ -90,6 +91,8 @@ Result<ExportCycle> Exporter::ExportOnce() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
   };
   Clock::time_point started = Clock::now();
+  // Test hook: an export that fails (a lake that cannot catch up).
+  if (Fault("lake.export.before_read")) return Status::Unavailable("injected fault: lake.export.before_read");
   ASSIGN_OR_RETURN(LoadedTable base, catalog_.LoadTable(config_.table));
   ExportCycle cycle;
   cycle.watermark = WatermarkOf(base.metadata);
@@ -212,6 +215,14 @@ void Exporter::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void Exporter::RequestExport() {
+  {
+    std::lock_guard lock(mutex_);
+    export_requested_ = true;
+  }
+  wake_.notify_all();
+}
+
 ExportStatus Exporter::status() const {
   std::lock_guard lock(mutex_);
   return status_;
@@ -224,16 +235,17 @@ void Exporter::Loop() {
   Clock::time_point next_sweep = Clock::now() + config_.orphan_sweep_interval;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, config_.poll_interval, [&] { return stopping_; });
+    wake_.wait_for(lock, config_.poll_interval, [&] { return stopping_ || export_requested_; });
     if (stopping_) break;
     int64_t watermark = status_.watermark;
+    const bool requested = std::exchange(export_requested_, false);
     lock.unlock();
     auto last_seq = store_.LastSeq();
     bool flush = false;
     if (last_seq.ok() && *last_seq > watermark) {
       Clock::time_point now = Clock::now();
       if (pending_since == Clock::time_point::max()) pending_since = now;
-      flush = static_cast<size_t>(*last_seq - watermark) >= config_.flush_trades ||
+      flush = requested || static_cast<size_t>(*last_seq - watermark) >= config_.flush_trades ||
               now - pending_since >= config_.flush_interval;
     }
     if (flush) {

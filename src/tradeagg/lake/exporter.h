@@ -12,7 +12,8 @@
 //   - a crash after the swap leaves the new watermark, so they are not;
 //   - a swap whose outcome is unknown is settled by re-reading the table's watermark.
 // The background loop flushes when the oldest unexported trade is `flush_interval` old or
-// `flush_trades` are pending, whichever comes first.
+// `flush_trades` are pending, whichever comes first, or at once when asked (RequestExport: an
+// aggregation run waiting for every acknowledged trade to be in the lake).
 // Thread safety: Start/Stop/ExportOnce from one thread at a time; status() from any thread.
 #pragma once
 
@@ -86,6 +87,9 @@ class Exporter {
 
   void Start();
   void Stop();
+  // Asks the background loop to export whatever is pending at its next poll, without waiting
+  // for the flush interval. Returns at once.
+  void RequestExport();
   ExportStatus status() const;
 
  private:
@@ -103,6 +107,7 @@ class Exporter {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by mutex_
+  bool export_requested_ = false;  // guarded by mutex_
   ExportStatus status_;    // guarded by mutex_
   std::thread thread_;
 };

@@ -52,6 +52,13 @@ struct TradeQuery {
   size_t limit = 100;
 };
 
+// The trades of one business date within a seq range: how many, and the highest seq.
+struct DateTradeCount {
+  int64_t trades = 0;
+  int64_t last_seq = 0;  // 0 when there are none
+  bool operator==(const DateTradeCount&) const = default;
+};
+
 struct TradePage {
   std::vector<domain::Trade> trades;  // in seq order
   std::optional<int64_t> next_after_seq;  // set when more may follow
@@ -70,6 +77,10 @@ class TradeStore {
   virtual Status ScanTrades(int64_t after_seq, size_t limit,
                             const std::function<void(const domain::Trade&)>& visit) = 0;
   virtual Result<int64_t> LastSeq() = 0;  // 0 when empty
+  // Trades of `business_date` with after_seq < seq <= up_to_seq (late trades after a run's
+  // watermark; a date's trades at a seq). Served by an index on (business_date, seq): cheap
+  // when few trades match.
+  virtual Result<DateTradeCount> CountTrades(Date business_date, int64_t after_seq, int64_t up_to_seq) = 0;
 
   virtual Status CreateUser(const auth::User& user) = 0;  // kAlreadyExists if the name is taken
   virtual Result<std::optional<auth::User>> FindUser(std::string_view username) = 0;

@@ -66,18 +66,63 @@ TEST_F(AggregatorTest, AnEodRunReadsTheDatesFilesAndReconciles) {
   EXPECT_EQ(table->metadata.CurrentSnapshot()->SummaryInt("added-records"), static_cast<int64_t>(rows->size()));
 }
 
-TEST_F(AggregatorTest, TradesNotYetInTheLakeAreNotInTheRunAndTheBookIsTakenBackToItsWatermark) {
+TEST_F(AggregatorTest, ARunWaitsForTheLakeToHoldEveryTradeAcknowledgedBeforeIt) {
   Commit(1, 30, kMonday);
   Export();
-  std::vector<domain::Trade> later = Commit(31, 40, kMonday);  // committed, not exported
+  Commit(31, 40, kMonday);  // acknowledged, not exported yet: the run asks for the export
+  OpenAggregator();
+  auto run = aggregator_->RunNow(Request(kMonday, RunKind::kIntraday));
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->status, RunStatus::kSucceeded) << run->error;
+  EXPECT_EQ(run->request_seq, 40);
+  EXPECT_EQ(run->watermark, 40);
+  EXPECT_EQ(run->trades, 40);
+  EXPECT_EQ(run->store_trades, 40);
+  EXPECT_EQ(run->difference_count, 0);
+  auto stored = results_->FindRun(run->run_id);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->request_seq, 40);
+  EXPECT_EQ((*stored)->store_trades, 40);
+}
+
+TEST_F(AggregatorTest, ARunFailsSayingSoWhenTheLakeCannotCatchUp) {
+  Commit(1, 30, kMonday);
+  Export();
+  Commit(31, 40, kMonday);
+  int asked = 0;
+  request_export_ = [&] { ++asked; };  // an exporter that never gets there
+  aggregator_config_.lake_wait = std::chrono::milliseconds(100);
+  OpenAggregator();
+  auto run = aggregator_->RunNow(Request(kMonday));
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->status, RunStatus::kFailed);
+  EXPECT_NE(run->error.find("lake behind: watermark 30, needed 40"), std::string::npos) << run->error;
+  EXPECT_GT(asked, 0);
+  auto latest = results_->LatestSucceededRun(kMonday, RunKind::kEod);
+  ASSERT_TRUE(latest.ok());
+  EXPECT_FALSE(latest->has_value());
+}
+
+TEST_F(AggregatorTest, TimeTravelAnswersForTheSnapshotAndTheBookIsTakenBackToItsWatermark) {
+  Commit(1, 30, kMonday);
+  Export();
+  auto table = lake_->catalog().LoadTable({"tradeagg", "trades"});
+  ASSERT_TRUE(table.ok());
+  const int64_t first = table->metadata.CurrentSnapshot()->snapshot_id;
+  Commit(31, 40, kMonday);
+  Export();
   book::PositionBook book;
   ASSERT_TRUE(store_->ScanTrades(0, 0, [&](const domain::Trade& t) { book.Apply(t); }).ok());
   LiveBookSource live(book, *store_);
   OpenAggregator(&live);
-  auto run = aggregator_->RunNow(Request(kMonday, RunKind::kIntraday));
+  domain::RunRequest request = Request(kMonday, RunKind::kIntraday);
+  request.as_of_snapshot_id = first;
+  auto run = aggregator_->RunNow(request);
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(run->status, RunStatus::kSucceeded) << run->error;
+  EXPECT_FALSE(run->request_seq.has_value());
   EXPECT_EQ(run->trades, 30);
+  EXPECT_EQ(run->store_trades, 30);
   EXPECT_EQ(run->watermark, 30);
   EXPECT_EQ(run->book_watermark, 40);
   EXPECT_EQ(run->difference_count, 0);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -68,11 +69,14 @@ class LakeFixture : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
+  // A run that waits for the lake exports on its own thread, as the CLI does; tests may replace
+  // request_export_ (a lake that never catches up) or change aggregator_config_ first.
   void OpenAggregator(BookSource* book = nullptr) {
-    AggregatorConfig config;
+    AggregatorConfig config = aggregator_config_;
     config.staging_dir = dir_ / "agg-staging";
     config.owner = true;
-    auto aggregator = Aggregator::Create(*results_, lake_->catalog(), lake_->objects(), book ? *book : *book_, config);
+    auto aggregator = Aggregator::Create(*results_, *store_, lake_->catalog(), lake_->objects(),
+                                         book ? *book : *book_, request_export_, config);
     ASSERT_TRUE(aggregator.ok()) << aggregator.status().ToString();
     aggregator_ = std::move(aggregator).value();
   }
@@ -97,6 +101,13 @@ class LakeFixture : public ::testing::Test {
   std::unique_ptr<store::SqliteExposureStore> results_;
   std::unique_ptr<StoreBookSource> book_;
   std::unique_ptr<Aggregator> aggregator_;
+  AggregatorConfig aggregator_config_ = [] {
+    AggregatorConfig config;
+    config.lake_wait = std::chrono::milliseconds(5'000);
+    config.lake_poll = std::chrono::milliseconds(5);
+    return config;
+  }();
+  Aggregator::ExportRequest request_export_ = [this] { (void)lake_->exporter().ExportOnce(); };
 };
 
 }  // namespace tradeagg::agg

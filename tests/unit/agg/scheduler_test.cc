@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "lake_fixture.h"
+#include "tradeagg/agg/late_trades.h"
 
 namespace tradeagg::agg {
 namespace {
@@ -111,6 +115,58 @@ TEST_F(SchedulerTest, AFailedEodIsRetriedAndAPendingOneIsNot) {
   Advance(100);
   scheduler->Tick();
   EXPECT_EQ(Runs(RunKind::kEod).size(), 2u);
+}
+
+// Runs what is queued and waits for it to end.
+void Drain(Aggregator& aggregator, Date date, RunKind kind) {
+  aggregator.Start();
+  for (int i = 0; i < 500 && aggregator.HasPending(date, kind); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  aggregator.Stop();
+}
+
+TEST_F(SchedulerTest, ALateTradeMakesTheEodStaleAndTheDateIsRunAgainOnceTheLakeHoldsIt) {
+  Commit(1, 5, kMonday);
+  Export();
+  lake_watermark_ = 5;
+  SchedulerConfig config;
+  config.intraday_interval = std::chrono::seconds(0);
+  auto scheduler = Scheduler(config);
+  scheduler->Tick();
+  ASSERT_EQ(Runs(RunKind::kEod).size(), 1u);
+  Drain(*aggregator_, kMonday, RunKind::kEod);
+  ASSERT_EQ(Runs(RunKind::kEod)[0].status, domain::RunStatus::kSucceeded);
+
+  // A late trade of Monday (its trade time before the cut-off that has passed).
+  Commit(6, 6, kMonday);
+  std::vector<domain::AggregationRun> runs = Runs(RunKind::kEod);
+  ASSERT_TRUE(FillMissingTrades(*store_, runs).ok());
+  EXPECT_TRUE(runs[0].stale());
+  EXPECT_EQ(runs[0].missing_trades, 1);
+  OpenAggregator();
+  scheduler = Scheduler(config);
+  scheduler->Tick();
+  EXPECT_EQ(Runs(RunKind::kEod).size(), 1u);  // the lake does not hold it yet
+  Export();
+  lake_watermark_ = 6;
+  scheduler->Tick();
+  ASSERT_EQ(Runs(RunKind::kEod).size(), 2u);
+  scheduler->Tick();
+  EXPECT_EQ(Runs(RunKind::kEod).size(), 2u);  // pending: not again
+  Drain(*aggregator_, kMonday, RunKind::kEod);
+
+  runs = Runs(RunKind::kEod);  // newest first
+  ASSERT_TRUE(FillMissingTrades(*store_, runs).ok());
+  EXPECT_EQ(runs[0].status, domain::RunStatus::kSucceeded) << runs[0].error;
+  EXPECT_EQ(runs[0].version, 2);
+  EXPECT_EQ(runs[0].trades, 6);
+  EXPECT_FALSE(runs[0].stale());
+  EXPECT_TRUE(runs[1].stale());  // version 1 still misses the trade, and says so
+  Advance(3600);
+  OpenAggregator();
+  Scheduler(config)->Tick();
+  EXPECT_EQ(Runs(RunKind::kEod).size(), 2u);  // the newest version is complete: nothing more
 }
 
 }  // namespace

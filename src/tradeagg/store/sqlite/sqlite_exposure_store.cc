@@ -5,6 +5,7 @@
 #include <string>
 #include <tuple>
 
+#include "tradeagg/core/fault_injector.h"
 #include "tradeagg/store/sqlite/schema.h"
 
 namespace tradeagg::store {
@@ -20,7 +21,8 @@ using domain::ExposureRow;
   "as_of_snapshot_id, as_of_time, snapshot_id, snapshot_committed_at, watermark, data_files, "          \
   "data_files_pruned, trades, instrument_rows, counterparty_rows, participant_rows, reporting_rows, "   \
   "reporting_currency, missing_rates, plan_ms, query_ms, rollup_ms, reconcile_ms, store_ms, lake_ms, "  \
-  "reconciliation, book_watermark, difference_count, exposures_snapshot_id, lake_error, error"
+  "reconciliation, book_watermark, difference_count, exposures_snapshot_id, lake_error, error, "         \
+  "request_seq, store_trades, trades_tag"
 #define EXPOSURE_COLUMNS \
   "level, participant, key, currency, buy_quantity, sell_quantity, buy_notional, sell_notional, trade_count, missing_rates"
 
@@ -36,7 +38,8 @@ constexpr std::string_view kUpdateRunSql =
     "instrument_rows = ?11, counterparty_rows = ?12, participant_rows = ?13, reporting_rows = ?14, "
     "reporting_currency = ?15, missing_rates = ?16, plan_ms = ?17, query_ms = ?18, rollup_ms = ?19, "
     "reconcile_ms = ?20, store_ms = ?21, lake_ms = ?22, reconciliation = ?23, book_watermark = ?24, "
-    "difference_count = ?25, exposures_snapshot_id = ?26, lake_error = ?27, error = ?28 WHERE run_id = ?1";
+    "difference_count = ?25, exposures_snapshot_id = ?26, lake_error = ?27, error = ?28, request_seq = ?29, "
+    "store_trades = ?30, trades_tag = ?31 WHERE run_id = ?1";
 constexpr std::string_view kFindRunSql = "SELECT " RUN_COLUMNS " FROM aggregation_runs WHERE run_id = ?1";
 constexpr std::string_view kListRunsSql =
     "SELECT " RUN_COLUMNS " FROM aggregation_runs WHERE (?1 IS NULL OR business_date >= ?1)"
@@ -148,6 +151,9 @@ void BindMutableRunFields(SqliteStatement& s, const AggregationRun& run, const s
   BindOptional(s, 26, run.exposures_snapshot_id);
   s.BindText(27, run.lake_error);
   s.BindText(28, run.error);
+  BindOptional(s, 29, run.request_seq);
+  s.BindInt64(30, run.store_trades);
+  s.BindText(31, run.trades_tag);
 }
 
 Result<AggregationRun> ReadRunRow(const SqliteStatement& row) {
@@ -189,6 +195,9 @@ Result<AggregationRun> ReadRunRow(const SqliteStatement& row) {
   run.exposures_snapshot_id = OptionalInt64(row, 32);
   run.lake_error.assign(row.ColumnText(33));
   run.error.assign(row.ColumnText(34));
+  run.request_seq = OptionalInt64(row, 35);
+  run.store_trades = row.ColumnInt64(36);
+  run.trades_tag.assign(row.ColumnText(37));
   return run;
 }
 
@@ -312,6 +321,8 @@ Status SqliteExposureStore::UpdateRun(const AggregationRun& run) {
 }
 
 Status SqliteExposureStore::SaveResult(const AggregationRun& run, std::span<const ExposureRow> rows) {
+  // Test hook: the store fails after the run's rows reached tradeagg.exposures.
+  if (Fault("results.save.before_commit")) return Status::Unavailable("injected fault: results.save.before_commit");
   std::lock_guard lock(mutex_);
   return InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(SqliteStatement remove, db_.Prepare(kDeleteExposuresSql));

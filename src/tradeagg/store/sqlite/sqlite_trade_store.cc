@@ -40,6 +40,10 @@ constexpr std::string_view kScanTradesSql =
     "SELECT " TRADE_COLUMNS " FROM trades WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 constexpr std::string_view kDeleteTradesAfterSql = "DELETE FROM trades WHERE seq > ?1";
 constexpr std::string_view kMaxSeqSql = "SELECT COALESCE(MAX(seq), 0) FROM trades";
+// A range of the trades_by_business_date index (schema.cc): (business_date, seq) entries only.
+constexpr std::string_view kCountDateSql =
+    "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM trades INDEXED BY trades_by_business_date"
+    " WHERE business_date = ?1 AND seq > ?2 AND seq <= ?3";
 
 #define USER_COLUMNS "username, password_hash, role, participant, created_at"
 constexpr std::string_view kInsertUserSql =
@@ -175,6 +179,7 @@ void ClearSeqs(std::span<AppendRequest* const> requests) {
 // A read-only connection and its statements; used by one thread at a time (see AcquireReader).
 struct SqliteTradeStore::Reader {
   SqliteDb db;
+  SqliteStatement count_date;
   SqliteStatement find_trade;
   SqliteStatement list_trades;
   SqliteStatement scan_trades;
@@ -250,6 +255,7 @@ Result<std::unique_ptr<SqliteTradeStore::Reader>> SqliteTradeStore::OpenReader()
   ASSIGN_OR_RETURN(reader->list_trades, reader->db.Prepare(kListTradesSql));
   ASSIGN_OR_RETURN(reader->scan_trades, reader->db.Prepare(kScanTradesSql));
   ASSIGN_OR_RETURN(reader->max_seq, reader->db.Prepare(kMaxSeqSql));
+  ASSIGN_OR_RETURN(reader->count_date, reader->db.Prepare(kCountDateSql));
   ASSIGN_OR_RETURN(reader->find_user, reader->db.Prepare(kFindUserSql));
   ASSIGN_OR_RETURN(reader->list_users, reader->db.Prepare(kListUsersSql));
   return reader;
@@ -503,6 +509,20 @@ Result<int64_t> SqliteTradeStore::LastSeq() {
   SqliteStatement::ResetGuard reset(max_seq);
   ASSIGN_OR_RETURN(bool row, max_seq.Step());
   return row ? max_seq.ColumnInt64(0) : int64_t{0};
+}
+
+Result<DateTradeCount> SqliteTradeStore::CountTrades(Date business_date, int64_t after_seq, int64_t up_to_seq) {
+  DateTradeCount count;
+  if (up_to_seq <= after_seq) return count;
+  ASSIGN_OR_RETURN(ReaderLease reader, AcquireReader());
+  SqliteStatement& query = reader->count_date;
+  SqliteStatement::ResetGuard reset(query);
+  query.BindInt64(1, business_date.days());
+  query.BindInt64(2, after_seq);
+  query.BindInt64(3, up_to_seq);
+  ASSIGN_OR_RETURN(bool row, query.Step());
+  if (row) count = {query.ColumnInt64(0), query.ColumnInt64(1)};
+  return count;
 }
 
 // --- users ---

@@ -98,6 +98,7 @@ class SqliteTradeStore final : public TradeStore {
   Status ScanTrades(int64_t after_seq, size_t limit,
                     const std::function<void(const domain::Trade&)>& visit) override;
   Result<int64_t> LastSeq() override;
+  Result<DateTradeCount> CountTrades(Date business_date, int64_t after_seq, int64_t up_to_seq) override;
 
   Status CreateUser(const auth::User& user) override;
   Result<std::optional<auth::User>> FindUser(std::string_view username) override;
