@@ -61,8 +61,7 @@ def assert_answers_for_all(run: dict, n: int, request_seq: int) -> None:
     assert answers["request_seq"] == request_seq
     assert answers["watermark"] >= request_seq and run["watermark"] == answers["watermark"]
     assert answers["store_trades"] == n and answers["lake_trades"] == n and run["trades"] == n
-    assert run["reconciliation"] == {"status": "matched", "book_watermark": run["reconciliation"]["book_watermark"],
-                                     "differences": 0}
+    assert (run["reconciliation"]["status"], run["reconciliation"]["differences"]) == ("matched", 0)
     assert run["stale"] is False and run["missing_trades"] == 0
 
 
@@ -75,7 +74,6 @@ def test_a_run_at_once_after_the_trades_aggregates_every_acknowledged_trade(serv
     assert_answers_for_all(run, N_TRADES, N_TRADES)
     assert run["data_files"] >= 1
     assert participant_trade_count(admin, run["run_id"]) == N_TRADES
-    assert run["trades_tag"]  # an eod run tags the snapshot it read
 
 
 def test_a_flush_interval_longer_than_the_wait_still_answers_for_every_trade(server_factory):
@@ -155,12 +153,17 @@ def test_a_late_trade_makes_the_eod_stale_with_the_count_it_misses(server_factor
 
 
 def test_the_scheduler_runs_a_stale_eod_again_and_both_versions_are_served(server_factory):
-    server = server_factory("stale-rerun", env={"TRADEAGG_LAKE_FLUSH_INTERVAL_MS": "100",
-                                                "TRADEAGG_INTRADAY_INTERVAL_SECONDS": "0"})
+    # The date's trades first, with the scheduler's eod off (it would run the closed date at once).
+    server = server_factory("stale-rerun", env=no_scheduler(TRADEAGG_LAKE_FLUSH_INTERVAL_MS="100"))
     admin = server.client("admin")
     date = closed_date()
     factory = TradeFactory("rerun")
     submit_all(admin, trades_of(date, 20, factory))
+    wait_for_lake(admin)
+    server.stop()
+    server.env["TRADEAGG_EOD_ENABLED"] = "true"
+    server.start()
+    admin = admin.relogin()
 
     def eod_runs() -> list[dict]:
         return admin.get("/v1/aggregations", params={"kind": "eod", "business_date": date.isoformat()}).json()["runs"]
