@@ -65,7 +65,7 @@ tradeagg::domain::Trade MakeTrade(int64_t n, Date today) {
   t.instrument = "GB00B03MLX" + std::to_string(10 + n % 90);
   t.side = n % 2 ? tradeagg::domain::Side::kBuy : tradeagg::domain::Side::kSell;
   t.quantity = 1 + n * 7 % 10'000;
-  t.price = Decimal::FromUnits(int128{10'000'000'000} + n % 9973 * 1'000'000);
+  t.price = Decimal::FromUnits(tradeagg::int128{10'000'000'000} + n % 9973 * 1'000'000);
   t.notional = t.price * t.quantity;
   t.currency = "GBP";
   t.business_date = n % 100 == 0 ? Date::FromDays(today.days() - 1 - n % 5) : today;
@@ -81,12 +81,15 @@ std::unique_ptr<SqliteTradeStore> OpenStore(const std::filesystem::path& path, b
     std::exit(1);
   }
   if (!with_index) {
-    // The baseline: the schema before the index. Reopened so its connections plan without it.
-    store->reset();
+    // The baseline: the schema before the index, dropped from another connection while the
+    // store stays open (its statements recompile on the schema change; reopening would fail,
+    // since the store prepares its business-date query with INDEXED BY).
     auto db = tradeagg::store::SqliteDb::Open(path, tradeagg::store::SqliteDb::Mode::kReadWriteCreate, 5000);
-    if (!db.ok() || !db->Exec("DROP INDEX trades_by_business_date").ok()) std::exit(1);
-    store = SqliteTradeStore::Open(path);
-    if (!store.ok()) std::exit(1);
+    tradeagg::Status dropped = db.ok() ? db->Exec("DROP INDEX trades_by_business_date") : db.status();
+    if (!dropped.ok()) {
+      std::fprintf(stderr, "drop the index in %s: %s\n", path.c_str(), dropped.ToString().c_str());
+      std::exit(1);
+    }
   }
   return std::move(store).value();
 }
@@ -142,6 +145,13 @@ int main(int argc, char** argv) {
               sum_indexed / sum_baseline);
   indexed.reset();
   baseline.reset();
+  // Which store had the index, read from the files themselves.
+  for (const char* name : {"indexed.db", "baseline.db"}) {
+    auto db = tradeagg::store::SqliteDb::Open(flags.dir / name, tradeagg::store::SqliteDb::Mode::kReadOnly, 5000);
+    auto count = db.ok() ? db->QueryInt64("SELECT COUNT(*) FROM sqlite_master WHERE name = 'trades_by_business_date'")
+                         : tradeagg::Result<int64_t>(db.status());
+    std::printf("%s: trades_by_business_date %s\n", name, count.ok() && *count == 1 ? "present" : "absent");
+  }
   std::filesystem::remove_all(flags.dir);
   return 0;
 }
