@@ -3,8 +3,10 @@ tradeagg.trades with table.scan(...).to_duckdb(), and DuckDB computes the exposu
 aggregation run, on the same files tradeagg's run read:
 
   per participant x instrument x currency, per participant x counterparty x currency and per
-  participant x currency: buy/sell quantity and notional sums and trade counts (net, gross and the
+  participant x currency: buy/sell quantity and notional sums and trade counts per side (net, gross and the
   VWAPs, rounded half to even at 8 places as tradeagg does, derived in Python from the sums).
+  Where a level spans instruments tradeagg serves no quantities and takes the direction from the
+  net notional; the check below compares what it serves.
 
 The levels are one GROUPING SETS query (one pass over the data, what a PyIceberg user who knows
 DuckDB would write); the same levels as three plain GROUP BY queries are timed as well, on the
@@ -43,7 +45,9 @@ SUMS = """sum(quantity) FILTER (WHERE side = 'BUY') AS buy_quantity,
           sum(quantity) FILTER (WHERE side = 'SELL') AS sell_quantity,
           sum(notional) FILTER (WHERE side = 'BUY') AS buy_notional,
           sum(notional) FILTER (WHERE side = 'SELL') AS sell_notional,
-          count(*) AS trade_count"""
+          count(*) AS trade_count,
+          count(*) FILTER (WHERE side = 'BUY') AS buy_trades,
+          count(*) FILTER (WHERE side = 'SELL') AS sell_trades"""
 GROUPING_SETS = f"""
     SELECT participant, instrument, counterparty, currency, GROUPING(instrument, counterparty) AS level, {SUMS}
     FROM trades
@@ -60,7 +64,7 @@ THREE_QUERIES = {
 EIGHT_PLACES = Decimal("0.00000001")
 
 
-def exposure(buy_q, sell_q, buy_n, sell_n, count):
+def exposure(buy_q, sell_q, buy_n, sell_n, count, buys, sells):
     buy_q, sell_q = buy_q or 0, sell_q or 0
     buy_n, sell_n = buy_n or Decimal(0), sell_n or Decimal(0)
     with localcontext() as ctx:
@@ -68,8 +72,10 @@ def exposure(buy_q, sell_q, buy_n, sell_n, count):
         vwap = lambda n, q: (n / q).quantize(EIGHT_PLACES, rounding=ROUND_HALF_EVEN) if q else None
         return {"buy_quantity": buy_q, "sell_quantity": sell_q, "net_quantity": buy_q - sell_q,
                 "buy_notional": buy_n, "sell_notional": sell_n, "net_notional": buy_n - sell_n,
-                "gross_notional": buy_n + sell_n, "trade_count": count,
-                "buy_vwap": vwap(buy_n, buy_q), "sell_vwap": vwap(sell_n, sell_q)}
+                "gross_notional": buy_n + sell_n, "trade_count": count, "buy_trades": buys, "sell_trades": sells,
+                "buy_vwap": vwap(buy_n, buy_q), "sell_vwap": vwap(sell_n, sell_q),
+                # what a row spanning instruments shows: the sign of its net notional
+                "direction": "LONG" if buy_n > sell_n else "SHORT" if buy_n < sell_n else "FLAT"}
 
 
 t0 = time.perf_counter()
@@ -104,12 +110,12 @@ assert three == levels, "GROUPING SETS and the three GROUP BYs must agree"
 response = requests.get(f"{url}/v1/exposures", params={"business_date": business_date, "run": run_id, "level": "participant"},
                         headers={"Authorization": f"Bearer {token}"})
 response.raise_for_status()
-FIELDS = ("buy_quantity", "sell_quantity", "net_quantity", "buy_notional", "sell_notional", "net_notional",
-          "gross_notional", "trade_count", "buy_vwap", "sell_vwap")
+FIELDS = ("buy_notional", "sell_notional", "net_notional", "gross_notional", "trade_count", "buy_trades",
+          "sell_trades", "direction")
 theirs = {}
 for row in response.json()["exposures"]:
     theirs[(row["participant"], "", row["currency"])] = {
-        f: (None if row[f] is None else Decimal(row[f]) if isinstance(row[f], str) else row[f]) for f in FIELDS}
+        f: (Decimal(row[f]) if f.endswith("_notional") and row[f] is not None else row[f]) for f in FIELDS}
 ours = {k: {f: v[f] for f in FIELDS} for k, v in levels["participant"].items()}
 mismatches = sum(1 for k in set(ours) | set(theirs) if ours.get(k) != theirs.get(k))
 

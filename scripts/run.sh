@@ -23,14 +23,17 @@ build/tradeagg loadgen --url "$url" --password "$TRADEAGG_ADMIN_PASSWORD" --dura
 token=$(curl -fs "$url/v1/auth/token" -H 'Content-Type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$TRADEAGG_ADMIN_PASSWORD\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 echo "== per-participant totals (GET /v1/positions) =="
+# A total spans instruments: it has no quantity (shares of different stocks do not add up) and
+# its direction is that of its net notional. Quantities are per instrument, in "positions".
 curl -fs "$url/v1/positions" -H "Authorization: Bearer $token" | python3 -c '
 import json, sys
 doc = json.load(sys.stdin)
 print("business date %s, watermark %s" % (doc["business_date"], doc["watermark"]))
-print("%-12s%-5s%8s%14s%22s  direction" % ("participant", "ccy", "trades", "net qty", "net notional"))
+row = "%-12s%-5s%22s%22s%8s%8s  %s"
+print(row % ("participant", "ccy", "net notional", "gross notional", "buys", "sells", "direction"))
 for t in doc["totals"]:
-    print("%-12s%-5s%8s%14s%22s  %s" % (t["participant"], t["currency"], t["trade_count"], t["net_quantity"],
-                                        t["net_notional"], t["direction"]))
+    print(row % (t["participant"], t["currency"], t["net_notional"], t["gross_notional"], t["buy_trades"],
+                 t["sell_trades"], t["direction"]))
 '
 
 echo "== an intraday run over the Iceberg lake (POST /v1/aggregations), reconciled with the book =="
@@ -51,6 +54,6 @@ echo
 echo "tradeagg is serving on $url (admin password: $TRADEAGG_ADMIN_PASSWORD). Try:"
 echo "  curl -s $url/v1/positions -H \"Authorization: Bearer $token\""
 echo "  curl -s \"$url/v1/exposures?level=instrument\" -H \"Authorization: Bearer $token\""
-echo "  build/tradeagg sql \"SELECT participant, count(*), sum(notional) FROM trades GROUP BY ALL\""
+echo "  build/tradeagg sql \"SELECT participant, currency, count(*), sum(notional) FROM trades GROUP BY ALL\""
 echo "Ctrl-C stops it."
 wait $server

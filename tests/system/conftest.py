@@ -448,17 +448,27 @@ SHARED_CALENDAR = Calendar(holidays=SHARED_HOLIDAYS)
 
 # -- positions --------------------------------------------------------------------------------
 
-QTY_FIELDS = ("buy_quantity", "sell_quantity", "net_quantity", "trade_count")
+# A position (one instrument) has quantities, VWAPs and a direction by net quantity. A total
+# spans instruments: no quantities or VWAPs (a sum of shares of different instruments is no
+# position) and a direction by net notional (docs/api.md, "Positions").
+QTY_FIELDS = ("buy_quantity", "sell_quantity", "net_quantity")
+COUNT_FIELDS = ("trade_count", "buy_trades", "sell_trades")
 DEC_FIELDS = ("buy_notional", "sell_notional", "net_notional", "gross_notional")
 VWAP_FIELDS = ("buy_vwap", "sell_vwap")
-POSITION_FIELDS = ("business_date", "participant", "instrument", "currency") + QTY_FIELDS + \
-    DEC_FIELDS + VWAP_FIELDS + ("direction",)
-TOTAL_FIELDS = tuple(f for f in POSITION_FIELDS if f != "instrument")
+POSITION_VALUES = QTY_FIELDS + DEC_FIELDS + COUNT_FIELDS + VWAP_FIELDS + ("direction",)
+TOTAL_VALUES = DEC_FIELDS + COUNT_FIELDS + ("direction",)
+NOT_IN_TOTALS = QTY_FIELDS + VWAP_FIELDS
+POSITION_FIELDS = ("business_date", "participant", "instrument", "currency") + POSITION_VALUES
+TOTAL_FIELDS = ("business_date", "participant", "currency") + TOTAL_VALUES
+
+
+def sign_direction(value) -> str:
+    return "LONG" if value > 0 else "SHORT" if value < 0 else "FLAT"
 
 
 class _Acc:
     def __init__(self):
-        self.bq = self.sq = self.count = 0
+        self.bq = self.sq = self.buys = self.sells = 0
         self.bn = Decimal(0)
         self.sn = Decimal(0)
 
@@ -466,21 +476,27 @@ class _Acc:
         if side == "BUY":
             self.bq += q
             self.bn += notional
+            self.buys += 1
         else:
             self.sq += q
             self.sn += notional
-        self.count += 1
+            self.sells += 1
 
-    def fields(self) -> dict:
-        net = self.bq - self.sq
+    def total(self) -> dict:
+        """The fields of a row spanning instruments: direction by net notional."""
         return {
-            "buy_quantity": self.bq, "sell_quantity": self.sq, "net_quantity": net,
-            "trade_count": self.count,
             "buy_notional": self.bn, "sell_notional": self.sn, "net_notional": self.bn - self.sn,
             "gross_notional": self.bn + self.sn,
-            "buy_vwap": vwap(self.bn, self.bq), "sell_vwap": vwap(self.sn, self.sq),
-            "direction": "LONG" if net > 0 else "SHORT" if net < 0 else "FLAT",
+            "trade_count": self.buys + self.sells, "buy_trades": self.buys, "sell_trades": self.sells,
+            "direction": sign_direction(self.bn - self.sn),
         }
+
+    def fields(self) -> dict:
+        """The fields of a position (one instrument): direction by net quantity."""
+        net = self.bq - self.sq
+        return dict(self.total(), buy_quantity=self.bq, sell_quantity=self.sq, net_quantity=net,
+                    buy_vwap=vwap(self.bn, self.bq), sell_vwap=vwap(self.sn, self.sq),
+                    direction=sign_direction(net))
 
 
 def expected_positions(trades) -> tuple[dict, dict]:
@@ -493,31 +509,43 @@ def expected_positions(trades) -> tuple[dict, dict]:
         bd = str(t["business_date"])
         pos[(bd, t["participant"], t["instrument"], t["currency"])].add(t["side"], q, n)
         tot[(bd, t["participant"], t["currency"])].add(t["side"], q, n)
-    return ({k: a.fields() for k, a in pos.items()}, {k: a.fields() for k, a in tot.items()})
+    return ({k: a.fields() for k, a in pos.items()}, {k: a.total() for k, a in tot.items()})
 
 
-def _check_row(row: dict, want: dict, fields, where: str) -> list[str]:
+def _check_row(row: dict, want: dict, fields, where: str, absent=()) -> list[str]:
+    """Differences between an API row and the expected fields (`fields` must be there and
+    equal, `absent` must not be there)."""
     errors = []
     missing = [f for f in fields if f not in row]
     if missing:
         return [f"{where}: missing fields {missing}"]
-    for f in QTY_FIELDS:
-        if not isinstance(row[f], int) or isinstance(row[f], bool):
-            errors.append(f"{where}.{f}: expected a JSON integer, got {row[f]!r}")
-        elif row[f] != want[f]:
-            errors.append(f"{where}.{f}: {row[f]} != expected {want[f]}")
-    for f in DEC_FIELDS + VWAP_FIELDS:
-        got, exp = row[f], want[f]
-        if exp is None:
-            if got is not None:
-                errors.append(f"{where}.{f}: {got!r} != expected null")
-        elif not isinstance(got, str):
-            errors.append(f"{where}.{f}: expected a decimal string, got {got!r}")
-        elif Decimal(got) != exp:
-            errors.append(f"{where}.{f}: {got} != expected {exp}")
-    if row["direction"] != want["direction"]:
-        errors.append(f"{where}.direction: {row['direction']} != expected {want['direction']}")
+    errors += [f"{where}: unexpected field {f} = {row[f]!r}" for f in absent if f in row]
+    for f in fields:
+        got, exp = row[f], want.get(f)
+        if f in QTY_FIELDS + COUNT_FIELDS:
+            if not isinstance(got, int) or isinstance(got, bool):
+                errors.append(f"{where}.{f}: expected a JSON integer, got {got!r}")
+            elif got != exp:
+                errors.append(f"{where}.{f}: {got} != expected {exp}")
+        elif f in DEC_FIELDS + VWAP_FIELDS:
+            if exp is None:
+                if got is not None:
+                    errors.append(f"{where}.{f}: {got!r} != expected null")
+            elif not isinstance(got, str):
+                errors.append(f"{where}.{f}: expected a decimal string, got {got!r}")
+            elif Decimal(got) != exp:
+                errors.append(f"{where}.{f}: {got} != expected {exp}")
+        elif f == "direction" and got != exp:
+            errors.append(f"{where}.direction: {got} != expected {exp}")
     return errors
+
+
+def check_position(row: dict, want: dict, where: str) -> list[str]:
+    return _check_row(row, want, POSITION_VALUES, where)
+
+
+def check_total(row: dict, want: dict, where: str) -> list[str]:
+    return _check_row(row, want, TOTAL_VALUES, where, absent=NOT_IN_TOTALS)
 
 
 def assert_positions(body: dict, trades, participants=None) -> None:
@@ -544,9 +572,11 @@ def assert_positions(body: dict, trades, participants=None) -> None:
         errors.append(f"totals keys differ: unexpected {sorted(set(got_tot) - set(exp_tot))}, "
                       f"missing {sorted(set(exp_tot) - set(got_tot))}")
     for k in sorted(set(got_pos) & set(exp_pos)):
-        errors += _check_row(got_pos[k], exp_pos[k], POSITION_FIELDS, f"position{k}")
+        errors += check_position(got_pos[k], exp_pos[k], f"position{k}")
+        errors += [f"position{k}: missing {f}" for f in POSITION_FIELDS if f not in got_pos[k]]
     for k in sorted(set(got_tot) & set(exp_tot)):
-        errors += _check_row(got_tot[k], exp_tot[k], TOTAL_FIELDS, f"total{k}")
+        errors += check_total(got_tot[k], exp_tot[k], f"total{k}")
+        errors += [f"total{k}: missing {f}" for f in TOTAL_FIELDS if f not in got_tot[k]]
     assert not errors, "\n".join(errors[:40])
 
 

@@ -11,6 +11,11 @@ import sys
 from pyspark.sql import SparkSession
 
 
+def text(value):
+    """A decimal as exact text; None (null: not at this level, or unknown) stays None."""
+    return None if value is None else str(value)
+
+
 def main() -> None:
     catalog_db, warehouse, date, *jars = sys.argv[1:]
     cat = "spark.sql.catalog.tradeagg"  # JdbcCatalog keys its rows by catalog name: ours is tradeagg
@@ -44,7 +49,8 @@ def main() -> None:
     exposures = "tradeagg.tradeagg.exposures"
     exposure_rows = spark.sql(f"""
         SELECT run_id, level, participant, coalesce(instrument, counterparty, '') AS key, currency,
-               buy_quantity, sell_quantity, net_notional, gross_notional, trade_count, direction
+               buy_quantity, sell_quantity, net_notional, gross_notional, trade_count, buy_trades, sell_trades,
+               direction
         FROM {exposures} WHERE business_date = DATE '{date}'""").collect()
     out = {
         "iceberg_version": spark.sparkContext._jvm.org.apache.iceberg.IcebergBuild.version(),
@@ -59,9 +65,9 @@ def main() -> None:
         "on_date_files": sorted({r.file for r in on_date}),
         "exposure_types": {f.name: f.dataType.simpleString() for f in spark.table(exposures).schema.fields},
         # Decimals as text, exact; the row's key fields first.
-        "exposures": [[r.run_id, r.level, r.participant, r.key, r.currency, str(r.buy_quantity), str(r.sell_quantity),
-                       str(r.net_notional) if r.net_notional is not None else None,
-                       str(r.gross_notional) if r.gross_notional is not None else None, r.trade_count, r.direction]
+        "exposures": [[r.run_id, r.level, r.participant, r.key, r.currency, text(r.buy_quantity), text(r.sell_quantity),
+                       text(r.net_notional), text(r.gross_notional), r.trade_count, r.buy_trades, r.sell_trades,
+                       r.direction]
                       for r in exposure_rows],
     }
     spark.stop()

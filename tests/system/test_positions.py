@@ -151,11 +151,13 @@ def dates(w):
 def test_workload_is_realistic(workload):
     w = workload
     assert len(w.accepted) > 500
-    nets = {}
+    # Mostly buying and mostly selling members (counted in trades: shares of different
+    # instruments do not add up).
+    buys_minus_sells = {}
     for v in w.accepted:
         sign = 1 if v["side"] == "BUY" else -1
-        nets[v["participant"]] = nets.get(v["participant"], 0) + sign * v["quantity"]
-    assert nets[w.participants[0]] > 0 and nets[w.participants[1]] < 0
+        buys_minus_sells[v["participant"]] = buys_minus_sells.get(v["participant"], 0) + sign
+    assert buys_minus_sells[w.participants[0]] > 0 and buys_minus_sells[w.participants[1]] < 0
     assert {v["currency"] for v in w.accepted} == set(CURRENCIES)
     assert len(dates(w)) >= 2
 
@@ -206,6 +208,35 @@ def test_positions_filters(workload):
             assert got[k]["trade_count"] == exp[k]["trade_count"], k
             assert got[k]["net_quantity"] == exp[k]["net_quantity"], k
             assert Decimal(got[k]["gross_notional"]) == exp[k]["gross_notional"], k
+
+
+def test_a_total_long_in_shares_but_short_in_money_reads_short(server_factory):
+    """The issue's case: 1000 shares of a cheap stock bought, 10 of a dear one sold. Each
+    position has its direction by quantity; the total, over both instruments, has no quantity and
+    is SHORT by its net notional (1000 - 5000), never LONG by 990 "shares"."""
+    server = server_factory("positions-spanning")
+    admin = server.client("admin", role="admin")
+    factory = TradeFactory("spanning")
+    cheap, dear = ISINS[0], ISINS[1]
+    when = f"{PAST_DATE}T10:00:00Z"
+    common = dict(counterparty="CP1", currency="GBP", trade_time=when)
+    participant = unique("SPAN", 12)
+    sent = [factory.new(participant, instrument=cheap, side="BUY", quantity=1000, price="1", **common),
+            factory.new(participant, instrument=dear, side="SELL", quantity=6, price="500", **common),
+            factory.new(participant, instrument=dear, side="SELL", quantity=4, notional="2000", price=None, **common)]
+    r = admin.submit(sent)
+    assert r.status_code == 201, r.text
+    body = admin.positions(business_date=PAST_DATE, participant=participant)
+    assert_positions(body, [stored_view(t, PAST_DATE) for t in sent])
+    positions = {p["instrument"]: p for p in body["positions"]}
+    assert (positions[cheap]["net_quantity"], positions[cheap]["direction"]) == (1000, "LONG")
+    assert (positions[dear]["net_quantity"], positions[dear]["direction"]) == (-10, "SHORT")
+    assert (positions[dear]["buy_trades"], positions[dear]["sell_trades"]) == (0, 2)
+    (total,) = body["totals"]
+    assert total["direction"] == "SHORT" and Decimal(total["net_notional"]) == Decimal("-4000")
+    assert Decimal(total["gross_notional"]) == Decimal("6000")
+    assert (total["trade_count"], total["buy_trades"], total["sell_trades"]) == (3, 1, 2)
+    assert not {"buy_quantity", "sell_quantity", "net_quantity", "buy_vwap", "sell_vwap"} & set(total), total
 
 
 def test_members_see_only_their_own(workload):

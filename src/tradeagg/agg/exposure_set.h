@@ -6,8 +6,9 @@
 // Levels (domain/exposure_row.h): instrument and counterparty rows per participant x currency,
 // participant totals per currency (the sum of the participant's instrument rows), and, once
 // AddReportingTotals has run, one reporting-currency row per participant. Rows are kept sorted
-// by level, participant, key, currency. All arithmetic is exact (domain::ExposureTotals);
-// only the FX conversion rounds, half to even at 8 places, per currency total.
+// by level, participant, key, currency. All arithmetic is exact (domain::ExposureTotals, trade
+// counts per side included: each group is one side); only the FX conversion rounds, half to
+// even at 8 places, per currency total.
 // Thread safety: value type.
 #pragma once
 

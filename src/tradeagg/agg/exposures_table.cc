@@ -38,8 +38,11 @@ constexpr PrimitiveType kQuantity = PrimitiveType::Decimal(field::kQuantityPreci
 constexpr PrimitiveType kNotional = PrimitiveType::Decimal(field::kNotionalPrecision, Decimal::kScale);
 static_assert(field::kQuantityPrecision == 38 && field::kNotionalPrecision == 38 && Decimal::kScale == 8);
 
-// Schema order; the appends in StageRows follow it.
-constexpr std::array<Column, 24> kColumns = {{
+// Schema order; the appends in StageRows follow it. Quantities, VWAPs and direction were
+// required in tables of earlier builds and are optional now (null where a row spans
+// instruments or its notionals are unknown); buy_trades and sell_trades came later and are
+// optional because files written before lack them. Open() evolves such tables to this.
+constexpr std::array<Column, 26> kColumns = {{
     {"run_id", field::kRunId, "BIGINT", kLong, true},
     {"kind", field::kKind, "VARCHAR", kString, true},
     {"version", field::kVersion, "INTEGER", PrimitiveType::Of(TypeId::kInt), true},
@@ -49,17 +52,19 @@ constexpr std::array<Column, 24> kColumns = {{
     {"instrument", field::kInstrument, "VARCHAR", kString, false},
     {"counterparty", field::kCounterparty, "VARCHAR", kString, false},
     {"currency", field::kCurrency, "VARCHAR", kString, true},
-    {"buy_quantity", field::kBuyQuantity, "DECIMAL(38,0)", kQuantity, true},
-    {"sell_quantity", field::kSellQuantity, "DECIMAL(38,0)", kQuantity, true},
-    {"net_quantity", field::kNetQuantity, "DECIMAL(38,0)", kQuantity, true},
+    {"buy_quantity", field::kBuyQuantity, "DECIMAL(38,0)", kQuantity, false},
+    {"sell_quantity", field::kSellQuantity, "DECIMAL(38,0)", kQuantity, false},
+    {"net_quantity", field::kNetQuantity, "DECIMAL(38,0)", kQuantity, false},
     {"buy_notional", field::kBuyNotional, "DECIMAL(38,8)", kNotional, false},
     {"sell_notional", field::kSellNotional, "DECIMAL(38,8)", kNotional, false},
     {"net_notional", field::kNetNotional, "DECIMAL(38,8)", kNotional, false},
     {"gross_notional", field::kGrossNotional, "DECIMAL(38,8)", kNotional, false},
     {"trade_count", field::kTradeCount, "BIGINT", kLong, true},
+    {"buy_trades", field::kBuyTrades, "BIGINT", kLong, false},
+    {"sell_trades", field::kSellTrades, "BIGINT", kLong, false},
     {"buy_vwap", field::kBuyVwap, "DECIMAL(38,8)", kNotional, false},
     {"sell_vwap", field::kSellVwap, "DECIMAL(38,8)", kNotional, false},
-    {"direction", field::kDirection, "VARCHAR", kString, true},
+    {"direction", field::kDirection, "VARCHAR", kString, false},
     {"missing_rates", field::kMissingRates, "VARCHAR", kString, false},
     {"trades_snapshot_id", field::kTradesSnapshotId, "BIGINT", kLong, false},
     {"watermark", field::kWatermark, "BIGINT", kLong, true},
@@ -78,8 +83,15 @@ std::optional<int32_t> FieldIdOf(std::string_view name) {
 
 int64_t NowMs() { return Timestamp::Now().micros() / 1000; }
 
-void AppendQuantity(engine::Appender& appender, int128 quantity) {
-  appender.AppendDecimal(Decimal::FromUnits(quantity * Decimal::kOne));
+// A quantity of one instrument; null on rows spanning instruments, where a sum is no position.
+void AppendQuantity(engine::Appender& appender, const domain::ExposureRow& row, int128 quantity) {
+  if (domain::SpansInstruments(row.level)) appender.AppendNull();
+  else appender.AppendDecimal(Decimal::FromUnits(quantity * Decimal::kOne));
+}
+
+void AppendCount(engine::Appender& appender, bool present, int64_t count) {
+  if (present) appender.AppendInt64(count);
+  else appender.AppendNull();
 }
 
 void AppendOptional(engine::Appender& appender, const std::optional<Decimal>& value) {
@@ -90,6 +102,27 @@ void AppendOptional(engine::Appender& appender, const std::optional<Decimal>& va
 void AppendText(engine::Appender& appender, bool present, std::string_view value) {
   if (present) appender.AppendString(value);
   else appender.AppendNull();
+}
+
+// Brings a table created by an earlier build to the definition's schema in one catalog commit,
+// retried when another writer (a CLI run beside the server) committed first.
+Status EvolveToDefinition(iceberg::Catalog& catalog, lake::ObjectStore& objects, const iceberg::TableIdentifier& table,
+                          const iceberg::Schema& target) {
+  iceberg::CommitResult result = iceberg::RetryOnConflict(iceberg::RetryPolicy{}, [&](int) {
+    auto base = catalog.LoadTable(table);
+    if (!base.ok()) return iceberg::CommitResult::Failed(base.status());
+    // Another writer may have evolved it meanwhile.
+    if (iceberg::CurrentSchemaIs(base->metadata, target)) return iceberg::CommitResult::Committed();
+    auto evolved = iceberg::EvolveSchema(base->metadata, base->metadata_location, target, NowMs());
+    if (!evolved.ok()) return iceberg::CommitResult::Failed(evolved.status());
+    return iceberg::CommitMetadata(catalog, objects, table, *base, *evolved).result;
+  });
+  if (result.committed()) return Status::Ok();
+  if (result.outcome == iceberg::CommitOutcome::kStateUnknown) {
+    ASSIGN_OR_RETURN(iceberg::LoadedTable now, catalog.LoadTable(table));
+    if (iceberg::CurrentSchemaIs(now.metadata, target)) return Status::Ok();
+  }
+  return Status(result.status.code(), "cannot evolve " + table.ToString() + ": " + result.status.message());
 }
 
 }  // namespace
@@ -126,6 +159,12 @@ Status ExposuresTableWriter::Open(bool remove_orphans) {
   }
   auto loaded = catalog_.LoadTable(table_);
   if (loaded.ok()) {
+    const iceberg::Schema target = ExposuresTableDefinition().schema;
+    if (!iceberg::CurrentSchemaIs(loaded->metadata, target)) {
+      TRY(EvolveToDefinition(catalog_, objects_, table_, target));
+      loaded = catalog_.LoadTable(table_);  // the sweep must see the new metadata file as referenced
+      if (!loaded.ok()) return loaded.status();
+    }
     if (!remove_orphans) return Status::Ok();
     return iceberg::RemoveOrphanFiles(objects_, *loaded, std::chrono::milliseconds(0)).status();
   }
@@ -148,7 +187,7 @@ Status ExposuresTableWriter::StageRows(const domain::AggregationRun& run, std::s
   std::string missing;
   for (const domain::ExposureRow& row : rows) {
     const domain::ExposureTotals& t = row.totals;
-    const bool notionals_known = row.missing_rates.empty();
+    const bool notionals_known = row.notionals_known();
     appender.AppendInt64(run.run_id);
     appender.AppendString(domain::RunKindName(run.request.kind));
     appender.AppendInt64(run.version);
@@ -158,18 +197,22 @@ Status ExposuresTableWriter::StageRows(const domain::AggregationRun& run, std::s
     AppendText(appender, row.level == ExposureLevel::kInstrument, row.key);
     AppendText(appender, row.level == ExposureLevel::kCounterparty, row.key);
     appender.AppendString(row.currency);
-    AppendQuantity(appender, t.buy_quantity);
-    AppendQuantity(appender, t.sell_quantity);
-    AppendQuantity(appender, t.net_quantity());
+    AppendQuantity(appender, row, t.buy_quantity);
+    AppendQuantity(appender, row, t.sell_quantity);
+    AppendQuantity(appender, row, t.net_quantity());
     auto known = [&](Decimal value) { return notionals_known ? std::optional<Decimal>(value) : std::nullopt; };
     AppendOptional(appender, known(t.buy_notional));
     AppendOptional(appender, known(t.sell_notional));
     AppendOptional(appender, known(t.net_notional()));
     AppendOptional(appender, known(t.gross_notional()));
     appender.AppendInt64(t.trade_count);
-    AppendOptional(appender, notionals_known ? t.buy_vwap() : std::nullopt);
-    AppendOptional(appender, notionals_known ? t.sell_vwap() : std::nullopt);
-    appender.AppendString(domain::DirectionName(t.direction()));
+    AppendCount(appender, t.side_counts_known(), t.buy_trades);
+    AppendCount(appender, t.side_counts_known(), t.sell_trades);
+    const bool with_vwaps = notionals_known && !domain::SpansInstruments(row.level);
+    AppendOptional(appender, with_vwaps ? t.buy_vwap() : std::nullopt);
+    AppendOptional(appender, with_vwaps ? t.sell_vwap() : std::nullopt);
+    const std::optional<domain::Direction> direction = row.direction();
+    AppendText(appender, direction.has_value(), direction ? domain::DirectionName(*direction) : "");
     missing.clear();
     for (const std::string& currency : row.missing_rates) missing += (missing.empty() ? "" : ",") + currency;
     AppendText(appender, !missing.empty(), missing);

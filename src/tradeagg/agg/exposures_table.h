@@ -4,11 +4,17 @@
 // Schema (field ids in iceberg_constants.h, exposures_field): run_id long, kind string, version
 // int, business_date date, level string, participant string, instrument string (instrument rows),
 // counterparty string (counterparty rows), currency string, buy/sell/net_quantity
-// decimal(38, 0), buy/sell/net/gross_notional decimal(38, 8) (null on a reporting row with a
-// missing FX rate), trade_count long, buy_vwap/sell_vwap decimal(38, 8) (null without that
-// side), direction string, missing_rates string, trades_snapshot_id long, watermark long,
-// computed_at timestamptz. Partitioned by identity(business_date); every run is one data file
-// and one snapshot (summary "tradeagg.run-id"), so a run's rows appear at once or not at all.
+// decimal(38, 0) (instrument rows only: a sum of different instruments' quantities is no
+// position), buy/sell/net/gross_notional decimal(38, 8) (null on a reporting row with a missing
+// FX rate), trade_count long, buy_trades/sell_trades long, buy_vwap/sell_vwap decimal(38, 8)
+// (instrument rows with trades on that side), direction string (instrument rows by net
+// quantity, the other levels by net notional; null when the notionals are), missing_rates
+// string, trades_snapshot_id long, watermark long, computed_at timestamptz. Tables of earlier
+// builds (required quantities and direction, no per-side counts) are evolved by Open(); rows
+// written before keep what they held (quantity sums and a direction by quantity at every level)
+// and read with null per-side counts: select by run_id. Partitioned by identity(business_date);
+// every run is one data file and one snapshot (summary "tradeagg.run-id"), so a run's rows
+// appear at once or not at all.
 // Rows of several runs of a date coexist: select by run_id (or the latest eod version).
 //
 // Append() stages the rows in DuckDB, writes the Parquet file (zstd, field ids), moves it into
@@ -41,7 +47,9 @@ class ExposuresTableWriter {
   ExposuresTableWriter(lake::iceberg::Catalog& catalog, lake::ObjectStore& objects, engine::Connection& duckdb,
                        std::filesystem::path staging_dir);
 
-  // Creates the namespace and the table when absent. With remove_orphans (the server at its
+  // Creates the namespace and the table when absent, or evolves the table to this build's
+  // schema when it was created by an earlier one (one catalog commit: the schema added and made
+  // current; existing columns keep their field ids). With remove_orphans (the server at its
   // start: the table's one background writer) also deletes files a failed append left behind.
   Status Open(bool remove_orphans);
   // Appends the run's rows as one snapshot; returns its id.

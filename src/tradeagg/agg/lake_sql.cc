@@ -37,6 +37,19 @@ std::string SqlType(const iceberg::PrimitiveType& type) {
   return "VARCHAR";
 }
 
+// read_parquet's `schema` option: the table's columns by field id, so that files of an older
+// schema read as the current one (by name they would not: a column they lack is an error).
+std::string ColumnsByFieldId(const iceberg::Schema& schema) {
+  std::string map = "schema = MAP {";
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    const iceberg::SchemaField& field = schema.fields[i];
+    if (i > 0) map += ", ";
+    map += std::to_string(field.id) + ": {name: " + engine::QuoteLiteral(field.name) + ", type: " +
+           engine::QuoteLiteral(SqlType(field.type)) + ", default_value: NULL}";
+  }
+  return map + "}";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<LakeSql>> LakeSql::Open(iceberg::Catalog& catalog, lake::ObjectStore& objects,
@@ -69,18 +82,20 @@ Status LakeSql::RegisterView(iceberg::Catalog& catalog, lake::ObjectStore& objec
     paths.push_back(*local);
   }
   const std::string view = engine::QuoteIdentifier(table);
+  const iceberg::Schema* schema = loaded->metadata.CurrentSchema();
+  if (schema == nullptr) return Status::Internal(std::string(table) + " has no current schema");
   if (!paths.empty()) {
     std::string where;
-    const iceberg::Schema* schema = loaded->metadata.CurrentSchema();
-    const iceberg::SchemaField* date = schema ? schema->FindField(date_field_id) : nullptr;
+    const iceberg::SchemaField* date = schema->FindField(date_field_id);
     if (date != nullptr && from) where += " WHERE " + engine::QuoteIdentifier(date->name) + " >= DATE '" + from->ToString() + "'";
     if (date != nullptr && to) {
       where += (where.empty() ? " WHERE " : " AND ") + engine::QuoteIdentifier(date->name) + " <= DATE '" + to->ToString() + "'";
     }
-    return connection_.Execute("CREATE VIEW " + view + " AS SELECT * FROM " + ReadParquetOf(paths) + where);
+    return connection_.Execute("CREATE VIEW " + view + " AS SELECT * FROM " +
+                               ReadParquetOf(paths, ColumnsByFieldId(*schema)) + where);
   }
   std::string columns;
-  for (const iceberg::SchemaField& field : loaded->metadata.CurrentSchema()->fields) {
+  for (const iceberg::SchemaField& field : schema->fields) {
     if (!columns.empty()) columns += ", ";
     columns += "NULL::" + SqlType(field.type) + " AS " + engine::QuoteIdentifier(field.name);
   }

@@ -2,8 +2,10 @@
 //
 // The tables tradeagg.trades and tradeagg.exposures are planned from their current snapshots
 // (optionally for a range of business dates, pruned as aggregation runs are) and registered in
-// an in-memory DuckDB as the views `trades` and `exposures` over the planned Parquet files; a
-// table without snapshots is an empty view of its columns. Only a single SELECT is run:
+// an in-memory DuckDB as the views `trades` and `exposures` over the planned Parquet files,
+// columns resolved by field id against the current schema (files written before a schema
+// evolution lack the new columns, which read as NULL); a table without snapshots is an empty
+// view of its columns. Only a single SELECT is run:
 // anything that writes (COPY, INSERT, CREATE, ATTACH, SET, ...) is refused. Every value comes
 // back as text (decimals exact, times in UTC), ready to print.
 // Thread safety: one query at a time.

@@ -25,6 +25,8 @@ class DifferenceLog {
     Field(where, "buy_notional", lake, book, [](const ExposureTotals& t) { return t.buy_notional.ToString(); });
     Field(where, "sell_notional", lake, book, [](const ExposureTotals& t) { return t.sell_notional.ToString(); });
     Field(where, "trade_count", lake, book, [](const ExposureTotals& t) { return std::to_string(t.trade_count); });
+    Field(where, "buy_trades", lake, book, [](const ExposureTotals& t) { return std::to_string(t.buy_trades); });
+    Field(where, "sell_trades", lake, book, [](const ExposureTotals& t) { return std::to_string(t.sell_trades); });
   }
 
  private:

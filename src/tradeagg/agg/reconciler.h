@@ -2,9 +2,11 @@
 // watermark, row by row and field by field, at the instrument, counterparty and participant
 // levels (the reporting level is derived from the participant one by the same conversion).
 //
-// Compared: buy and sell quantity and notional and the trade count; net, gross, VWAP and
-// direction follow from these by the shared arithmetic (domain::ExposureTotals). A row on one
-// side only is a difference in every field. Every difference is counted; the first
+// Compared: buy and sell quantity and notional, the trade count and the trades per side; net,
+// gross, VWAP and direction follow from these by the shared arithmetic (domain::ExposureTotals).
+// Quantities are compared at every level, also where they span instruments and are not shown:
+// there they are a checksum of the rows below. A row on one side only is a difference in every
+// field. Every difference is counted; the first
 // `max_recorded` are kept, in row order, for the run's record.
 // Thread safety: pure function.
 #pragma once

@@ -4,14 +4,15 @@
 
 namespace tradeagg::agg {
 
-std::string ReadParquetOf(std::span<const std::filesystem::path> files) {
+std::string ReadParquetOf(std::span<const std::filesystem::path> files, std::string_view options) {
   std::string sql = "read_parquet([";
   for (size_t i = 0; i < files.size(); ++i) {
     if (i > 0) sql += ", ";
     sql += engine::QuoteLiteral(files[i].string());
   }
-  sql += "])";
-  return sql;
+  sql += "]";
+  if (!options.empty()) sql += ", " + std::string(options);
+  return sql + ")";
 }
 
 Result<std::vector<TradeGroup>> QueryTradeGroups(engine::Connection& connection,

@@ -15,6 +15,8 @@
 
 #include <filesystem>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "tradeagg/agg/exposure_set.h"
@@ -27,8 +29,9 @@ namespace tradeagg::agg {
 Result<std::vector<TradeGroup>> QueryTradeGroups(engine::Connection& connection,
                                                  std::span<const std::filesystem::path> files, Date business_date);
 
-// The SQL text of a read_parquet over `files` ("read_parquet(['a', 'b'])"), for callers that
-// build their own queries over planned files (`tradeagg sql`).
-std::string ReadParquetOf(std::span<const std::filesystem::path> files);
+// The SQL text of a read_parquet over `files` ("read_parquet(['a', 'b'])", or with `options`
+// "read_parquet(['a', 'b'], options)"), for callers that build their own queries over planned
+// files (`tradeagg sql`).
+std::string ReadParquetOf(std::span<const std::filesystem::path> files, std::string_view options = "");
 
 }  // namespace tradeagg::agg

@@ -142,18 +142,8 @@ void WriteExposureRow(JsonWriter& json, Date business_date, const domain::Exposu
   if (row.level == ExposureLevel::kInstrument) json.Field("instrument", row.key);
   if (row.level == ExposureLevel::kCounterparty) json.Field("counterparty", row.key);
   json.Field("currency", row.currency);
-  if (row.missing_rates.empty()) {
-    WriteExposureFields(json, row.totals);
-  } else {
-    // The notionals are unknown without every rate: nulls, never a partial sum.
-    const domain::ExposureTotals& t = row.totals;
-    json.Field("buy_quantity", t.buy_quantity)
-        .Field("sell_quantity", t.sell_quantity)
-        .Field("net_quantity", t.net_quantity());
-    for (const char* key : {"buy_notional", "sell_notional", "net_notional", "gross_notional"}) json.Key(key).Null();
-    json.Field("trade_count", t.trade_count).Key("buy_vwap").Null().Key("sell_vwap").Null();
-    json.Field("direction", std::string_view(domain::DirectionName(t.direction())));
-  }
+  // The notionals are unknown without every rate: nulls, never a partial sum.
+  WriteExposureFields(json, row.totals, row.level, row.notionals_known());
   if (row.level == ExposureLevel::kReporting) StringArray(json, "missing_rates", row.missing_rates);
   json.EndObject();
 }

@@ -1,8 +1,9 @@
 // JSON forms of aggregation runs and their exposure rows (docs/api.md, "Exposures").
 //
-// Rows use the field names of /v1/positions (WriteExposureFields), plus `instrument` or
-// `counterparty` by level; a reporting row whose FX rates are missing has null notionals and
-// VWAPs and lists the currencies in `missing_rates`.
+// Rows use the fields of /v1/positions (WriteExposureFields: instrument rows as positions, the
+// other levels as totals), plus `instrument` or `counterparty` by level; a reporting row whose
+// FX rates are missing has null notionals and direction and lists the currencies in
+// `missing_rates`.
 #pragma once
 
 #include "tradeagg/core/json_writer.h"

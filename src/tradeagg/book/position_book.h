@@ -30,6 +30,8 @@ struct Position {
   domain::ExposureTotals totals;
 };
 
+// Spans the participant's instruments: its notionals, trade counts (per side too) and
+// notional_direction() are meaningful, its summed quantities are not a position.
 struct ParticipantTotal {
   Date business_date;
   std::string participant;

@@ -21,6 +21,7 @@ void ExposureTotals::AddSums(Side side, int128 quantity, Decimal notional, int64
     sell_quantity += quantity;
     sell_notional += notional;
   }
+  (side == Side::kBuy ? buy_trades : sell_trades) += count;
   trade_count += count;
 }
 
@@ -32,6 +33,8 @@ void ExposureTotals::Merge(const ExposureTotals& other) {
   buy_notional += other.buy_notional;
   sell_notional += other.sell_notional;
   trade_count += other.trade_count;
+  buy_trades += other.buy_trades;
+  sell_trades += other.sell_trades;
 }
 
 std::optional<Decimal> ExposureTotals::buy_vwap() const {
@@ -44,9 +47,22 @@ std::optional<Decimal> ExposureTotals::sell_vwap() const {
   return sell_notional.DivideRounded(sell_quantity);
 }
 
+namespace {
+
+Direction DirectionOfSign(int sign) {
+  return sign > 0 ? Direction::kLong : sign < 0 ? Direction::kShort : Direction::kFlat;
+}
+
+}  // namespace
+
 Direction ExposureTotals::direction() const {
-  int128 net = net_quantity();
-  return net > 0 ? Direction::kLong : net < 0 ? Direction::kShort : Direction::kFlat;
+  const int128 net = net_quantity();
+  return DirectionOfSign(net > 0 ? 1 : net < 0 ? -1 : 0);
+}
+
+Direction ExposureTotals::notional_direction() const {
+  const Decimal net = net_notional();
+  return DirectionOfSign(net.is_zero() ? 0 : net.is_negative() ? -1 : 1);
 }
 
 }  // namespace tradeagg::domain

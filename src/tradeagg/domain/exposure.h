@@ -2,8 +2,14 @@
 // compute net, gross, VWAP and direction the same way and reconcile digit for digit.
 //
 // net = buy - sell, gross = buy + sell; VWAP = notional / quantity rounded half to even at
-// 8 decimal places (absent when that side has no quantity). Direction is LONG, SHORT or FLAT
-// by the sign of the net quantity. Quantities sum in 128 bits.
+// 8 decimal places (absent when that side has no quantity). Quantities sum in 128 bits.
+//
+// Two directions, LONG, SHORT or FLAT by a sign: direction() by the net quantity, which is a
+// position only within one instrument (the instrument level, /v1/positions' positions), and
+// notional_direction() by the net notional, for rows that add up several instruments (the
+// counterparty, participant and reporting levels, /v1/positions' totals): there a sum of
+// shares of different stocks counts nothing, and 1000 shares bought at 1 beside 10 sold at 500
+// are short 4000 in money, not long 990. domain::RowDirection (exposure_row.h) picks by level.
 // Thread safety: value type.
 #pragma once
 
@@ -23,7 +29,9 @@ struct ExposureTotals {
   int128 sell_quantity = 0;
   Decimal buy_notional;
   Decimal sell_notional;
-  int64_t trade_count = 0;
+  int64_t trade_count = 0;  // buy_trades + sell_trades, except on rows stored before the split
+  int64_t buy_trades = 0;
+  int64_t sell_trades = 0;
 
   void Add(Side side, int64_t quantity, Decimal notional);
   void Add(const Trade& trade) { Add(trade.side, trade.quantity, trade.notional); }
@@ -40,7 +48,13 @@ struct ExposureTotals {
   Decimal gross_notional() const { return buy_notional + sell_notional; }
   std::optional<Decimal> buy_vwap() const;
   std::optional<Decimal> sell_vwap() const;
+  // By net quantity: for one instrument only.
   Direction direction() const;
+  // By net notional: for rows spanning instruments.
+  Direction notional_direction() const;
+  // False on rows of runs stored before per-side counts existed (schema 3), where trades of both
+  // sides were counted together and the split is unknown.
+  bool side_counts_known() const { return buy_trades + sell_trades == trade_count; }
 
   bool operator==(const ExposureTotals&) const = default;
 };

@@ -20,4 +20,12 @@ std::optional<ExposureLevel> ParseExposureLevel(std::string_view text) {
   return std::nullopt;
 }
 
+bool SpansInstruments(ExposureLevel level) { return level != ExposureLevel::kInstrument; }
+
+std::optional<Direction> RowDirection(ExposureLevel level, const ExposureTotals& totals, bool notionals_known) {
+  if (!SpansInstruments(level)) return totals.direction();
+  if (!notionals_known) return std::nullopt;
+  return totals.notional_direction();
+}
+
 }  // namespace tradeagg::domain

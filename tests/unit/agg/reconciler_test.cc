@@ -45,17 +45,34 @@ TEST(ReconcilerTest, EveryDifferingFieldIsCountedAndNamed) {
   EXPECT_EQ(d.book, "10000.5");
 }
 
+TEST(ReconcilerTest, TradeCountsPerSideAreCompared) {
+  // Same sums, same total count, but one trade on the other side: a real difference.
+  std::vector<TradeGroup> changed = kGroups;
+  changed[0].trades = 1;
+  changed[1].trades = 1;
+  changed.push_back({ExposureLevel::kInstrument, "A", "US0378331005", "USD", Side::kSell, 0, D("0"), 1});
+  changed.push_back({ExposureLevel::kCounterparty, "A", "B", "USD", Side::kSell, 0, D("0"), 1});
+  Reconciliation r = Reconcile(Set(changed), Set(kGroups));
+  // buy_trades and sell_trades in A/USD's instrument, counterparty and participant rows.
+  EXPECT_EQ(r.difference_count, 6);
+  ASSERT_EQ(r.differences.size(), 6u);
+  EXPECT_EQ(r.differences[0].field, "buy_trades");
+  EXPECT_EQ(r.differences[0].lake, "1");
+  EXPECT_EQ(r.differences[0].book, "2");
+  EXPECT_EQ(r.differences[1].field, "sell_trades");
+}
+
 TEST(ReconcilerTest, ARowOnOneSideOnlyDiffersInEveryFieldAndOnlyTheFirstAreKept) {
   std::vector<TradeGroup> more = kGroups;
   more.push_back({ExposureLevel::kInstrument, "C", "US0378331005", "USD", Side::kBuy, 1, D("1"), 1});
   more.push_back({ExposureLevel::kCounterparty, "C", "A", "USD", Side::kBuy, 1, D("1"), 1});
   Reconciliation r = Reconcile(Set(more), Set(kGroups), /*max_recorded=*/4);
-  EXPECT_EQ(r.difference_count, 3 * 5);  // C's three rows, five fields each
+  EXPECT_EQ(r.difference_count, 3 * 7);  // C's three rows, seven fields each
   ASSERT_EQ(r.differences.size(), 4u);
   EXPECT_EQ(r.differences[0].participant, "C");
   EXPECT_EQ(r.differences[0].book, "");
   Reconciliation reverse = Reconcile(Set(kGroups), Set(more));
-  EXPECT_EQ(reverse.difference_count, 15);
+  EXPECT_EQ(reverse.difference_count, 21);
   EXPECT_EQ(reverse.differences[0].lake, "");
 }
 

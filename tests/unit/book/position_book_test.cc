@@ -158,6 +158,9 @@ TEST(PositionBookTest, TotalsPerParticipantAndCurrency) {
   EXPECT_EQ(alpha_usd.totals.net_notional().ToString(), "8");
   EXPECT_EQ(alpha_usd.totals.gross_notional().ToString(), "32");
   EXPECT_EQ(alpha_usd.totals.trade_count, 2);
+  EXPECT_EQ(alpha_usd.totals.buy_trades, 1);
+  EXPECT_EQ(alpha_usd.totals.sell_trades, 1);
+  EXPECT_EQ(alpha_usd.totals.notional_direction(), Direction::kLong);
 
   const ParticipantTotal& beta_usd = snapshot.totals[2];
   EXPECT_EQ(beta_usd.participant, "BETA");
@@ -179,6 +182,24 @@ TEST(PositionBookTest, TotalsPerParticipantAndCurrency) {
   EXPECT_TRUE(sum == alpha_usd.totals);
 }
 
+// The case: long by the summed shares of two stocks, short in money.
+TEST(PositionBookTest, ATotalAcrossInstrumentsIsShortWhenItsNetNotionalIs) {
+  PositionBook book;
+  book.Apply(MakeTrade(1, "M016", kBp, Side::kBuy, 1000, "1", "GBP"));
+  book.Apply(MakeTrade(2, "M016", kApple, Side::kSell, 10, "500", "GBP"));
+  PositionSnapshot snapshot = book.Query(At(kDay1));
+  ASSERT_EQ(snapshot.positions.size(), 2u);
+  EXPECT_EQ(snapshot.positions[0].instrument, kBp);
+  EXPECT_EQ(snapshot.positions[0].totals.direction(), Direction::kLong);
+  EXPECT_EQ(snapshot.positions[1].totals.direction(), Direction::kShort);
+  ASSERT_EQ(snapshot.totals.size(), 1u);
+  const domain::ExposureTotals& total = snapshot.totals[0].totals;
+  EXPECT_EQ(total.net_notional().ToString(), "-4000");
+  EXPECT_EQ(total.notional_direction(), Direction::kShort);
+  EXPECT_EQ(total.buy_trades, 1);
+  EXPECT_EQ(total.sell_trades, 1);
+}
+
 TEST(PositionBookTest, LongShortFlat) {
   PositionBook book;
   book.Apply(MakeTrade(1, "ALPHA", kApple, Side::kBuy, 100, "10"));
@@ -190,6 +211,7 @@ TEST(PositionBookTest, LongShortFlat) {
   PositionSnapshot flat = book.Query(At(kDay1));
   EXPECT_EQ(flat.positions[0].totals.net_notional().ToString(), "-100");
   EXPECT_EQ(flat.totals[0].totals.direction(), Direction::kFlat);
+  EXPECT_EQ(flat.totals[0].totals.notional_direction(), Direction::kShort);  // what a total shows
   book.Apply(MakeTrade(3, "ALPHA", kApple, Side::kSell, 1, "11"));
   EXPECT_EQ(direction(), Direction::kShort);
   EXPECT_EQ(Q(book.Query(At(kDay1)).positions[0].totals.net_quantity()), -1);

@@ -93,6 +93,66 @@ TEST(ExposureTest, MergeEqualsAddingEverything) {
   EXPECT_EQ(a.trade_count, 3);
 }
 
+TEST(ExposureTest, TradesAreCountedPerSideAndInTotal) {
+  ExposureTotals totals;
+  totals.Add(Side::kBuy, 5, P("50"));
+  totals.AddSums(Side::kBuy, 30, P("300"), 3);
+  totals.AddSums(Side::kSell, 8, P("80"), 2);
+  EXPECT_EQ(totals.buy_trades, 4);
+  EXPECT_EQ(totals.sell_trades, 2);
+  EXPECT_EQ(totals.trade_count, 6);
+  EXPECT_TRUE(totals.side_counts_known());
+
+  Trade sell;
+  sell.side = Side::kSell;
+  sell.quantity = 4;
+  sell.notional = P("40");
+  totals.Add(sell);
+  totals.Subtract(sell);
+  EXPECT_EQ(totals.sell_trades, 2);
+  EXPECT_EQ(totals.trade_count, 6);
+
+  ExposureTotals other;
+  other.Add(sell);
+  totals.Merge(other);
+  EXPECT_EQ(totals.buy_trades, 4);
+  EXPECT_EQ(totals.sell_trades, 3);
+  EXPECT_EQ(totals.trade_count, 7);
+}
+
+TEST(ExposureTest, ARowStoredBeforeTheSplitHasNoKnownSideCounts) {
+  ExposureTotals old;
+  old.trade_count = 5;  // buys and sells, counted together
+  EXPECT_FALSE(old.side_counts_known());
+}
+
+TEST(ExposureTest, NotionalDirectionFollowsTheNetNotional) {
+  ExposureTotals totals;
+  EXPECT_EQ(totals.notional_direction(), Direction::kFlat);
+  totals.Add(Side::kBuy, 10, P("120"));
+  totals.Add(Side::kSell, 10, P("100"));
+  EXPECT_EQ(totals.direction(), Direction::kFlat);
+  EXPECT_EQ(totals.notional_direction(), Direction::kLong);
+  totals.Add(Side::kSell, 1, P("20.00000001"));
+  EXPECT_EQ(totals.notional_direction(), Direction::kShort);
+  EXPECT_EQ(totals.direction(), Direction::kShort);
+}
+
+// The case: long by shares of a cheap stock, short in money by a few of a dear one.
+TEST(ExposureTest, LongInSummedQuantityIsShortInNotional) {
+  ExposureTotals cheap;
+  ExposureTotals dear;
+  cheap.Add(Side::kBuy, 1000, P("1000"));  // 1000 at 1
+  dear.Add(Side::kSell, 10, P("5000"));    // 10 at 500
+  EXPECT_EQ(cheap.direction(), Direction::kLong);
+  EXPECT_EQ(dear.direction(), Direction::kShort);
+  ExposureTotals participant = cheap;
+  participant.Merge(dear);
+  EXPECT_EQ(participant.net_notional().ToString(), "-4000");
+  EXPECT_EQ(participant.notional_direction(), Direction::kShort);
+  EXPECT_EQ(participant.direction(), Direction::kLong) << "what the summed quantity would wrongly say";
+}
+
 TEST(ExposureTest, QuantitiesSumBeyondInt64) {
   ExposureTotals totals;
   totals.buy_quantity = std::numeric_limits<int64_t>::max();

@@ -151,6 +151,32 @@ TEST_F(SqliteExposureStoreTest, ResultsComeBackExactlyAndFiltered) {
   EXPECT_EQ(store_->LoadExposures({run.run_id, std::nullopt, std::nullopt})->size(), 1u);
 }
 
+TEST_F(SqliteExposureStoreTest, TradesPerSideComeBackAndRowsStoredBeforeTheSplitSayTheyHaveNone) {
+  AggregationRun run = Succeed(Create(RunKind::kEod), {Row(ExposureLevel::kParticipant, "A", "", "USD")});
+  auto rows = store_->LoadExposures({run.run_id, std::nullopt, std::nullopt});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->front().totals.buy_trades, 7);
+  EXPECT_EQ(rows->front().totals.sell_trades, 1);
+  EXPECT_EQ(rows->front().totals.trade_count, 8);
+  EXPECT_TRUE(rows->front().totals.side_counts_known());
+
+  // A row of a run stored before schema 3, whose trades were on both sides: the migration could
+  // not split them and left 0 and 0 beside the total.
+  {
+    Result<SqliteDb> raw = SqliteDb::Open(dir_ / "tradeagg.db", SqliteDb::Mode::kReadWriteCreate, 1000);
+    ASSERT_TRUE(raw.ok()) << raw.status().ToString();
+    ASSERT_TRUE(raw->Exec("UPDATE exposures SET buy_trades = 0, sell_trades = 0").ok());
+  }
+  auto old = store_->LoadHistory({kDay, kDay, std::string("A")});
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  ASSERT_EQ(old->size(), 1u);
+  ASSERT_EQ(old->front().rows.size(), 1u);
+  const domain::ExposureTotals& totals = old->front().rows.front().totals;
+  EXPECT_EQ(totals.trade_count, 8);
+  EXPECT_FALSE(totals.side_counts_known());
+}
+
 TEST_F(SqliteExposureStoreTest, TheLatestSucceededRunPrefersEodWithoutAKind) {
   EXPECT_FALSE(store_->LatestSucceededRun(kDay, std::nullopt)->has_value());
   AggregationRun eod = Succeed(Create(RunKind::kEod));

@@ -23,6 +23,49 @@ int64_t PreviousVersionsMax(const TableMetadata& metadata) {
   return value < 1 ? kDefaultPreviousVersionsMax : value;
 }
 
+// Records `base`, read from `base_location`, in next's metadata-log, trimmed to the table's
+// write.metadata.previous-versions-max entries.
+void LogBase(TableMetadata& next, const TableMetadata& base, std::string_view base_location) {
+  next.metadata_log.push_back(MetadataLogEntry{base.last_updated_ms, std::string(base_location)});
+  const size_t keep = static_cast<size_t>(PreviousVersionsMax(base));
+  if (next.metadata_log.size() > keep) {
+    next.metadata_log.erase(next.metadata_log.begin(),
+                            next.metadata_log.begin() + static_cast<std::ptrdiff_t>(next.metadata_log.size() - keep));
+  }
+}
+
+// The type promotions Iceberg allows when a column's type changes.
+bool Promotes(const PrimitiveType& from, const PrimitiveType& to) {
+  if (from == to) return true;
+  if (from.id == TypeId::kInt && to.id == TypeId::kLong) return true;
+  if (from.id == TypeId::kFloat && to.id == TypeId::kDouble) return true;
+  return from.id == TypeId::kDecimal && to.id == TypeId::kDecimal && from.scale == to.scale &&
+         to.precision > from.precision;
+}
+
+// Why `to` may not replace `from` as the current schema of a table whose last-column-id is
+// `last_column_id`; empty when it may.
+std::string EvolutionRefusal(const Schema& from, const Schema& to, int32_t last_column_id) {
+  for (const SchemaField& old_field : from.fields) {
+    const SchemaField* kept = to.FindField(old_field.id);
+    const std::string column = "column " + std::to_string(old_field.id) + " (" + old_field.name + ")";
+    if (kept == nullptr) return column + " would be dropped";
+    if (!Promotes(old_field.type, kept->type)) {
+      return column + " cannot change from " + old_field.type.ToString() + " to " + kept->type.ToString();
+    }
+    if (kept->required && !old_field.required) return column + " is optional and cannot become required";
+  }
+  for (const SchemaField& field : to.fields) {
+    if (from.FindField(field.id) != nullptr) continue;
+    const std::string column = "new column " + std::to_string(field.id) + " (" + field.name + ")";
+    if (field.required) return column + " must be optional: earlier files do not have it";
+    if (field.id <= last_column_id) {
+      return column + " reuses an id at or below last-column-id " + std::to_string(last_column_id);
+    }
+  }
+  return "";
+}
+
 // Sets summary[total_key] = parent's total + added, or leaves it out when the parent (if
 // any) does not record that total: a guess would be worse than no number.
 void UpdateTotal(Snapshot& snapshot, const Snapshot* parent, std::string_view total_key, int64_t added) {
@@ -148,6 +191,36 @@ Result<TableMetadata> NewTableMetadata(const TableDefinition& definition, std::s
   return m;
 }
 
+bool CurrentSchemaIs(const TableMetadata& metadata, const Schema& schema) {
+  const Schema* current = metadata.CurrentSchema();
+  return current != nullptr && current->fields == schema.fields &&
+         current->identifier_field_ids == schema.identifier_field_ids;
+}
+
+Result<TableMetadata> EvolveSchema(const TableMetadata& base, std::string_view base_location, const Schema& schema,
+                                   int64_t now_ms) {
+  if (base_location.empty()) return Status::InvalidArgument("schema evolution: the base metadata location is required");
+  const Schema* current = base.CurrentSchema();
+  if (current == nullptr) return Status::InvalidArgument("schema evolution: the table has no current schema");
+  if (CurrentSchemaIs(base, schema)) return Status::InvalidArgument("schema evolution: the schema is already current");
+  TRY(schema.Validate());
+  if (std::string refusal = EvolutionRefusal(*current, schema, base.last_column_id); !refusal.empty()) {
+    return Status::InvalidArgument("schema evolution: " + refusal);
+  }
+
+  TableMetadata next = base;
+  Schema added = schema;
+  added.schema_id = 0;
+  for (const Schema& s : base.schemas) added.schema_id = std::max(added.schema_id, s.schema_id + 1);
+  next.current_schema_id = added.schema_id;
+  next.last_column_id = std::max(base.last_column_id, added.HighestFieldId());
+  next.schemas.push_back(std::move(added));
+  next.last_updated_ms = std::max(now_ms, base.last_updated_ms);
+  LogBase(next, base, base_location);
+  TRY(next.Validate());
+  return next;
+}
+
 Result<TableMetadata> AppendSnapshot(const TableMetadata& base, std::string_view base_location,
                                      const SnapshotAppend& append) {
   if (base_location.empty()) return Status::InvalidArgument("append: the base metadata location is required");
@@ -195,12 +268,7 @@ Result<TableMetadata> AppendSnapshot(const TableMetadata& base, std::string_view
   next.last_updated_ms = timestamp_ms;
   next.current_snapshot_id = snapshot.snapshot_id;
   next.snapshot_log.push_back(SnapshotLogEntry{timestamp_ms, snapshot.snapshot_id});
-  next.metadata_log.push_back(MetadataLogEntry{base.last_updated_ms, std::string(base_location)});
-  const size_t keep = static_cast<size_t>(PreviousVersionsMax(base));
-  if (next.metadata_log.size() > keep) {
-    next.metadata_log.erase(next.metadata_log.begin(),
-                            next.metadata_log.begin() + static_cast<std::ptrdiff_t>(next.metadata_log.size() - keep));
-  }
+  LogBase(next, base, base_location);
   // Keep main's retention settings, if another writer set some; only its target moves.
   SnapshotRef& main = next.refs[std::string(kMainBranch)];
   main.snapshot_id = snapshot.snapshot_id;

@@ -1,6 +1,6 @@
 // TableMetadata: the content of one Iceberg v2 table metadata file (spec "Table Metadata"),
-// apart from its JSON encoding (table_metadata_json.h), and the two changes tradeagg makes to
-// it: creating a table and appending a snapshot.
+// apart from its JSON encoding (table_metadata_json.h), and the changes tradeagg makes to it:
+// creating a table, evolving its schema and appending a snapshot.
 //
 // Metadata is an immutable value in the Iceberg model: every change produces a new
 // TableMetadata, written to a new file, and the catalog swaps the table's pointer to it
@@ -96,6 +96,27 @@ struct TableDefinition {
 // are (they are not reassigned, unlike PyIceberg's create_table).
 Result<TableMetadata> NewTableMetadata(const TableDefinition& definition, std::string location,
                                        std::string table_uuid, int64_t now_ms);
+
+// Whether the current schema of `metadata` has exactly the fields (ids, names, types,
+// requiredness, docs, order) and identifier fields of `schema`, whatever its schema id.
+bool CurrentSchemaIs(const TableMetadata& metadata, const Schema& schema);
+
+// The metadata after evolving `base`, read from `base_location`, to `schema` (the shape a
+// writer's definition has now), by Iceberg's rules for the changes tradeagg makes:
+//   - every column of the current schema stays, under its field id, with its type or a
+//     promotion of it (int -> long, float -> double, a wider decimal of the same scale); a
+//     required column may become optional, never the reverse; a rename is allowed (readers
+//     resolve columns by id); dropping a column is refused;
+//   - a new column must be optional (files written before do not have it) and have a field id
+//     above last-column-id (an id is never reused);
+//   - `schema` is added with schema-id = the highest one + 1 and made current; last-column-id =
+//     its highest field id (never lowered); snapshots keep the schema they were written with;
+//   - metadata-log gains the base, as for AppendSnapshot; last-updated-ms = now_ms, never
+//     before the base's.
+// kInvalidArgument for a change the rules refuse, or when there is nothing to change
+// (CurrentSchemaIs).
+Result<TableMetadata> EvolveSchema(const TableMetadata& base, std::string_view base_location, const Schema& schema,
+                                   int64_t now_ms);
 
 // A fast append: one new manifest list that adds data files.
 struct SnapshotAppend {

@@ -23,8 +23,9 @@ using domain::ExposureRow;
   "reporting_currency, missing_rates, plan_ms, query_ms, rollup_ms, reconcile_ms, store_ms, lake_ms, "  \
   "reconciliation, book_watermark, difference_count, exposures_snapshot_id, lake_error, error, "         \
   "request_seq, store_trades, trades_tag"
-#define EXPOSURE_COLUMNS \
-  "level, participant, key, currency, buy_quantity, sell_quantity, buy_notional, sell_notional, trade_count, missing_rates"
+#define EXPOSURE_COLUMNS                                                                                   \
+  "level, participant, key, currency, buy_quantity, sell_quantity, buy_notional, sell_notional, trade_count, " \
+  "missing_rates, buy_trades, sell_trades"
 
 constexpr std::string_view kNextEodVersionSql =
     "SELECT COALESCE(MAX(version), 0) + 1 FROM aggregation_runs WHERE business_date = ?1 AND kind = 'eod'";
@@ -57,13 +58,15 @@ constexpr std::string_view kDifferencesSql =
     "SELECT level, participant, key, currency, field, lake, book FROM run_differences WHERE run_id = ?1 ORDER BY n";
 constexpr std::string_view kDeleteExposuresSql = "DELETE FROM exposures WHERE run_id = ?1";
 constexpr std::string_view kInsertExposureSql =
-    "INSERT INTO exposures (run_id, " EXPOSURE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "INSERT INTO exposures (run_id, " EXPOSURE_COLUMNS ")"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 constexpr std::string_view kExposuresSql =
     "SELECT " EXPOSURE_COLUMNS " FROM exposures WHERE run_id = ?1 AND (?2 IS NULL OR level = ?2)"
     " AND (?3 IS NULL OR participant = ?3)";
 constexpr std::string_view kHistoryRowsSql =
     "SELECT e.run_id, e.level, e.participant, e.key, e.currency, e.buy_quantity, e.sell_quantity, e.buy_notional,"
-    " e.sell_notional, e.trade_count, e.missing_rates FROM exposures e JOIN aggregation_runs r ON r.run_id = e.run_id"
+    " e.sell_notional, e.trade_count, e.missing_rates, e.buy_trades, e.sell_trades"
+    " FROM exposures e JOIN aggregation_runs r ON r.run_id = e.run_id"
     " WHERE r.business_date BETWEEN ?1 AND ?2 AND r.status = 'succeeded'"
     " AND e.level IN ('participant', 'reporting') AND (?3 IS NULL OR e.participant = ?3)";
 constexpr std::string_view kFailUnfinishedSql =
@@ -229,6 +232,9 @@ Result<ExposureRow> ReadExposureRow(const SqliteStatement& row, int first, int64
   e.totals.sell_notional = *sell_notional;
   e.totals.trade_count = row.ColumnInt64(first + 8);
   e.missing_rates = SplitCommas(row.ColumnText(first + 9));
+  // 0 and 0 on rows of earlier runs where both sides traded (schema 3 could not split them).
+  e.totals.buy_trades = row.ColumnInt64(first + 10);
+  e.totals.sell_trades = row.ColumnInt64(first + 11);
   return e;
 }
 
@@ -346,6 +352,8 @@ Status SqliteExposureStore::SaveResult(const AggregationRun& run, std::span<cons
       insert.BindText(9, sell_notional);
       insert.BindInt64(10, row.totals.trade_count);
       insert.BindText(11, missing);
+      insert.BindInt64(12, row.totals.buy_trades);
+      insert.BindInt64(13, row.totals.sell_trades);
       TRY(insert.Run());
     }
     return UpdateRunLocked(run);
