@@ -39,16 +39,20 @@ for t in doc["totals"]:
 echo "== an intraday run over the Iceberg lake (POST /v1/aggregations), reconciled with the book =="
 auth=(-H "Authorization: Bearer $token")
 date=$(curl -fs "$url/v1/positions" "${auth[@]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["business_date"])')
-until curl -fs "$url/v1/lake" "${auth[@]}" | python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)["lag_trades"] != 0)'; do sleep 0.2; done
+# Asked for at once, with trades still on their way to the lake: the run waits for the lake to
+# hold every trade acknowledged before it (or fails saying so), it never answers for fewer.
 run=$(curl -fs "$url/v1/aggregations" "${auth[@]}" -H 'Content-Type: application/json' \
   -d "{\"business_date\":\"$date\",\"kind\":\"intraday\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
 until curl -fs "$url/v1/aggregations/$run" "${auth[@]}" | python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)["status"] in ("queued", "running"))'; do sleep 0.1; done
 curl -fs "$url/v1/aggregations/$run" "${auth[@]}" | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-print("run %s %s: %s trades in %s files at watermark %s, %s ms; reconciliation %s (%s differences)" % (
-    r["run_id"], r["status"], r["trades"], r["data_files"], r["watermark"], r["timings_ms"]["total"],
-    r["reconciliation"]["status"], r["reconciliation"]["differences"]))
+a = r["answers_for"]
+print("run %s %s: answers for every trade acknowledged before it (store seq %s): %s trades in the store, %s in"
+      " %s lake files at watermark %s, %s ms; reconciliation %s (%s differences)%s" % (
+    r["run_id"], r["status"], a["request_seq"], a["store_trades"], a["lake_trades"], r["data_files"], a["watermark"],
+    r["timings_ms"]["total"], r["reconciliation"]["status"], r["reconciliation"]["differences"],
+    "" if r["status"] == "succeeded" else "; " + r["error"]))
 '
 echo
 echo "tradeagg is serving on $url (admin password: $TRADEAGG_ADMIN_PASSWORD). Try:"
