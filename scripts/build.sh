@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds tradeagg. Usage: scripts/build.sh [release|asan]
-#   release (default): build/        RelWithDebInfo, the binary is build/tradeagg
+#   release (default): build/        RelWithDebInfo, the binary is build/tradeagg (beside it the
+#                                    system tests' tradeagg_lake_scenarios)
 #   asan:              build-asan/   Debug with AddressSanitizer and UndefinedBehaviorSanitizer
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,4 +12,4 @@ case "$kind" in
   *) echo "usage: $0 [release|asan]" >&2; exit 2 ;;
 esac
 cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >/dev/null
-ninja -C "$dir" -j"$(nproc)" tradeagg tradeagg_tests
+ninja -C "$dir" -j"$(nproc)" tradeagg tradeagg_tests tradeagg_lake_scenarios

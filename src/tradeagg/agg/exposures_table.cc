@@ -2,17 +2,15 @@
 
 #include <array>
 #include <optional>
-#include <system_error>
 
+#include "tradeagg/agg/lake_table.h"
 #include "tradeagg/engine/appender.h"
 #include "tradeagg/lake/iceberg/iceberg_constants.h"
 #include "tradeagg/lake/iceberg/ids.h"
 #include "tradeagg/lake/iceberg/merge_append.h"
-#include "tradeagg/lake/iceberg/orphan_files.h"
-#include "tradeagg/lake/iceberg/snapshot_expiry.h"
 #include "tradeagg/lake/iceberg/table_commit.h"
+#include "tradeagg/lake/iceberg/table_metadata.h"
 #include "tradeagg/lake/iceberg/trades_table.h"
-#include "tradeagg/lake/parquet_footer.h"
 
 namespace tradeagg::agg {
 
@@ -24,14 +22,6 @@ using domain::ExposureLevel;
 using iceberg::PrimitiveType;
 using iceberg::TypeId;
 
-struct Column {
-  std::string_view name;
-  int32_t field_id;
-  std::string_view sql_type;
-  PrimitiveType type;
-  bool required;
-};
-
 constexpr PrimitiveType kString = PrimitiveType::Of(TypeId::kString);
 constexpr PrimitiveType kLong = PrimitiveType::Of(TypeId::kLong);
 constexpr PrimitiveType kQuantity = PrimitiveType::Decimal(field::kQuantityPrecision, 0);
@@ -42,7 +32,7 @@ static_assert(field::kQuantityPrecision == 38 && field::kNotionalPrecision == 38
 // required in tables of earlier builds and are optional now (null where a row spans
 // instruments or its notionals are unknown); buy_trades and sell_trades came later and are
 // optional because files written before lack them. Open() evolves such tables to this.
-constexpr std::array<Column, 26> kColumns = {{
+constexpr std::array<LakeColumn, 26> kColumns = {{
     {"run_id", field::kRunId, "BIGINT", kLong, true},
     {"kind", field::kKind, "VARCHAR", kString, true},
     {"version", field::kVersion, "INTEGER", PrimitiveType::Of(TypeId::kInt), true},
@@ -72,14 +62,6 @@ constexpr std::array<Column, 26> kColumns = {{
 }};
 
 constexpr std::string_view kTempTableName = "tradeagg_exposures_export";
-constexpr std::string_view kTempTable = "temp.main.tradeagg_exposures_export";
-
-std::optional<int32_t> FieldIdOf(std::string_view name) {
-  for (const Column& column : kColumns) {
-    if (column.name == name) return column.field_id;
-  }
-  return std::nullopt;
-}
 
 int64_t NowMs() { return Timestamp::Now().micros() / 1000; }
 
@@ -129,10 +111,7 @@ Status EvolveToDefinition(iceberg::Catalog& catalog, lake::ObjectStore& objects,
 
 iceberg::TableDefinition ExposuresTableDefinition() {
   iceberg::TableDefinition definition;
-  definition.schema.schema_id = 0;
-  for (const Column& column : kColumns) {
-    definition.schema.fields.push_back({column.field_id, std::string(column.name), column.type, column.required, ""});
-  }
+  definition.schema = LakeSchema(kColumns);
   definition.spec.spec_id = 0;
   definition.spec.fields = {{field::kBusinessDate, field::kBusinessDatePartition, "business_date",
                              std::string(iceberg::kIdentityTransform)}};
@@ -149,40 +128,17 @@ ExposuresTableWriter::ExposuresTableWriter(iceberg::Catalog& catalog, lake::Obje
       table_{std::string(iceberg::kTradeaggNamespace), std::string(kExposuresTableName)} {}
 
 Status ExposuresTableWriter::Open(bool remove_orphans) {
-  std::error_code ec;
-  std::filesystem::create_directories(staging_dir_, ec);
-  if (ec) return Status::Unavailable("cannot create " + staging_dir_.string() + ": " + ec.message());
-  ASSIGN_OR_RETURN(bool ns_exists, catalog_.NamespaceExists(table_.ns));
-  if (!ns_exists) {
-    Status created = catalog_.CreateNamespace(table_.ns);
-    if (!created.ok() && created.code() != StatusCode::kAlreadyExists) return created;
-  }
-  auto loaded = catalog_.LoadTable(table_);
-  if (loaded.ok()) {
-    const iceberg::Schema target = ExposuresTableDefinition().schema;
-    if (!iceberg::CurrentSchemaIs(loaded->metadata, target)) {
-      TRY(EvolveToDefinition(catalog_, objects_, table_, target));
-      loaded = catalog_.LoadTable(table_);  // the sweep must see the new metadata file as referenced
-      if (!loaded.ok()) return loaded.status();
-    }
-    if (!remove_orphans) return Status::Ok();
-    return iceberg::RemoveOrphanFiles(objects_, *loaded, std::chrono::milliseconds(0)).status();
-  }
-  if (loaded.status().code() != StatusCode::kNotFound) return loaded.status();
-  auto created = catalog_.CreateTable(table_, ExposuresTableDefinition());
-  if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) return created.status();
-  return Status::Ok();
+  TRY(OpenLakeTable(catalog_, objects_, table_, ExposuresTableDefinition(), staging_dir_, remove_orphans));
+  // A table created by an earlier build is brought to this build's schema.
+  ASSIGN_OR_RETURN(iceberg::LoadedTable loaded, catalog_.LoadTable(table_));
+  const iceberg::Schema target = ExposuresTableDefinition().schema;
+  if (iceberg::CurrentSchemaIs(loaded.metadata, target)) return Status::Ok();
+  return EvolveToDefinition(catalog_, objects_, table_, target);
 }
 
 Status ExposuresTableWriter::StageRows(const domain::AggregationRun& run, std::span<const domain::ExposureRow> rows,
                                        Timestamp computed_at) {
-  std::string create = "CREATE OR REPLACE TEMP TABLE " + std::string(kTempTableName) + " (";
-  for (size_t i = 0; i < kColumns.size(); ++i) {
-    if (i > 0) create += ", ";
-    create += std::string(kColumns[i].name) + " " + std::string(kColumns[i].sql_type);
-    if (kColumns[i].required) create += " NOT NULL";
-  }
-  TRY(duckdb_.Execute(create + ")"));
+  TRY(CreateStagingTable(duckdb_, kTempTableName, kColumns));
   ASSIGN_OR_RETURN(engine::Appender appender, duckdb_.CreateAppender(kTempTableName, "main", "temp"));
   std::string missing;
   for (const domain::ExposureRow& row : rows) {
@@ -228,71 +184,35 @@ Status ExposuresTableWriter::StageRows(const domain::AggregationRun& run, std::s
 Result<iceberg::DataFile> ExposuresTableWriter::WriteDataFile(const domain::AggregationRun& run, int64_t rows) {
   ASSIGN_OR_RETURN(iceberg::LoadedTable table, catalog_.LoadTable(table_));
   ASSIGN_OR_RETURN(std::string table_key, objects_.KeyForUri(table.metadata.location));
-  const std::string name = iceberg::NewUuid() + ".parquet";
-  const std::string key =
-      table_key + "/data/business_date=" + run.request.business_date.ToString() + "/" + name;
-  const std::filesystem::path staged = staging_dir_ / name;
-
-  std::string field_ids;
-  for (const Column& column : kColumns) {
-    if (!field_ids.empty()) field_ids += ", ";
-    field_ids += std::string(column.name) + ": " + std::to_string(column.field_id);
-  }
+  const std::string key = table_key + "/data/business_date=" + run.request.business_date.ToString() + "/" +
+                          iceberg::NewUuid() + ".parquet";
   iceberg::DataFile file;
-  file.file_path = objects_.Uri(key);
   file.partition_dates = {run.request.business_date.days()};
-  file.record_count = rows;
   file.sort_order_id = 0;
-  Status status = duckdb_.Execute("COPY (SELECT * FROM " + std::string(kTempTable) + ") TO " +
-                                  engine::QuoteLiteral(staged.string()) +
-                                  " (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {" + field_ids + "})");
-  if (status.ok()) status = lake::ReadParquetFooter(duckdb_, staged, FieldIdOf, kColumns.size(), &file);
-  if (status.ok()) status = objects_.PutFile(key, staged);
-  std::error_code ignored;
-  std::filesystem::remove(staged, ignored);
-  if (!status.ok()) return status;
-  return file;
+  return WriteStagedDataFile(duckdb_, objects_, kTempTableName, kColumns, staging_dir_, key, rows, std::move(file));
 }
 
 Result<int64_t> ExposuresTableWriter::Append(const domain::AggregationRun& run,
                                              std::span<const domain::ExposureRow> rows, Timestamp computed_at) {
   Status staged = StageRows(run, rows, computed_at);
-  Result<iceberg::DataFile> file = staged.ok() ? WriteDataFile(run, static_cast<int64_t>(rows.size()))
-                                               : Result<iceberg::DataFile>(staged);
-  (void)duckdb_.Execute("DROP TABLE IF EXISTS " + std::string(kTempTable));
-  if (!file.ok()) return file.status();
+  Result<iceberg::DataFile> written = staged.ok() ? WriteDataFile(run, static_cast<int64_t>(rows.size()))
+                                                  : Result<iceberg::DataFile>(staged);
+  DropStagingTable(duckdb_, kTempTableName);  // done with it, whatever happened
+  if (!written.ok()) return written.status();
+  const iceberg::DataFile& file = *written;
 
-  std::optional<int64_t> committed;
-  std::optional<int64_t> unknown;  // a snapshot whose commit may have happened
-  iceberg::CommitResult result = iceberg::RetryOnConflict(iceberg::RetryPolicy{}, [&](int) {
-    auto base = catalog_.LoadTable(table_);
-    if (!base.ok()) return iceberg::CommitResult::Failed(base.status());
-    iceberg::MergeAppend append(objects_, *base);
-    append.AddFile(*file);
+  Result<int64_t> committed = iceberg::CommitSnapshot(catalog_, objects_, table_, [&](const iceberg::LoadedTable& base) {
+    iceberg::MergeAppend append(objects_, base);
+    append.AddFile(file);
     append.SetSummary(std::string(kRunIdSummary), std::to_string(run.run_id));
-    auto prepared = append.Prepare(NowMs());
-    if (!prepared.ok()) return iceberg::CommitResult::Failed(prepared.status());
-    iceberg::CommitAttempt attempt = iceberg::CommitMetadata(catalog_, objects_, table_, *base, prepared->updated);
-    switch (attempt.result.outcome) {
-      case iceberg::CommitOutcome::kCommitted:
-        committed = prepared->snapshot_id;
-        iceberg::DeleteQuietly(objects_, prepared->expired_manifest_lists);
-        break;
-      case iceberg::CommitOutcome::kFailed: iceberg::DeleteQuietly(objects_, prepared->written_keys); break;
-      case iceberg::CommitOutcome::kStateUnknown: unknown = prepared->snapshot_id; break;
-    }
-    return attempt.result;
+    return append.Prepare(NowMs());
   });
-  if (committed) return *committed;
-  if (unknown) {
-    ASSIGN_OR_RETURN(iceberg::LoadedTable now, catalog_.LoadTable(table_));
-    if (now.metadata.FindSnapshot(*unknown) != nullptr) return *unknown;
+  // Nothing refers to the data file after a failure (an unknown outcome's file stays for the
+  // orphan sweep).
+  if (!committed.ok() && committed.status().code() != StatusCode::kStateUnknown) {
+    if (auto key = objects_.KeyForUri(file.file_path); key.ok()) (void)objects_.Delete(*key);
   }
-  // Nothing refers to the data file now (an unknown outcome's file stays for the orphan sweep).
-  if (!unknown) {
-    if (auto key = objects_.KeyForUri(file->file_path); key.ok()) (void)objects_.Delete(*key);
-  }
-  return result.status.ok() ? Status::StateUnknown("exposures commit outcome unknown") : result.status;
+  return committed;
 }
 
 }  // namespace tradeagg::agg

@@ -135,4 +135,30 @@ inline constexpr int kQuantityPrecision = 38;
 inline constexpr int kNotionalPrecision = 38;
 }  // namespace exposures_field
 
+// tradeagg.runs column field ids: the store's aggregation runs, one row each (agg/runs_table.h).
+// A range of their own (201-220), apart from trades' and exposures' ids, so that a column seen
+// in a join, a Parquet file or a manifest's metrics is known by its id alone. Stable forever.
+namespace runs_field {
+inline constexpr int32_t kRunId = 201;
+inline constexpr int32_t kBusinessDate = 202;     // date
+inline constexpr int32_t kKind = 203;             // "intraday" | "eod"
+inline constexpr int32_t kVersion = 204;          // int
+inline constexpr int32_t kStatus = 205;           // "queued" | "running" | "succeeded" | "failed"
+inline constexpr int32_t kStale = 206;            // boolean: a succeeded eod run missing late trades
+inline constexpr int32_t kMissingTrades = 207;
+inline constexpr int32_t kLatest = 208;           // boolean: newest succeeded run of its kind and date
+inline constexpr int32_t kRequestSeq = 209;       // optional: none for time travel
+inline constexpr int32_t kWatermark = 210;
+inline constexpr int32_t kTrades = 211;
+inline constexpr int32_t kStoreTrades = 212;
+inline constexpr int32_t kTradesSnapshotId = 213; // optional: the tradeagg.trades snapshot read
+inline constexpr int32_t kTradesTag = 214;        // optional: the tag keeping that snapshot
+inline constexpr int32_t kExposuresSnapshotId = 215;  // optional: the tradeagg.exposures snapshot
+inline constexpr int32_t kReconciliation = 216;   // "pending" | "matched" | "differences"
+inline constexpr int32_t kDifferenceCount = 217;
+inline constexpr int32_t kRequestedAt = 218;      // timestamptz
+inline constexpr int32_t kFinishedAt = 219;       // timestamptz, optional
+inline constexpr int32_t kError = 220;            // optional
+}  // namespace runs_field
+
 }  // namespace tradeagg::lake::iceberg

@@ -3,10 +3,6 @@
 #include <set>
 
 #include "tradeagg/lake/iceberg/ids.h"
-#include "tradeagg/lake/iceberg/metadata_files.h"
-#include "tradeagg/lake/iceberg/partition_spec_json.h"
-#include "tradeagg/lake/iceberg/schema_json.h"
-#include "tradeagg/lake/iceberg/snapshot_expiry.h"
 
 namespace tradeagg::lake::iceberg {
 
@@ -20,29 +16,14 @@ bool BoolProperty(const TableMetadata& metadata, std::string_view name, bool fal
   return fallback;
 }
 
-// Entries of a manifest with what they inherit from its list entry made explicit, so they can
-// be carried into another manifest (spec: "Sequence Number Inheritance"). Deleted entries are
-// dropped: they only matter to the snapshot that deleted them.
+// Live entries carried into a merged manifest become EXISTING, keeping what they inherited.
 std::vector<ManifestEntry> CarriedOver(const Manifest& manifest, const ManifestFile& listed) {
-  std::vector<ManifestEntry> entries;
-  entries.reserve(manifest.entries.size());
-  for (const ManifestEntry& entry : manifest.entries) {
-    if (entry.status == ManifestEntryStatus::kDeleted) continue;
-    ManifestEntry carried = entry;
-    carried.status = ManifestEntryStatus::kExisting;
-    carried.snapshot_id = entry.snapshot_id.value_or(listed.added_snapshot_id);
-    carried.sequence_number = entry.sequence_number.value_or(listed.sequence_number);
-    carried.file_sequence_number = entry.file_sequence_number.value_or(listed.sequence_number);
-    entries.push_back(std::move(carried));
-  }
+  std::vector<ManifestEntry> entries = LiveEntries(manifest, listed);
+  for (ManifestEntry& entry : entries) entry.status = ManifestEntryStatus::kExisting;
   return entries;
 }
 
 }  // namespace
-
-void DeleteQuietly(ObjectStore& objects, const std::vector<std::string>& keys) {
-  for (const std::string& key : keys) (void)objects.Delete(key);
-}
 
 MergeAppend::MergeAppend(ObjectStore& objects, const LoadedTable& base) : objects_(objects), base_(base) {}
 
@@ -52,25 +33,7 @@ void MergeAppend::SetSummary(std::string key, std::string value) {
   extra_summary_[std::move(key)] = std::move(value);
 }
 
-Result<ManifestFile> MergeAppend::WriteManifestFile(const std::vector<ManifestEntry>& entries, int64_t snapshot_id,
-                                                    int64_t sequence_number, PreparedAppend& prepared) {
-  const TableMetadata& metadata = base_.metadata;
-  const Schema* schema = metadata.CurrentSchema();
-  const PartitionSpec* spec = metadata.DefaultSpec();
-  if (schema == nullptr || spec == nullptr) return Status::Internal("table metadata has no current schema or spec");
-  ManifestMetadata manifest_metadata{SchemaToJson(*schema), schema->schema_id, PartitionFieldsToJson(*spec),
-                                     spec->spec_id};
-  ASSIGN_OR_RETURN(std::string bytes, WriteManifest(manifest_metadata, entries));
-  ASSIGN_OR_RETURN(std::string metadata_dir, MetadataDirectoryKey(objects_, metadata));
-  std::string key = metadata_dir + "/" + NewUuid() + "-m" + std::to_string(prepared.written_keys.size()) + ".avro";
-  prepared.written_keys.push_back(key);
-  TRY(objects_.Put(key, bytes));
-  return DescribeManifest(objects_.Uri(key), static_cast<int64_t>(bytes.size()), spec->spec_id, snapshot_id,
-                          sequence_number, entries, spec->fields.size());
-}
-
 Result<std::vector<ManifestFile>> MergeAppend::MergeSmallManifests(std::vector<ManifestFile> manifests,
-                                                                   int64_t snapshot_id, int64_t sequence_number,
                                                                    PreparedAppend& prepared) {
   const TableMetadata& metadata = base_.metadata;
   const int64_t min_count = metadata.IntProperty(kManifestMinCountToMergeProperty, kDefaultManifestMinCountToMerge);
@@ -117,7 +80,7 @@ Result<std::vector<ManifestFile>> MergeAppend::MergeSmallManifests(std::vector<M
     }
     replaced += static_cast<int64_t>(bin.size());
     if (entries.empty()) continue;  // nothing live in these manifests any more
-    ASSIGN_OR_RETURN(ManifestFile merged, WriteManifestFile(entries, snapshot_id, sequence_number, prepared));
+    ASSIGN_OR_RETURN(ManifestFile merged, WriteSnapshotManifest(objects_, metadata, entries, prepared));
     kept.push_back(std::move(merged));
     ++created;
   }
@@ -129,14 +92,17 @@ Result<std::vector<ManifestFile>> MergeAppend::MergeSmallManifests(std::vector<M
 
 Result<PreparedAppend> MergeAppend::Prepare(int64_t now_ms) {
   if (files_.empty()) return Status::InvalidArgument("append: no data files");
-  const TableMetadata& metadata = base_.metadata;
   PreparedAppend prepared;
   prepared.snapshot_id = NewSnapshotId();
-  const int64_t sequence_number = metadata.next_sequence_number();
-  auto fail = [&](Status status) {
+  if (Status built = Build(now_ms, prepared); !built.ok()) {
     DeleteQuietly(objects_, prepared.written_keys);
-    return status;
-  };
+    return built;
+  }
+  return prepared;
+}
+
+Status MergeAppend::Build(int64_t now_ms, PreparedAppend& prepared) {
+  const TableMetadata& metadata = base_.metadata;
 
   // 1. The manifest of the new files.
   std::vector<ManifestEntry> entries;
@@ -156,48 +122,19 @@ Result<PreparedAppend> MergeAppend::Prepare(int64_t now_ms) {
   append.added_data_files = static_cast<int64_t>(entries.size());
   append.changed_partition_count = static_cast<int64_t>(partitions.size());
   prepared.added_records = append.added_records;
-  auto added = WriteManifestFile(entries, prepared.snapshot_id, sequence_number, prepared);
-  if (!added.ok()) return fail(added.status());
+  ASSIGN_OR_RETURN(ManifestFile added, WriteSnapshotManifest(objects_, metadata, entries, prepared));
 
   // 2. The parent's manifests, merged when there are many, then the new one.
-  std::vector<ManifestFile> manifests;
-  if (const Snapshot* parent = metadata.CurrentSnapshot()) {
-    auto list_key = objects_.KeyForUri(parent->manifest_list);
-    if (!list_key.ok()) return fail(list_key.status());
-    auto list_bytes = objects_.Get(*list_key);
-    if (!list_bytes.ok()) return fail(list_bytes.status());
-    auto list = ReadManifestList(*list_bytes);
-    if (!list.ok()) return fail(list.status());
-    manifests = std::move(list->manifests);
-  }
-  auto merged = MergeSmallManifests(std::move(manifests), prepared.snapshot_id, sequence_number, prepared);
-  if (!merged.ok()) return fail(merged.status());
-  merged->push_back(std::move(added).value());
+  ASSIGN_OR_RETURN(std::vector<ManifestFile> parents, ReadCurrentManifests(objects_, metadata));
+  ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, MergeSmallManifests(std::move(parents), prepared));
+  manifests.push_back(std::move(added));
 
-  // 3. The manifest list.
-  std::optional<int64_t> parent_id = metadata.current_snapshot_id;
-  auto list_bytes = WriteManifestList({prepared.snapshot_id, parent_id, sequence_number}, *merged);
-  if (!list_bytes.ok()) return fail(list_bytes.status());
-  auto metadata_dir = MetadataDirectoryKey(objects_, metadata);
-  if (!metadata_dir.ok()) return fail(metadata_dir.status());
-  std::string list_key =
-      *metadata_dir + "/snap-" + std::to_string(prepared.snapshot_id) + "-1-" + NewUuid() + ".avro";
-  prepared.written_keys.push_back(list_key);
-  if (Status put = objects_.Put(list_key, *list_bytes); !put.ok()) return fail(put);
-
-  // 4. The snapshot, then what retention no longer keeps.
+  // 3. The manifest list, the snapshot, then what retention no longer keeps.
+  ASSIGN_OR_RETURN(append.manifest_list, WriteSnapshotManifestList(objects_, metadata, manifests, prepared));
   append.snapshot_id = prepared.snapshot_id;
-  append.manifest_list = objects_.Uri(list_key);
   append.timestamp_ms = now_ms;
   append.extra_summary = extra_summary_;
-  auto updated = AppendSnapshot(metadata, base_.metadata_location, append);
-  if (!updated.ok()) return fail(updated.status());
-  for (const Snapshot& expired : ExpireSnapshots(*updated, now_ms)) {
-    auto key = objects_.KeyForUri(expired.manifest_list);
-    if (key.ok()) prepared.expired_manifest_lists.push_back(*key);
-  }
-  prepared.updated = std::move(updated).value();
-  return prepared;
+  return FinishSnapshot(objects_, base_, append, prepared);
 }
 
 }  // namespace tradeagg::lake::iceberg

@@ -12,13 +12,8 @@
 // numbers and become EXISTING (the spec's rule for carried-over entries); DELETED entries are
 // dropped. Manifests of other partition specs and delete manifests are kept as they are.
 //
-// Nothing here touches the catalog. The caller commits `updated` on top of the base (it may be
-// retried only by preparing again on the new base: the manifest list carries the sequence
-// number) and then:
-//   - when the commit certainly failed, deletes `written_keys`;
-//   - once committed, deletes `expired_manifest_lists` (each manifest list belongs to one
-//     snapshot only, so nothing else refers to them). Manifests that only expired snapshots
-//     referred to are left to the orphan sweep, which checks reachability.
+// Nothing here touches the catalog: the caller commits `updated` on top of the base, with the
+// clean-up contract of snapshot_producer.h (or lets CommitSnapshot do it all).
 // Thread safety: one MergeAppend per thread; the ObjectStore is used as it allows.
 #pragma once
 
@@ -32,6 +27,7 @@
 #include "tradeagg/lake/iceberg/data_file.h"
 #include "tradeagg/lake/iceberg/manifest.h"
 #include "tradeagg/lake/iceberg/manifest_list.h"
+#include "tradeagg/lake/iceberg/snapshot_producer.h"
 #include "tradeagg/lake/object_store.h"
 
 namespace tradeagg::lake::iceberg {
@@ -49,13 +45,7 @@ inline constexpr std::string_view kManifestsKept = "manifests-kept";
 inline constexpr std::string_view kManifestsReplaced = "manifests-replaced";
 }  // namespace summary
 
-struct PreparedAppend {
-  TableMetadata updated;
-  int64_t snapshot_id = 0;
-  int64_t added_records = 0;
-  std::vector<std::string> written_keys;            // new manifests and the manifest list
-  std::vector<std::string> expired_manifest_lists;  // keys; delete once committed
-};
+using PreparedAppend = PreparedSnapshot;
 
 class MergeAppend {
  public:
@@ -71,18 +61,14 @@ class MergeAppend {
   Result<PreparedAppend> Prepare(int64_t now_ms);
 
  private:
-  Result<std::vector<ManifestFile>> MergeSmallManifests(std::vector<ManifestFile> manifests, int64_t snapshot_id,
-                                                        int64_t sequence_number, PreparedAppend& prepared);
-  Result<ManifestFile> WriteManifestFile(const std::vector<ManifestEntry>& entries, int64_t snapshot_id,
-                                         int64_t sequence_number, PreparedAppend& prepared);
+  // Prepare's steps; on failure Prepare deletes what they wrote.
+  Status Build(int64_t now_ms, PreparedAppend& prepared);
+  Result<std::vector<ManifestFile>> MergeSmallManifests(std::vector<ManifestFile> manifests, PreparedAppend& prepared);
 
   ObjectStore& objects_;
   const LoadedTable& base_;
   std::vector<DataFile> files_;
   std::map<std::string, std::string, std::less<>> extra_summary_;
 };
-
-// Deletes `keys`, ignoring failures (the orphan sweep finds what is left).
-void DeleteQuietly(ObjectStore& objects, const std::vector<std::string>& keys);
 
 }  // namespace tradeagg::lake::iceberg

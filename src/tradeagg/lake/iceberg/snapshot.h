@@ -26,6 +26,9 @@ inline constexpr std::string_view kReplace = "replace";
 inline constexpr std::string_view kAddedDataFiles = "added-data-files";
 inline constexpr std::string_view kAddedRecords = "added-records";
 inline constexpr std::string_view kAddedFilesSize = "added-files-size";
+inline constexpr std::string_view kDeletedDataFiles = "deleted-data-files";
+inline constexpr std::string_view kDeletedRecords = "deleted-records";
+inline constexpr std::string_view kRemovedFilesSize = "removed-files-size";
 inline constexpr std::string_view kChangedPartitionCount = "changed-partition-count";
 inline constexpr std::string_view kTotalRecords = "total-records";
 inline constexpr std::string_view kTotalDataFiles = "total-data-files";
@@ -55,13 +58,17 @@ struct Snapshot {
 };
 
 inline constexpr std::string_view kMainBranch = "main";
+inline constexpr std::string_view kBranchRef = "branch";  // SnapshotRef::type values
+inline constexpr std::string_view kTagRef = "tag";
 
 struct SnapshotRef {
   int64_t snapshot_id = 0;
-  std::string type = "branch";  // "branch" | "tag"
-  std::optional<int32_t> min_snapshots_to_keep;
-  std::optional<int64_t> max_snapshot_age_ms;
-  std::optional<int64_t> max_ref_age_ms;
+  std::string type = std::string(kBranchRef);  // kBranchRef | kTagRef
+  std::optional<int32_t> min_snapshots_to_keep;  // branches only
+  std::optional<int64_t> max_snapshot_age_ms;    // branches only
+  std::optional<int64_t> max_ref_age_ms;         // the ref expires once its snapshot is older
+
+  bool is_tag() const { return type == kTagRef; }
 
   bool operator==(const SnapshotRef&) const = default;
 };

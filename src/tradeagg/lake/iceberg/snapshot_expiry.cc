@@ -17,7 +17,7 @@ std::vector<Snapshot> ExpireSnapshots(TableMetadata& metadata, int64_t now_ms) {
     const Snapshot* target = metadata.FindSnapshot(ref.snapshot_id);
     const int64_t limit = ref.max_ref_age_ms.value_or(max_ref_age);
     const bool old = target != nullptr && now_ms - target->timestamp_ms > limit;
-    it = (ref.type == "tag" && old) ? metadata.refs.erase(it) : std::next(it);
+    it = (ref.is_tag() && old) ? metadata.refs.erase(it) : std::next(it);
   }
 
   std::set<int64_t> keep;

@@ -13,7 +13,8 @@ namespace {
 // The standard summary entries AppendSnapshot writes; extra entries may not replace them.
 constexpr std::string_view kStandardSummaryKeys[] = {
     summary::kOperation,         summary::kAddedDataFiles,       summary::kAddedRecords,
-    summary::kAddedFilesSize,    summary::kChangedPartitionCount, summary::kTotalRecords,
+    summary::kAddedFilesSize,    summary::kDeletedDataFiles,     summary::kDeletedRecords,
+    summary::kRemovedFilesSize,  summary::kChangedPartitionCount, summary::kTotalRecords,
     summary::kTotalDataFiles,    summary::kTotalDeleteFiles,     summary::kTotalPositionDeletes,
     summary::kTotalEqualityDeletes, summary::kTotalFilesSize,
 };
@@ -21,17 +22,6 @@ constexpr std::string_view kStandardSummaryKeys[] = {
 int64_t PreviousVersionsMax(const TableMetadata& metadata) {
   const int64_t value = metadata.IntProperty(kPreviousVersionsMaxProperty, kDefaultPreviousVersionsMax);
   return value < 1 ? kDefaultPreviousVersionsMax : value;
-}
-
-// Records `base`, read from `base_location`, in next's metadata-log, trimmed to the table's
-// write.metadata.previous-versions-max entries.
-void LogBase(TableMetadata& next, const TableMetadata& base, std::string_view base_location) {
-  next.metadata_log.push_back(MetadataLogEntry{base.last_updated_ms, std::string(base_location)});
-  const size_t keep = static_cast<size_t>(PreviousVersionsMax(base));
-  if (next.metadata_log.size() > keep) {
-    next.metadata_log.erase(next.metadata_log.begin(),
-                            next.metadata_log.begin() + static_cast<std::ptrdiff_t>(next.metadata_log.size() - keep));
-  }
 }
 
 // The type promotions Iceberg allows when a column's type changes.
@@ -66,16 +56,88 @@ std::string EvolutionRefusal(const Schema& from, const Schema& to, int32_t last_
   return "";
 }
 
-// Sets summary[total_key] = parent's total + added, or leaves it out when the parent (if
-// any) does not record that total: a guess would be worse than no number.
-void UpdateTotal(Snapshot& snapshot, const Snapshot* parent, std::string_view total_key, int64_t added) {
+// Sets summary[total_key] = parent's total + added - removed, or leaves it out when the parent
+// (if any) does not record that total, or when the result would be negative: a guess would be
+// worse than no number.
+void UpdateTotal(Snapshot& snapshot, const Snapshot* parent, std::string_view total_key, int64_t added,
+                 int64_t removed) {
   int64_t previous = 0;
   if (parent != nullptr) {
     std::optional<int64_t> recorded = parent->SummaryInt(total_key);
     if (!recorded) return;
     previous = *recorded;
   }
-  snapshot.summary[std::string(total_key)] = std::to_string(previous + added);
+  if (previous + added < removed) return;
+  snapshot.summary[std::string(total_key)] = std::to_string(previous + added - removed);
+}
+
+void SetCount(Snapshot& snapshot, std::string_view key, int64_t value) {
+  snapshot.summary[std::string(key)] = std::to_string(value);
+}
+
+// The changes every commit records: the previous metadata file joins metadata-log (trimmed to
+// write.metadata.previous-versions-max), and last-updated-ms moves to `now_ms`, never back.
+// Returns the new last-updated-ms.
+int64_t RecordCommit(TableMetadata& next, const TableMetadata& base, std::string_view base_location,
+                     int64_t now_ms) {
+  next.metadata_log.push_back(MetadataLogEntry{base.last_updated_ms, std::string(base_location)});
+  const size_t keep = static_cast<size_t>(PreviousVersionsMax(base));
+  if (next.metadata_log.size() > keep) {
+    next.metadata_log.erase(next.metadata_log.begin(),
+                            next.metadata_log.begin() + static_cast<std::ptrdiff_t>(next.metadata_log.size() - keep));
+  }
+  next.last_updated_ms = std::max(now_ms, base.last_updated_ms);
+  return next.last_updated_ms;
+}
+
+Status CheckAppend(const TableMetadata& base, std::string_view base_location, const SnapshotAppend& append) {
+  if (base_location.empty()) return Status::InvalidArgument("append: the base metadata location is required");
+  if (append.manifest_list.empty()) return Status::InvalidArgument("append: no manifest list");
+  if (base.FindSnapshot(append.snapshot_id) != nullptr) {
+    return Status::InvalidArgument("append: snapshot id " + std::to_string(append.snapshot_id) +
+                                   " is already in the table");
+  }
+  if (append.operation != summary::kAppend && append.operation != summary::kOverwrite) {
+    return Status::InvalidArgument("append: operation '" + append.operation + "' is not supported");
+  }
+  const int64_t counts[] = {append.added_data_files,   append.added_records,   append.added_files_size,
+                            append.deleted_data_files, append.deleted_records, append.removed_files_size,
+                            append.changed_partition_count};
+  for (int64_t count : counts) {
+    if (count < 0) return Status::InvalidArgument("append: negative counts");
+  }
+  const bool deletes = append.deleted_data_files != 0 || append.deleted_records != 0 || append.removed_files_size != 0;
+  if (deletes && append.operation == summary::kAppend) {
+    return Status::InvalidArgument("append: an append snapshot cannot delete files (use an overwrite)");
+  }
+  for (const auto& [key, value] : append.extra_summary) {
+    if (std::find(std::begin(kStandardSummaryKeys), std::end(kStandardSummaryKeys), key) !=
+        std::end(kStandardSummaryKeys)) {
+      return Status::InvalidArgument("append: extra summary entry '" + key + "' would replace a standard one");
+    }
+  }
+  return Status::Ok();
+}
+
+// The summary of `append` on top of `parent` (none for the table's first snapshot).
+void Summarize(Snapshot& snapshot, const Snapshot* parent, const SnapshotAppend& append) {
+  snapshot.summary = append.extra_summary;
+  SetCount(snapshot, summary::kAddedDataFiles, append.added_data_files);
+  SetCount(snapshot, summary::kAddedRecords, append.added_records);
+  SetCount(snapshot, summary::kAddedFilesSize, append.added_files_size);
+  if (append.operation != summary::kAppend) {
+    SetCount(snapshot, summary::kDeletedDataFiles, append.deleted_data_files);
+    SetCount(snapshot, summary::kDeletedRecords, append.deleted_records);
+    SetCount(snapshot, summary::kRemovedFilesSize, append.removed_files_size);
+  }
+  SetCount(snapshot, summary::kChangedPartitionCount, append.changed_partition_count);
+  UpdateTotal(snapshot, parent, summary::kTotalRecords, append.added_records, append.deleted_records);
+  UpdateTotal(snapshot, parent, summary::kTotalDataFiles, append.added_data_files, append.deleted_data_files);
+  UpdateTotal(snapshot, parent, summary::kTotalFilesSize, append.added_files_size, append.removed_files_size);
+  // tradeagg writes no delete files.
+  UpdateTotal(snapshot, parent, summary::kTotalDeleteFiles, 0, 0);
+  UpdateTotal(snapshot, parent, summary::kTotalPositionDeletes, 0, 0);
+  UpdateTotal(snapshot, parent, summary::kTotalEqualityDeletes, 0, 0);
 }
 
 }  // namespace
@@ -164,7 +226,7 @@ Status TableMetadata::Validate() const {
   }
   for (const auto& [name, ref] : refs) {
     if (FindSnapshot(ref.snapshot_id) == nullptr) return invalid("ref '" + name + "' points to no snapshot");
-    if (ref.type != "branch" && ref.type != "tag") return invalid("ref '" + name + "' has type '" + ref.type + "'");
+    if (ref.type != kBranchRef && ref.type != kTagRef) return invalid("ref '" + name + "' has type '" + ref.type + "'");
   }
   return Status::Ok();
 }
@@ -215,34 +277,17 @@ Result<TableMetadata> EvolveSchema(const TableMetadata& base, std::string_view b
   next.current_schema_id = added.schema_id;
   next.last_column_id = std::max(base.last_column_id, added.HighestFieldId());
   next.schemas.push_back(std::move(added));
-  next.last_updated_ms = std::max(now_ms, base.last_updated_ms);
-  LogBase(next, base, base_location);
+  RecordCommit(next, base, base_location, now_ms);
   TRY(next.Validate());
   return next;
 }
 
 Result<TableMetadata> AppendSnapshot(const TableMetadata& base, std::string_view base_location,
                                      const SnapshotAppend& append) {
-  if (base_location.empty()) return Status::InvalidArgument("append: the base metadata location is required");
-  if (append.manifest_list.empty()) return Status::InvalidArgument("append: no manifest list");
-  if (base.FindSnapshot(append.snapshot_id) != nullptr) {
-    return Status::InvalidArgument("append: snapshot id " + std::to_string(append.snapshot_id) +
-                                   " is already in the table");
-  }
-  if (append.added_data_files < 0 || append.added_records < 0 || append.added_files_size < 0 ||
-      append.changed_partition_count < 0) {
-    return Status::InvalidArgument("append: negative counts");
-  }
-  for (const auto& [key, value] : append.extra_summary) {
-    if (std::find(std::begin(kStandardSummaryKeys), std::end(kStandardSummaryKeys), key) !=
-        std::end(kStandardSummaryKeys)) {
-      return Status::InvalidArgument("append: extra summary entry '" + key + "' would replace a standard one");
-    }
-  }
-
+  TRY(CheckAppend(base, base_location, append));
   TableMetadata next = base;
   const Snapshot* parent = base.CurrentSnapshot();
-  const int64_t timestamp_ms = std::max(append.timestamp_ms, base.last_updated_ms);
+  const int64_t timestamp_ms = RecordCommit(next, base, base_location, append.timestamp_ms);
 
   Snapshot snapshot;
   snapshot.snapshot_id = append.snapshot_id;
@@ -250,30 +295,44 @@ Result<TableMetadata> AppendSnapshot(const TableMetadata& base, std::string_view
   snapshot.sequence_number = base.next_sequence_number();
   snapshot.timestamp_ms = timestamp_ms;
   snapshot.manifest_list = append.manifest_list;
-  snapshot.operation = std::string(summary::kAppend);
+  snapshot.operation = append.operation;
   snapshot.schema_id = base.current_schema_id;
-  snapshot.summary = append.extra_summary;
-  snapshot.summary[std::string(summary::kAddedDataFiles)] = std::to_string(append.added_data_files);
-  snapshot.summary[std::string(summary::kAddedRecords)] = std::to_string(append.added_records);
-  snapshot.summary[std::string(summary::kAddedFilesSize)] = std::to_string(append.added_files_size);
-  snapshot.summary[std::string(summary::kChangedPartitionCount)] = std::to_string(append.changed_partition_count);
-  UpdateTotal(snapshot, parent, summary::kTotalRecords, append.added_records);
-  UpdateTotal(snapshot, parent, summary::kTotalDataFiles, append.added_data_files);
-  UpdateTotal(snapshot, parent, summary::kTotalFilesSize, append.added_files_size);
-  UpdateTotal(snapshot, parent, summary::kTotalDeleteFiles, 0);
-  UpdateTotal(snapshot, parent, summary::kTotalPositionDeletes, 0);
-  UpdateTotal(snapshot, parent, summary::kTotalEqualityDeletes, 0);
+  Summarize(snapshot, parent, append);
 
   next.last_sequence_number = snapshot.sequence_number;
-  next.last_updated_ms = timestamp_ms;
   next.current_snapshot_id = snapshot.snapshot_id;
   next.snapshot_log.push_back(SnapshotLogEntry{timestamp_ms, snapshot.snapshot_id});
-  LogBase(next, base, base_location);
   // Keep main's retention settings, if another writer set some; only its target moves.
   SnapshotRef& main = next.refs[std::string(kMainBranch)];
   main.snapshot_id = snapshot.snapshot_id;
-  main.type = "branch";
+  main.type = std::string(kBranchRef);
   next.snapshots.push_back(std::move(snapshot));
+  TRY(next.Validate());
+  return next;
+}
+
+Result<TableMetadata> SetRef(const TableMetadata& base, std::string_view base_location, std::string_view name,
+                             const SnapshotRef& ref, int64_t now_ms) {
+  const std::string where = "ref '" + std::string(name) + "': ";
+  if (base_location.empty()) return Status::InvalidArgument(where + "the base metadata location is required");
+  if (name.empty()) return Status::InvalidArgument("ref: empty name");
+  if (name == kMainBranch) return Status::InvalidArgument(where + "main moves only with new snapshots");
+  if (ref.type != kBranchRef && ref.type != kTagRef) {
+    return Status::InvalidArgument(where + "type '" + ref.type + "' is neither branch nor tag");
+  }
+  if (ref.is_tag() && (ref.min_snapshots_to_keep || ref.max_snapshot_age_ms)) {
+    return Status::InvalidArgument(where + "a tag has no snapshot retention settings");
+  }
+  if (ref.min_snapshots_to_keep.value_or(1) <= 0 || ref.max_snapshot_age_ms.value_or(1) <= 0 ||
+      ref.max_ref_age_ms.value_or(1) <= 0) {
+    return Status::InvalidArgument(where + "retention settings must be positive");
+  }
+  if (base.FindSnapshot(ref.snapshot_id) == nullptr) {
+    return Status::NotFound(where + "snapshot " + std::to_string(ref.snapshot_id) + " is not in the table");
+  }
+  TableMetadata next = base;
+  RecordCommit(next, base, base_location, now_ms);
+  next.refs[std::string(name)] = ref;
   TRY(next.Validate());
   return next;
 }

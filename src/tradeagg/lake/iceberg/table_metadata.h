@@ -1,6 +1,7 @@
 // TableMetadata: the content of one Iceberg v2 table metadata file (spec "Table Metadata"),
 // apart from its JSON encoding (table_metadata_json.h), and the changes tradeagg makes to it:
-// creating a table, evolving its schema and appending a snapshot.
+// creating a table, evolving its schema, adding a snapshot (an append or an overwrite) and
+// setting a ref (a tag).
 //
 // Metadata is an immutable value in the Iceberg model: every change produces a new
 // TableMetadata, written to a new file, and the catalog swaps the table's pointer to it
@@ -118,29 +119,48 @@ bool CurrentSchemaIs(const TableMetadata& metadata, const Schema& schema);
 Result<TableMetadata> EvolveSchema(const TableMetadata& base, std::string_view base_location, const Schema& schema,
                                    int64_t now_ms);
 
-// A fast append: one new manifest list that adds data files.
+// A new snapshot, as the summary counts it: a fast append (data files added) or an overwrite
+// (data files added and deleted), with its manifest list already written. "Append" in the
+// names SnapshotAppend/AppendSnapshot is the snapshot joining the table's history; its
+// operation is `operation`.
 struct SnapshotAppend {
+  std::string operation = std::string(summary::kAppend);  // summary::kAppend or kOverwrite
   int64_t snapshot_id = 0;    // new, unique in the table (NewSnapshotId())
   std::string manifest_list;  // written with base.next_sequence_number()
   int64_t timestamp_ms = 0;
   int64_t added_data_files = 0;
   int64_t added_records = 0;
   int64_t added_files_size = 0;
-  int64_t changed_partition_count = 0;
+  int64_t deleted_data_files = 0;  // overwrite only
+  int64_t deleted_records = 0;     // overwrite only
+  int64_t removed_files_size = 0;  // overwrite only
+  int64_t changed_partition_count = 0;  // partitions with a file added or deleted
   // Extra summary entries ("tradeagg.watermark"); may not replace a standard one.
   std::map<std::string, std::string, std::less<>> extra_summary;
 };
 
-// The metadata after appending a snapshot to `base`, which was read from `base_location`:
+// The metadata after adding a snapshot to `base`, which was read from `base_location`:
 //   - sequence number base.last_sequence_number + 1, parent = base's current snapshot;
-//   - summary: operation "append", the added-* counts, and total-* = the parent's totals plus
-//     what was added (a total the parent does not record stays unrecorded, as in Java);
-//   - current-snapshot-id and refs.main move to the new snapshot; snapshot-log gains it;
+//   - summary: the operation, the added-* counts (an overwrite also deleted-data-files,
+//     deleted-records and removed-files-size), and total-* = the parent's totals plus what was
+//     added minus what was deleted (a total the parent does not record stays unrecorded, as
+//     in Java; so does one that would go negative, which only a wrong parent total can cause);
+//   - current-snapshot-id and refs.main move to the new snapshot, other refs are kept;
+//     snapshot-log gains it;
 //   - metadata-log gains (base_location, base.last_updated_ms), trimmed to
 //     write.metadata.previous-versions-max entries;
 //   - last-updated-ms = the snapshot's timestamp, never before base.last_updated_ms (a clock
 //     that stepped back is clamped so that the logs stay ordered).
+// kInvalidArgument for an operation other than append and overwrite, or an append that deletes.
 Result<TableMetadata> AppendSnapshot(const TableMetadata& base, std::string_view base_location,
                                      const SnapshotAppend& append);
+
+// The metadata after pointing the ref `name` at `ref.snapshot_id` (creating or replacing the
+// ref), e.g. a tag that keeps a snapshot from expiry (spec "Snapshot References"). `main` is
+// refused: it moves with the snapshots AppendSnapshot adds. The ref must be a branch or a tag
+// on a snapshot of the table, with positive retention settings where set. Records metadata-log
+// and last-updated-ms (= now_ms, clamped as above) as AppendSnapshot does; nothing else changes.
+Result<TableMetadata> SetRef(const TableMetadata& base, std::string_view base_location, std::string_view name,
+                             const SnapshotRef& ref, int64_t now_ms);
 
 }  // namespace tradeagg::lake::iceberg

@@ -322,6 +322,117 @@ TEST(IcebergAppendSnapshot, KeepsMainsRetentionSettings) {
   EXPECT_EQ(m.refs.at("main"), (SnapshotRef{2, "branch", 3, {}, {}}));
 }
 
+TEST(IcebergAppendSnapshot, AnOverwriteCountsWhatItDeletedAndTotalsFollow) {
+  TableMetadata m = MustAppend(Trades(), "file:///w/m/0.metadata.json", Append(1, 10, 2, 100, kCreatedMs + 1));
+  SnapshotAppend overwrite = Append(2, 4, 1, 40, kCreatedMs + 2);
+  overwrite.operation = "overwrite";
+  overwrite.deleted_data_files = 2;
+  overwrite.deleted_records = 10;
+  overwrite.removed_files_size = 100;
+  overwrite.changed_partition_count = 3;
+  m = MustAppend(m, "file:///w/m/1.metadata.json", overwrite);
+  const Snapshot& s = *m.CurrentSnapshot();
+  EXPECT_EQ(s.operation, "overwrite");
+  EXPECT_EQ(s.parent_snapshot_id, 1);
+  EXPECT_EQ(s.summary, (std::map<std::string, std::string, std::less<>>{
+                           {"added-data-files", "1"},
+                           {"added-files-size", "40"},
+                           {"added-records", "4"},
+                           {"changed-partition-count", "3"},
+                           {"deleted-data-files", "2"},
+                           {"deleted-records", "10"},
+                           {"removed-files-size", "100"},
+                           {"total-data-files", "1"},
+                           {"total-delete-files", "0"},
+                           {"total-equality-deletes", "0"},
+                           {"total-files-size", "40"},
+                           {"total-position-deletes", "0"},
+                           {"total-records", "4"},
+                       }));
+  EXPECT_EQ(m.refs.at("main").snapshot_id, 2);
+  EXPECT_NE(TableMetadataToJson(m).find(R"("summary":{"operation":"overwrite",)"), std::string::npos);
+}
+
+TEST(IcebergAppendSnapshot, ATotalThatWouldGoNegativeStaysUnrecorded) {
+  TableMetadata m = MustAppend(Trades(), "file:///w/m/0.metadata.json", Append(1, 10, 1, 100, kCreatedMs));
+  m.snapshots[0].summary["total-records"] = "3";  // wrong, as another writer might have left it
+  SnapshotAppend overwrite = Append(2, 0, 0, 0, kCreatedMs);
+  overwrite.operation = "overwrite";
+  overwrite.deleted_data_files = 1;
+  overwrite.deleted_records = 10;
+  overwrite.removed_files_size = 100;
+  m = MustAppend(m, "file:///w/m/1.metadata.json", overwrite);
+  EXPECT_FALSE(m.CurrentSnapshot()->SummaryInt("total-records").has_value());
+  EXPECT_EQ(m.CurrentSnapshot()->SummaryInt("total-data-files"), 0);
+}
+
+TEST(IcebergAppendSnapshot, RejectsDeletionsInAnAppendAndUnknownOperations) {
+  const TableMetadata base = Trades();
+  SnapshotAppend deleting = Append(1, 1, 1, 1, kCreatedMs);
+  deleting.deleted_data_files = 1;
+  EXPECT_EQ(AppendSnapshot(base, "file:///w/m/0.metadata.json", deleting).status().code(),
+            StatusCode::kInvalidArgument);
+  SnapshotAppend replace = Append(1, 1, 1, 1, kCreatedMs);
+  replace.operation = "replace";
+  EXPECT_EQ(AppendSnapshot(base, "file:///w/m/0.metadata.json", replace).status().code(),
+            StatusCode::kInvalidArgument);
+  SnapshotAppend negative = Append(1, 1, 1, 1, kCreatedMs);
+  negative.operation = "overwrite";
+  negative.removed_files_size = -1;
+  EXPECT_FALSE(AppendSnapshot(base, "file:///w/m/0.metadata.json", negative).ok());
+  SnapshotAppend overriding = Append(1, 1, 1, 1, kCreatedMs);
+  overriding.extra_summary = {{"deleted-records", "0"}};
+  EXPECT_FALSE(AppendSnapshot(base, "file:///w/m/0.metadata.json", overriding).ok());
+}
+
+// --- refs ---
+
+TEST(IcebergSetRef, AddsATagAndRecordsTheCommitLikeAnAppend) {
+  TableMetadata m = MustAppend(Trades(), "file:///w/m/0.metadata.json", Append(1, 1, 1, 1, kCreatedMs + 1));
+  m = MustAppend(m, "file:///w/m/1.metadata.json", Append(2, 1, 1, 1, kCreatedMs + 2));
+  const SnapshotRef tag{1, "tag", std::nullopt, std::nullopt, int64_t{86'400'000}};
+  Result<TableMetadata> tagged = SetRef(m, "file:///w/m/2.metadata.json", "eod-2026-11-24", tag, kCreatedMs + 50);
+  ASSERT_TRUE(tagged.ok()) << tagged.status().ToString();
+  EXPECT_EQ(tagged->refs.at("eod-2026-11-24"), tag);
+  EXPECT_EQ(tagged->refs.at("main").snapshot_id, 2) << "main and the current snapshot stay";
+  EXPECT_EQ(tagged->current_snapshot_id, 2);
+  EXPECT_EQ(tagged->snapshots, m.snapshots);
+  EXPECT_EQ(tagged->snapshot_log, m.snapshot_log);
+  EXPECT_EQ(tagged->last_sequence_number, m.last_sequence_number);
+  EXPECT_EQ(tagged->last_updated_ms, kCreatedMs + 50);
+  ASSERT_EQ(tagged->metadata_log.size(), 3u);
+  EXPECT_EQ(tagged->metadata_log.back(), (MetadataLogEntry{kCreatedMs + 2, "file:///w/m/2.metadata.json"}));
+  // Written as the spec's ref object, and read back the same.
+  const std::string json = TableMetadataToJson(*tagged);
+  EXPECT_NE(json.find(R"("eod-2026-11-24":{"snapshot-id":1,"type":"tag","max-ref-age-ms":86400000})"),
+            std::string::npos)
+      << json;
+  EXPECT_EQ(MustParse(json), *tagged);
+
+  // A clock that stepped back is clamped; the next append keeps the tag.
+  Result<TableMetadata> early = SetRef(m, "file:///w/m/2.metadata.json", "t", tag, kCreatedMs - 1000);
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->last_updated_ms, kCreatedMs + 2);
+  const TableMetadata appended = MustAppend(*tagged, "file:///w/m/3.metadata.json", Append(3, 1, 1, 1, kCreatedMs + 60));
+  EXPECT_EQ(appended.refs.at("eod-2026-11-24"), tag);
+  EXPECT_EQ(appended.refs.at("main").snapshot_id, 3);
+}
+
+TEST(IcebergSetRef, RefusesMainUnknownSnapshotsAndBadRefs) {
+  const TableMetadata m = MustAppend(Trades(), "file:///w/m/0.metadata.json", Append(1, 1, 1, 1, kCreatedMs));
+  const std::string at = "file:///w/m/1.metadata.json";
+  auto code = [&](std::string_view name, SnapshotRef ref) { return SetRef(m, at, name, ref, kCreatedMs).status().code(); };
+  EXPECT_EQ(code("main", {1, "tag", {}, {}, {}}), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code("main", {1, "branch", {}, {}, {}}), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code("", {1, "tag", {}, {}, {}}), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code("t", {99, "tag", {}, {}, {}}), StatusCode::kNotFound);
+  EXPECT_EQ(code("t", {1, "label", {}, {}, {}}), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code("t", {1, "tag", 2, {}, {}}), StatusCode::kInvalidArgument) << "a tag keeps no snapshots";
+  EXPECT_EQ(code("t", {1, "tag", {}, {}, int64_t{0}}), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code("b", {1, "branch", 2, int64_t{1000}, {}}), StatusCode::kOk);
+  EXPECT_EQ(SetRef(m, "", "t", {1, "tag", {}, {}, {}}, kCreatedMs).status().code(), StatusCode::kInvalidArgument);
+}
+
 // --- what PyIceberg writes ---
 
 TEST(IcebergTableMetadataJson, ReadsAnEmptyTableWrittenByPyIceberg) {

@@ -6,12 +6,15 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tradeagg/lake/iceberg/merge_append.h"
+#include "tradeagg/lake/iceberg/overwrite_files.h"
 #include "tradeagg/lake/iceberg/sql_catalog.h"
 #include "tradeagg/lake/iceberg/table_commit.h"
 #include "tradeagg/lake/iceberg/trades_table.h"
@@ -64,7 +67,18 @@ class TestTable : public ::testing::Test {
     MergeAppend append(*store_, base);
     for (DataFile& file : files) append.AddFile(std::move(file));
     if (!watermark.empty()) append.SetSummary("tradeagg.watermark", watermark);
-    Result<PreparedAppend> prepared = append.Prepare(now_ms);
+    return Commit(base, append.Prepare(now_ms));
+  }
+
+  // Commits an overwrite snapshot that replaces the table's files with `files`; returns its id.
+  int64_t Overwrite(std::vector<DataFile> files, int64_t now_ms) {
+    LoadedTable base = Load();
+    OverwriteFiles overwrite(*store_, base);
+    for (DataFile& file : files) overwrite.AddFile(std::move(file));
+    return Commit(base, overwrite.Prepare(now_ms));
+  }
+
+  int64_t Commit(const LoadedTable& base, const Result<PreparedSnapshot>& prepared) {
     EXPECT_TRUE(prepared.ok()) << prepared.status().ToString();
     if (!prepared.ok()) return 0;
     CommitAttempt attempt = CommitMetadata(*catalog_, *store_, kTestTrades, base, prepared->updated);
@@ -76,6 +90,42 @@ class TestTable : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<LocalObjectStore> store_;
   std::unique_ptr<SqlCatalog> catalog_;
+};
+
+// A catalog in front of another that can interfere with the next commit: run a rival's commit
+// just before it (`before_next_commit`), or drop it and report kStateUnknown
+// (`lose_next_commit`), as a reply lost before the swap would.
+class InterferingCatalog final : public Catalog {
+ public:
+  explicit InterferingCatalog(Catalog& inner) : inner_(inner) {}
+
+  std::function<void()> before_next_commit;
+  bool lose_next_commit = false;
+  int commits = 0;  // calls of CommitTable
+
+  Status CreateNamespace(std::string_view ns, const Properties& properties) override {
+    return inner_.CreateNamespace(ns, properties);
+  }
+  Result<bool> NamespaceExists(std::string_view ns) override { return inner_.NamespaceExists(ns); }
+  Result<Properties> LoadNamespaceProperties(std::string_view ns) override {
+    return inner_.LoadNamespaceProperties(ns);
+  }
+  Result<std::vector<TableIdentifier>> ListTables(std::string_view ns) override { return inner_.ListTables(ns); }
+  Result<LoadedTable> LoadTable(const TableIdentifier& table) override { return inner_.LoadTable(table); }
+  Result<LoadedTable> CreateTable(const TableIdentifier& table, const TableDefinition& definition,
+                                  std::string location) override {
+    return inner_.CreateTable(table, definition, std::move(location));
+  }
+  CommitResult CommitTable(const TableIdentifier& table, std::string_view expected,
+                           std::string_view next) override {
+    ++commits;
+    if (std::function<void()> rival = std::exchange(before_next_commit, nullptr)) rival();
+    if (std::exchange(lose_next_commit, false)) return CommitResult::Unknown(Status::StateUnknown("reply lost"));
+    return inner_.CommitTable(table, expected, next);
+  }
+
+ private:
+  Catalog& inner_;
 };
 
 // A data file of the trades table that exists only in metadata.
