@@ -74,6 +74,7 @@ def test_a_run_at_once_after_the_trades_aggregates_every_acknowledged_trade(serv
     assert_answers_for_all(run, N_TRADES, N_TRADES)
     assert run["data_files"] >= 1
     assert participant_trade_count(admin, run["run_id"]) == N_TRADES
+    assert run["trades_tag"] == f"eod-{date.isoformat()}-v1"  # the snapshot read is kept for repeats
 
 
 def test_a_flush_interval_longer_than_the_wait_still_answers_for_every_trade(server_factory):

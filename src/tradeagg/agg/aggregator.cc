@@ -2,15 +2,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <thread>
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include "tradeagg/agg/exposure_set.h"
+#include "tradeagg/agg/late_trades.h"
 #include "tradeagg/agg/reconciler.h"
 #include "tradeagg/agg/trade_group_query.h"
 #include "tradeagg/lake/iceberg/iceberg_constants.h"
+#include "tradeagg/lake/iceberg/snapshot_tag.h"
 #include "tradeagg/lake/iceberg/table_scan.h"
 #include "tradeagg/lake/iceberg/trades_table.h"
 
@@ -67,6 +70,9 @@ Result<std::unique_ptr<Aggregator>> Aggregator::Create(store::ExposureStore& res
     aggregator->lake_writer_ = std::make_unique<ExposuresTableWriter>(catalog, objects, aggregator->connection_,
                                                                       aggregator->config_.staging_dir);
     TRY(aggregator->lake_writer_->Open(aggregator->config_.owner));
+    aggregator->runs_writer_ = std::make_unique<RunsTableWriter>(catalog, objects, aggregator->connection_,
+                                                                 aggregator->config_.staging_dir);
+    TRY(aggregator->runs_writer_->Open(aggregator->config_.owner));
   }
   return aggregator;
 }
@@ -114,7 +120,18 @@ bool Aggregator::HasPending(Date business_date, domain::RunKind kind) const {
   return false;
 }
 
+void Aggregator::RequestPublish() {
+  if (!runs_writer_) return;
+  {
+    std::lock_guard lock(mutex_);
+    publish_requested_ = true;
+  }
+  wake_.notify_one();
+}
+
 void Aggregator::Start() {
+  // The server's first publish shows the runs a restart marked failed.
+  if (config_.owner) RequestPublish();
   worker_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "aggregator");
     Loop();
@@ -133,8 +150,15 @@ void Aggregator::Stop() {
 void Aggregator::Loop() {
   std::unique_lock lock(mutex_);
   while (true) {
-    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || publish_requested_; });
     if (stopping_) return;  // queued runs stay queued; the next start marks them failed
+    publish_requested_ = false;  // a run publishes when it ends
+    if (queue_.empty()) {
+      lock.unlock();
+      PublishRuns();
+      lock.lock();
+      continue;
+    }
     current_ = std::move(queue_.front());
     queue_.pop_front();
     AggregationRun run = *current_;
@@ -183,6 +207,7 @@ Status Aggregator::Compute(AggregationRun& run, std::vector<domain::ExposureRow>
   }
   run.data_files = static_cast<int64_t>(plan.files.size());
   run.data_files_pruned = plan.files_pruned;
+  TRY(TagSnapshotRead(run));
   std::vector<std::filesystem::path> paths;
   paths.reserve(plan.files.size());
   for (const iceberg::DataFile& file : plan.files) {
@@ -224,6 +249,31 @@ Status Aggregator::Compute(AggregationRun& run, std::vector<domain::ExposureRow>
   run.timings.reconcile_ms = watch.Lap();
   rows = set.TakeRows();
   return Status::Ok();
+}
+
+Status Aggregator::TagSnapshotRead(AggregationRun& run) {
+  if (run.request.kind != domain::RunKind::kEod || !run.snapshot_id) return Status::Ok();
+  const std::string tag =
+      "eod-" + run.request.business_date.ToString() + "-v" + std::to_string(run.version);
+  std::optional<int64_t> max_age_ms;
+  if (config_.eod_tag_max_age) max_age_ms = config_.eod_tag_max_age->count();
+  Status tagged = iceberg::TagSnapshot(catalog_, objects_, kTradesTable, tag, *run.snapshot_id, max_age_ms);
+  if (!tagged.ok()) {
+    return Status(tagged.code(), "cannot tag the snapshot read as " + tag + ": " + tagged.message());
+  }
+  run.trades_tag = tag;
+  return Status::Ok();
+}
+
+void Aggregator::PublishRuns() {
+  if (!runs_writer_) return;
+  store::RunQuery all;
+  all.limit = std::numeric_limits<int32_t>::max();
+  const Timestamp now = Timestamp::Now();
+  auto runs = results_.ListRuns(all);
+  Status status = runs.ok() ? FillMissingTrades(trades_, *runs) : runs.status();
+  if (status.ok()) status = runs_writer_->Publish(*runs, now).status();
+  if (!status.ok()) spdlog::error("tradeagg.runs not published (the next run or restart retries): {}", status.ToString());
 }
 
 void Aggregator::WriteLake(AggregationRun& run, const std::vector<domain::ExposureRow>& rows) {
@@ -271,10 +321,12 @@ void Aggregator::Execute(AggregationRun& run) {
     ++runs_failed_;
     spdlog::error("aggregation run {} ({} {}) failed: {}", run.run_id, domain::RunKindName(run.request.kind),
                   run.request.business_date.ToString(), run.error);
+    PublishRuns();
     return;
   }
   // Only the store step's own duration is left to record.
   if (Status s = results_.UpdateRun(run); !s.ok()) spdlog::warn("aggregation run {}: {}", run.run_id, s.ToString());
+  PublishRuns();
   ++runs_succeeded_;
   differences_ += run.difference_count;
   if (run.difference_count > 0) {

@@ -10,6 +10,8 @@
 //   1. plan: load tradeagg.trades from the catalog, pick the snapshot (current, or as of a
 //      snapshot id or an instant: time travel), and plan the date's data files, pruned by the
 //      business-date partition and column bounds (lake/iceberg/table_scan.h);
+//      An eod run tags the snapshot it read (`eod-<date>-v<version>`, lake/iceberg/
+//      snapshot_tag.h), so expiry keeps it and the run can be repeated from the lake;
 //   2. query: DuckDB aggregates the planned Parquet files (trade_group_query.h);
 //   3. roll up the levels and, with the date's FX rates, the reporting-currency totals;
 //   4. reconcile with the real-time book at max(request_seq, the snapshot's watermark)
@@ -22,7 +24,14 @@
 //      as succeeded only once all of it is done.
 // A failure in steps 0-4 or in the store fails the run with its reason; nothing of it is
 // served. (A store failure after the lake append leaves that run's rows in tradeagg.exposures;
-// the run's error says so, and analysts select runs the store lists as succeeded.)
+// the run's error says so.)
+//
+// After every run, the store's list of runs is published to the Iceberg table tradeagg.runs
+// (runs_table.h), with each eod run's staleness, so that lake readers can keep the rows of
+// succeeded, current runs (a failed run's rows in tradeagg.exposures read as failed there).
+// Also at the server's start (runs a restart marked failed) and when asked (RequestPublish:
+// the scheduler, when late trades made a run stale). A failed publish is logged; the next
+// one shows the store's state again in full.
 //
 // Runs execute one at a time on the aggregator's worker thread (Submit), so a burst of
 // requests queues instead of competing for memory and cores; the CLI runs one on its own
@@ -46,6 +55,7 @@
 
 #include "tradeagg/agg/book_source.h"
 #include "tradeagg/agg/exposures_table.h"
+#include "tradeagg/agg/runs_table.h"
 #include "tradeagg/core/status.h"
 #include "tradeagg/domain/aggregation_run.h"
 #include "tradeagg/engine/connection.h"
@@ -94,6 +104,8 @@ class Aggregator {
   Result<domain::AggregationRun> RunNow(const domain::RunRequest& request);
   // Is a run of this date and kind queued or running here?
   bool HasPending(Date business_date, domain::RunKind kind) const;
+  // Asks the worker to publish tradeagg.runs again (no-op without the lake writers).
+  void RequestPublish();
 
   void Start();
   void Stop();
@@ -115,6 +127,10 @@ class Aggregator {
   void Execute(domain::AggregationRun& run);
   Status Compute(domain::AggregationRun& run, std::vector<domain::ExposureRow>& rows);
   void WriteLake(domain::AggregationRun& run, const std::vector<domain::ExposureRow>& rows);
+  // An eod run's tag on the snapshot it read.
+  Status TagSnapshotRead(domain::AggregationRun& run);
+  // The store's runs, with their staleness, into tradeagg.runs.
+  void PublishRuns();
 
   store::ExposureStore& results_;
   store::TradeStore& trades_;
@@ -126,12 +142,14 @@ class Aggregator {
   engine::Database duckdb_;
   engine::Connection connection_;
   std::unique_ptr<ExposuresTableWriter> lake_writer_;
+  std::unique_ptr<RunsTableWriter> runs_writer_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<domain::AggregationRun> queue_;          // guarded by mutex_
   std::optional<domain::AggregationRun> current_;     // guarded by mutex_
   bool stopping_ = false;                             // guarded by mutex_
+  bool publish_requested_ = false;                    // guarded by mutex_
   std::thread worker_;
   std::atomic<int64_t> runs_succeeded_{0};
   std::atomic<int64_t> runs_failed_{0};

@@ -61,10 +61,8 @@ void AggregationScheduler::Tick() {
   const Timestamp now = clock_();
   const Date current = calendar_.BusinessDateOf(now);
   if (config_.intraday_interval.count() > 0) MaybeRunIntraday(now, current);
-  if (config_.eod) {
-    MaybeRunEod(now, calendar_.PreviousBusinessDay(current));
-    MaybeRerunStale(now);
-  }
+  if (config_.eod) MaybeRunEod(now, calendar_.PreviousBusinessDay(current));
+  CheckLateTrades(now);
 }
 
 void AggregationScheduler::MaybeRunIntraday(Timestamp now, Date current) {
@@ -103,7 +101,7 @@ void AggregationScheduler::MaybeRunEod(Timestamp now, Date closed) {
 }
 
 
-void AggregationScheduler::MaybeRerunStale(Timestamp now) {
+void AggregationScheduler::CheckLateTrades(Timestamp now) {
   auto last_seq = trades_.LastSeq();
   if (!last_seq.ok() || *last_seq == stale_checked_seq_) return;  // nothing committed since
   store::RunQuery query;
@@ -113,14 +111,18 @@ void AggregationScheduler::MaybeRerunStale(Timestamp now) {
   auto runs = results_.ListRuns(query);
   if (!runs.ok()) return;
   const int64_t lake = lake_watermark_();
-  bool settled = true;  // every stale date re-run (or not stale): no need to look again
+  bool settled = true;   // every stale date re-run (or not stale): no need to look again
+  bool changed = false;  // a run's staleness moved: tradeagg.runs must show it
   std::set<int32_t> seen;
   for (const domain::AggregationRun& run : *runs) {  // newest first: the first of a date is its latest
     const Date date = run.request.business_date;
     if (!seen.insert(date.days()).second) continue;
     auto late = LateTradesOf(trades_, run);
     if (!late.ok()) return;
-    if (late->trades == 0) continue;
+    int64_t& published = missing_seen_[run.run_id];
+    changed |= published != late->trades;
+    published = late->trades;
+    if (late->trades == 0 || !config_.eod) continue;
     if (lake < late->last_seq || aggregator_.HasPending(date, domain::RunKind::kEod)) {
       settled = false;  // the lake does not hold them yet, or a re-run is on its way
       continue;
@@ -139,6 +141,7 @@ void AggregationScheduler::MaybeRerunStale(Timestamp now) {
     rerun_at_[date.days()] = Plus(now, config_.eod_retry_interval);
     settled = false;  // look again once the new version has finished
   }
+  if (changed) aggregator_.RequestPublish();
   if (settled) stale_checked_seq_ = *last_seq;
 }
 

@@ -10,8 +10,9 @@
 //   pending). A failed eod run is retried after `eod_retry_interval`. Re-running an eod by hand
 //   makes a new version.
 // - Late trades (late_trades.h): when a date's newest succeeded eod run misses trades
-//   committed after it read the lake, the run is stale, and once the lake holds those trades
-//   the date is run again as a new eod version (at most once per `eod_retry_interval` a date,
+//   committed after it read the lake, the run is stale: the aggregator publishes that to
+//   tradeagg.runs at once, and (with eod on) once the lake holds those trades the date is run
+//   again as a new eod version (at most once per `eod_retry_interval` a date,
 //   so a trickle of late trades does not make a version per trade). Checked whenever the
 //   store's last seq has moved.
 // Every run submitted here answers for every trade acknowledged before it (aggregator.h).
@@ -59,7 +60,8 @@ class AggregationScheduler {
   void Loop();
   void MaybeRunIntraday(Timestamp now, Date current);
   void MaybeRunEod(Timestamp now, Date closed);
-  void MaybeRerunStale(Timestamp now);
+  // Late trades: stale eod runs are published (tradeagg.runs) and, with eod on, run again.
+  void CheckLateTrades(Timestamp now);
 
   Aggregator& aggregator_;
   store::ExposureStore& results_;
@@ -76,6 +78,7 @@ class AggregationScheduler {
   std::optional<Timestamp> eod_retry_at_; // after a failed eod attempt
   int64_t stale_checked_seq_ = -1;        // the store's last seq at the last stale check
   std::map<int32_t, Timestamp> rerun_at_; // Date::days() -> no stale re-run of it before
+  std::map<int64_t, int64_t> missing_seen_;  // run id -> its missing trades at the last check
 
   std::mutex mutex_;
   std::condition_variable wake_;
