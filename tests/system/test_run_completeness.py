@@ -16,7 +16,7 @@ import time
 import duckdb
 
 from conftest import Calendar, TradeFactory, UserFactory
-from test_exposures import run_to_end, wait_run
+from test_exposures import cli, run_to_end, wait_run
 from test_lake import catalog, wait_for_lake
 
 CALENDAR = Calendar()  # the servers' defaults: London, 17:30
@@ -314,3 +314,9 @@ def test_readers_of_the_lake_tell_succeeded_runs_from_failed_and_stale_ones(serv
     succeeded = con.execute("SELECT DISTINCT e.run_id FROM exposures e JOIN runs r USING (run_id)"
                             " WHERE r.status = 'succeeded'").fetchall()
     assert succeeded == [(good["run_id"],)]
+    # tradeagg sql has the same view of it.
+    done = cli(server, "sql", "SELECT run_id, status, stale FROM runs ORDER BY run_id")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [[c.strip() for c in line.split("|")] for line in lines[2:-1]] == [
+        [str(good["run_id"]), "succeeded", "true"], [str(bad["run_id"]), "failed", "false"]]

@@ -5,6 +5,7 @@
 
 #include "tradeagg/agg/trade_group_query.h"
 #include "tradeagg/agg/exposures_table.h"
+#include "tradeagg/agg/runs_table.h"
 #include "tradeagg/engine/query_result.h"
 #include "tradeagg/lake/iceberg/iceberg_constants.h"
 #include "tradeagg/lake/iceberg/trades_table.h"
@@ -63,6 +64,7 @@ Result<std::unique_ptr<LakeSql>> LakeSql::Open(iceberg::Catalog& catalog, lake::
   TRY(sql->connection_.Execute("SET TimeZone = 'UTC'"));
   TRY(sql->RegisterView(catalog, objects, iceberg::kTradesTableName, iceberg::trades_field::kBusinessDate, from, to));
   TRY(sql->RegisterView(catalog, objects, kExposuresTableName, iceberg::exposures_field::kBusinessDate, from, to));
+  TRY(sql->RegisterView(catalog, objects, kRunsTableName, iceberg::runs_field::kBusinessDate, from, to));
   return sql;
 }
 

@@ -1,8 +1,9 @@
 // LakeSql: read-only SQL over the lake for analysts (`tradeagg sql`).
 //
-// The tables tradeagg.trades and tradeagg.exposures are planned from their current snapshots
-// (optionally for a range of business dates, pruned as aggregation runs are) and registered in
-// an in-memory DuckDB as the views `trades` and `exposures` over the planned Parquet files,
+// The tables tradeagg.trades, tradeagg.exposures and tradeagg.runs are planned from their
+// current snapshots (optionally for a range of business dates, pruned as aggregation runs are)
+// and registered in an in-memory DuckDB as the views `trades`, `exposures` and `runs` (join
+// exposures to runs to keep succeeded, non-stale results) over the planned Parquet files,
 // columns resolved by field id against the current schema (files written before a schema
 // evolution lack the new columns, which read as NULL); a table without snapshots is an empty
 // view of its columns. Only a single SELECT is run:
