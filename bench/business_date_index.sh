@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# What the store's business-date index (late trades, issue 8) costs ingestion, measured against
-# the same store without it, in one run: bench/store/business_date_index_bench.cc.
+# What keeping each business date's trade totals (late trades, issue 8) costs ingestion, against
+# a store without it and a per-trade index instead, in one run: bench/store/business_date_index_bench.cc.
 #
 # Usage: bench/business_date_index.sh   (builds build-release/ in Release first)
 # Environment (optional): TRADES=400000 GROUP=4000 ROUNDS=3 BUILD_DIR=build-release SKIP_BUILD=0
@@ -15,7 +15,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 DIR="${DIR:-$(mktemp -d "${TMPDIR:-/tmp}/tradeagg-index-bench.XXXXXX")}"
 trap 'rm -rf "$DIR"' EXIT
-echo "Store append with and without trades_by_business_date, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs," \
+echo "Store append with and without per-date trade totals, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs," \
   "${TRADES:-400000} trades per round and store in groups of ${GROUP:-4000}"
 echo
 "$BUILD_DIR/tradeagg_store_bench" --trades "${TRADES:-400000}" --group "${GROUP:-4000}" --rounds "${ROUNDS:-3}" \

@@ -1,6 +1,6 @@
 #include "tradeagg/agg/late_trades.h"
 
-#include <limits>
+#include <algorithm>
 
 namespace tradeagg::agg {
 
@@ -8,7 +8,10 @@ Result<store::DateTradeCount> LateTradesOf(store::TradeStore& trades, const doma
   if (run.request.kind != domain::RunKind::kEod || run.status != domain::RunStatus::kSucceeded) {
     return store::DateTradeCount{};
   }
-  return trades.CountTrades(run.request.business_date, run.watermark, std::numeric_limits<int64_t>::max());
+  ASSIGN_OR_RETURN(store::DateTradeCount date, trades.DateTotals(run.request.business_date));
+  // Runs recorded before store_trades existed counted `trades` (reconciled equal to the store).
+  const int64_t counted = run.store_trades > 0 ? run.store_trades : run.trades;
+  return store::DateTradeCount{std::max<int64_t>(0, date.trades - counted), date.last_seq};
 }
 
 Status FillMissingTrades(store::TradeStore& trades, std::span<domain::AggregationRun> runs) {

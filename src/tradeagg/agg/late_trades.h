@@ -3,9 +3,10 @@
 // time before a cut-off that has passed. A succeeded eod run that misses some is stale
 // (AggregationRun::stale()); the scheduler then runs the date again as a new eod version.
 //
-// Staleness is derived, never stored: the run's watermark is fixed, and the count of the
-// date's trades above it comes from the store's (business_date, seq) index, so every reader
-// (the API, the scheduler, tradeagg.runs) sees the same answer at the same moment.
+// Staleness is derived, never stored: what the run counted is fixed (the date's trades in the
+// store up to the seq it reconciled at, store_trades), and the store keeps each date's total
+// (TradeStore::DateTotals), so the difference is the late trades, and every reader (the API,
+// the scheduler, tradeagg.runs) sees the same answer at the same moment.
 // Thread safety: as the store.
 #pragma once
 
@@ -17,7 +18,8 @@
 
 namespace tradeagg::agg {
 
-// The date's trades above the run's watermark; zero for runs that cannot be stale (intraday,
+// The date's trades the run did not count, and the highest seq of the date (the lake must
+// reach it before a re-run can include them); zero for runs that cannot be stale (intraday,
 // not succeeded).
 Result<store::DateTradeCount> LateTradesOf(store::TradeStore& trades, const domain::AggregationRun& run);
 

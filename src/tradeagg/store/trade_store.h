@@ -52,7 +52,7 @@ struct TradeQuery {
   size_t limit = 100;
 };
 
-// The trades of one business date within a seq range: how many, and the highest seq.
+// The trades of one business date: how many, and the highest seq among them.
 struct DateTradeCount {
   int64_t trades = 0;
   int64_t last_seq = 0;  // 0 when there are none
@@ -77,10 +77,9 @@ class TradeStore {
   virtual Status ScanTrades(int64_t after_seq, size_t limit,
                             const std::function<void(const domain::Trade&)>& visit) = 0;
   virtual Result<int64_t> LastSeq() = 0;  // 0 when empty
-  // Trades of `business_date` with after_seq < seq <= up_to_seq (late trades after a run's
-  // watermark; a date's trades at a seq). Served by an index on (business_date, seq): cheap
-  // when few trades match.
-  virtual Result<DateTradeCount> CountTrades(Date business_date, int64_t after_seq, int64_t up_to_seq) = 0;
+  // The trades of `business_date` committed so far (late trades: compared with what a run of
+  // the date counted). Kept up to date by Append, in the same commit, per date it touches.
+  virtual Result<DateTradeCount> DateTotals(Date business_date) = 0;
 
   virtual Status CreateUser(const auth::User& user) = 0;  // kAlreadyExists if the name is taken
   virtual Result<std::optional<auth::User>> FindUser(std::string_view username) = 0;

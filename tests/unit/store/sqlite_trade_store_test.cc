@@ -184,18 +184,15 @@ TEST_F(SqliteTradeStoreTest, OpenCreatesDirectoriesAndVersionedWalSchema) {
   SqliteDb raw = RawConnection();
   EXPECT_EQ(*raw.QueryText("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(*raw.QueryInt64("PRAGMA user_version"), SqliteTradeStore::SchemaVersion());
-  // Every index costs on the hot path: the idempotency key, and (business_date, seq) for late
-  // trades (whose entries are appended at the right edge of the date's range).
-  EXPECT_EQ(*raw.QueryText("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
-                           " WHERE type = 'index' AND tbl_name = 'trades' ORDER BY name)"),
-            "sqlite_autoindex_trades_1 trades_by_business_date");
-  EXPECT_EQ(*raw.QueryText("SELECT group_concat(name) FROM pragma_index_info('sqlite_autoindex_trades_1')"),
+  // Every index costs on the hot path: the trades table has the unique idempotency key only
+  // (each date's totals are kept per commit in trade_dates instead of a per-trade index).
+  EXPECT_EQ(*raw.QueryInt64("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trades'"), 1);
+  EXPECT_EQ(*raw.QueryText("SELECT group_concat(name) FROM pragma_index_info("
+                           "(SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trades'))"),
             "participant,trade_id");
-  EXPECT_EQ(*raw.QueryText("SELECT group_concat(name) FROM pragma_index_info('trades_by_business_date')"),
-            "business_date");
 }
 
-TEST_F(SqliteTradeStoreTest, CountTradesCountsADatesTradesInASeqRange) {
+TEST_F(SqliteTradeStoreTest, DateTotalsCountEachDatesAcceptedTradesOnly) {
   std::vector<Trade> trades;
   for (int i = 0; i < 6; ++i) {
     Trade t = MakeTrade("ALPHA", "T" + std::to_string(i));
@@ -203,14 +200,31 @@ TEST_F(SqliteTradeStoreTest, CountTradesCountsADatesTradesInASeqRange) {
     trades.push_back(t);
   }
   AppendOk(trades);
-  auto all_day1 = store_->CountTrades(kDay1, 0, INT64_MAX);
-  ASSERT_TRUE(all_day1.ok()) << all_day1.status().ToString();
-  EXPECT_EQ(*all_day1, (DateTradeCount{3, 5}));
-  EXPECT_EQ(*store_->CountTrades(kDay1, 1, 4), (DateTradeCount{1, 3}));   // after 1, up to 4
-  EXPECT_EQ(*store_->CountTrades(kDay2, 5, INT64_MAX), (DateTradeCount{1, 6}));
-  EXPECT_EQ(*store_->CountTrades(kDay2, 6, INT64_MAX), (DateTradeCount{0, 0}));
-  EXPECT_EQ(*store_->CountTrades(kDay1, 4, 4), (DateTradeCount{0, 0}));  // an empty range
-  // (The query names its index with INDEXED BY: SQLite refuses it if the index cannot serve it.)
+  auto day1 = store_->DateTotals(kDay1);
+  ASSERT_TRUE(day1.ok()) << day1.status().ToString();
+  EXPECT_EQ(*day1, (DateTradeCount{3, 5}));
+  EXPECT_EQ(*store_->DateTotals(kDay2), (DateTradeCount{3, 6}));
+  EXPECT_EQ(*store_->DateTotals(Date::FromDays(kDay1.days() - 1)), (DateTradeCount{0, 0}));
+
+  // Duplicates add nothing; a conflicted request adds nothing; the other request of the call does.
+  AppendRequest duplicate = Request({trades[0]});
+  Trade conflicting = trades[1];
+  conflicting.quantity += 1;
+  AppendRequest conflict = Request({MakeTrade("ALPHA", "T-new"), conflicting});
+  Trade late = MakeTrade("ALPHA", "T-late");
+  late.business_date = kDay1;
+  AppendRequest accepted = Request({late});
+  ASSERT_TRUE(Append({&duplicate, &conflict, &accepted}).ok());
+  ASSERT_TRUE(conflict.conflict_index.has_value());
+  EXPECT_EQ(*store_->DateTotals(kDay1), (DateTradeCount{4, accepted.seqs[0]}));
+  EXPECT_EQ(*store_->DateTotals(kDay2), (DateTradeCount{3, 6}));
+
+  // A failed commit adds nothing; a reopen keeps the totals.
+  FaultInjector::Global().Arm(kFaultPoint, 1);
+  AppendRequest lost = Request({MakeTrade("ALPHA", "T-lost")});
+  EXPECT_FALSE(Append({&lost}).ok());
+  Reopen();
+  EXPECT_EQ(*store_->DateTotals(kDay1), (DateTradeCount{4, accepted.seqs[0]}));
 }
 
 TEST_F(SqliteTradeStoreTest, ReopenKeepsSchemaVersion) {

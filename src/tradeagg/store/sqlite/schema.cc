@@ -112,10 +112,16 @@ CREATE TABLE fx_rates (
 )sql",
     // 3: what a run answers for, late trades, per-side trade counts.
     R"sql(
--- Trades of a business date after a seq (late trades, completeness). Every index entry carries
--- the rowid, so this is an index on (business_date, seq): within a date its keys grow with seq,
--- and each commit adds to the right edge of one range instead of touching pages at random.
-CREATE INDEX trades_by_business_date ON trades (business_date);
+-- Each business date's trades in the store (late trades, completeness), kept by every append in
+-- the same transaction, one row per date the commit touched: a per-trade index on
+-- business_date measured 20 % of the append rate; this costs one upsert per commit and date.
+CREATE TABLE trade_dates (
+  business_date INTEGER PRIMARY KEY,  -- days since 1970-01-01
+  trades        INTEGER NOT NULL,     -- the date's trades in the store
+  last_seq      INTEGER NOT NULL      -- the highest seq among them
+) STRICT;
+INSERT INTO trade_dates (business_date, trades, last_seq)
+  SELECT business_date, COUNT(*), MAX(seq) FROM trades GROUP BY business_date;
 ALTER TABLE aggregation_runs ADD COLUMN request_seq INTEGER;   -- the store's last seq when requested; null: time travel
 ALTER TABLE aggregation_runs ADD COLUMN store_trades INTEGER NOT NULL DEFAULT 0;  -- the date's trades in the store up to the seq reconciled at
 ALTER TABLE aggregation_runs ADD COLUMN trades_tag TEXT NOT NULL DEFAULT '';      -- the tradeagg.trades tag of an eod run's snapshot

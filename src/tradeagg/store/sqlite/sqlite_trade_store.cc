@@ -1,5 +1,6 @@
 #include "tradeagg/store/sqlite/sqlite_trade_store.h"
 
+#include <algorithm>
 #include <array>
 #include <climits>
 #include <iterator>
@@ -40,10 +41,11 @@ constexpr std::string_view kScanTradesSql =
     "SELECT " TRADE_COLUMNS " FROM trades WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 constexpr std::string_view kDeleteTradesAfterSql = "DELETE FROM trades WHERE seq > ?1";
 constexpr std::string_view kMaxSeqSql = "SELECT COALESCE(MAX(seq), 0) FROM trades";
-// A range of the trades_by_business_date index (schema.cc): (business_date, seq) entries only.
-constexpr std::string_view kCountDateSql =
-    "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM trades INDEXED BY trades_by_business_date"
-    " WHERE business_date = ?1 AND seq > ?2 AND seq <= ?3";
+constexpr std::string_view kAddDateTotalsSql =
+    "INSERT INTO trade_dates (business_date, trades, last_seq) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (business_date) DO UPDATE SET trades = trades + excluded.trades,"
+    " last_seq = MAX(last_seq, excluded.last_seq)";
+constexpr std::string_view kDateTotalsSql = "SELECT trades, last_seq FROM trade_dates WHERE business_date = ?1";
 
 #define USER_COLUMNS "username, password_hash, role, participant, created_at"
 constexpr std::string_view kInsertUserSql =
@@ -179,7 +181,7 @@ void ClearSeqs(std::span<AppendRequest* const> requests) {
 // A read-only connection and its statements; used by one thread at a time (see AcquireReader).
 struct SqliteTradeStore::Reader {
   SqliteDb db;
-  SqliteStatement count_date;
+  SqliteStatement date_totals;
   SqliteStatement find_trade;
   SqliteStatement list_trades;
   SqliteStatement scan_trades;
@@ -240,6 +242,7 @@ Status SqliteTradeStore::PrepareWriterStatements() {
   ASSIGN_OR_RETURN(insert_trade_, writer_.Prepare(kInsertTradeSql));
   ASSIGN_OR_RETURN(find_trade_for_write_, writer_.Prepare(kFindTradeSql));
   ASSIGN_OR_RETURN(max_seq_, writer_.Prepare(kMaxSeqSql));
+  ASSIGN_OR_RETURN(add_date_totals_, writer_.Prepare(kAddDateTotalsSql));
   ASSIGN_OR_RETURN(insert_user_, writer_.Prepare(kInsertUserSql));
   ASSIGN_OR_RETURN(delete_user_, writer_.Prepare(kDeleteUserSql));
   return Status::Ok();
@@ -255,7 +258,7 @@ Result<std::unique_ptr<SqliteTradeStore::Reader>> SqliteTradeStore::OpenReader()
   ASSIGN_OR_RETURN(reader->list_trades, reader->db.Prepare(kListTradesSql));
   ASSIGN_OR_RETURN(reader->scan_trades, reader->db.Prepare(kScanTradesSql));
   ASSIGN_OR_RETURN(reader->max_seq, reader->db.Prepare(kMaxSeqSql));
-  ASSIGN_OR_RETURN(reader->count_date, reader->db.Prepare(kCountDateSql));
+  ASSIGN_OR_RETURN(reader->date_totals, reader->db.Prepare(kDateTotalsSql));
   ASSIGN_OR_RETURN(reader->find_user, reader->db.Prepare(kFindUserSql));
   ASSIGN_OR_RETURN(reader->list_users, reader->db.Prepare(kListUsersSql));
   return reader;
@@ -322,6 +325,10 @@ Status SqliteTradeStore::Append(std::span<AppendRequest* const> requests) {
     Status status = AppendRequestLocked(*request);
     if (!status.ok()) return AbortAppendLocked(requests, seq_before, status);
   }
+  if (options_.maintain_date_totals) {
+    Status counted = AddDateTotalsLocked(requests);
+    if (!counted.ok()) return AbortAppendLocked(requests, seq_before, counted);
+  }
 
   // Test hook: fails the call exactly like a COMMIT that did not happen (rollback, seqs given
   // back, kUnavailable), so tests can drive the failure path of a real transaction.
@@ -356,6 +363,29 @@ Status SqliteTradeStore::AbortAppendLocked(std::span<AppendRequest* const> reque
     }
   }
   return status;
+}
+
+Status SqliteTradeStore::AddDateTotalsLocked(std::span<AppendRequest* const> requests) {
+  // A call holds a few dates (the current one, now and then a late one): a flat list beats a map.
+  date_totals_.clear();
+  for (const AppendRequest* request : requests) {
+    if (request->conflict_index) continue;  // undone
+    for (size_t i = 0; i < request->trades.size(); ++i) {
+      if (request->outcomes[i] != AppendOutcome::kAccepted) continue;
+      const Date date = request->business_dates[i];
+      auto it = std::find_if(date_totals_.begin(), date_totals_.end(), [&](const auto& d) { return d.first == date; });
+      if (it == date_totals_.end()) it = date_totals_.insert(date_totals_.end(), {date, DateTradeCount{}});
+      ++it->second.trades;
+      it->second.last_seq = std::max(it->second.last_seq, request->seqs[i]);
+    }
+  }
+  for (const auto& [date, totals] : date_totals_) {
+    add_date_totals_.BindInt64(1, date.days());
+    add_date_totals_.BindInt64(2, totals.trades);
+    add_date_totals_.BindInt64(3, totals.last_seq);
+    TRY(add_date_totals_.Run());
+  }
+  return Status::Ok();
 }
 
 Status SqliteTradeStore::AppendRequestLocked(AppendRequest& request) {
@@ -511,18 +541,14 @@ Result<int64_t> SqliteTradeStore::LastSeq() {
   return row ? max_seq.ColumnInt64(0) : int64_t{0};
 }
 
-Result<DateTradeCount> SqliteTradeStore::CountTrades(Date business_date, int64_t after_seq, int64_t up_to_seq) {
-  DateTradeCount count;
-  if (up_to_seq <= after_seq) return count;
+Result<DateTradeCount> SqliteTradeStore::DateTotals(Date business_date) {
   ASSIGN_OR_RETURN(ReaderLease reader, AcquireReader());
-  SqliteStatement& query = reader->count_date;
+  SqliteStatement& query = reader->date_totals;
   SqliteStatement::ResetGuard reset(query);
   query.BindInt64(1, business_date.days());
-  query.BindInt64(2, after_seq);
-  query.BindInt64(3, up_to_seq);
   ASSIGN_OR_RETURN(bool row, query.Step());
-  if (row) count = {query.ColumnInt64(0), query.ColumnInt64(1)};
-  return count;
+  if (!row) return DateTradeCount{};
+  return DateTradeCount{query.ColumnInt64(0), query.ColumnInt64(1)};
 }
 
 // --- users ---

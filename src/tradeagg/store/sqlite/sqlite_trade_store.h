@@ -73,6 +73,9 @@ struct SqliteTradeStoreOptions {
   // The writer's page cache: large enough that the (participant, trade_id) index of a busy
   // day stays in memory. Negative: KiB, as SQLite's cache_size pragma.
   int64_t writer_cache_kib = 256 * 1024;
+  // Keep trade_dates (DateTotals) at every append. Off only to measure what it costs
+  // (bench/business_date_index.sh): DateTotals is then wrong.
+  bool maintain_date_totals = true;
 };
 
 class SqliteTradeStore final : public TradeStore {
@@ -98,7 +101,7 @@ class SqliteTradeStore final : public TradeStore {
   Status ScanTrades(int64_t after_seq, size_t limit,
                     const std::function<void(const domain::Trade&)>& visit) override;
   Result<int64_t> LastSeq() override;
-  Result<DateTradeCount> CountTrades(Date business_date, int64_t after_seq, int64_t up_to_seq) override;
+  Result<DateTradeCount> DateTotals(Date business_date) override;
 
   Status CreateUser(const auth::User& user) override;
   Result<std::optional<auth::User>> FindUser(std::string_view username) override;
@@ -128,6 +131,8 @@ class SqliteTradeStore final : public TradeStore {
   Status LoadStoredTradeLocked(const domain::Trade& trade);
   Status AbortAppendLocked(std::span<AppendRequest* const> requests, int64_t seq_before,
                            Status cause);
+  // Adds the call's accepted trades to trade_dates, one upsert per business date.
+  Status AddDateTotalsLocked(std::span<AppendRequest* const> requests);
 
   const std::filesystem::path db_path_;
   const SqliteTradeStoreOptions options_;
@@ -141,11 +146,13 @@ class SqliteTradeStore final : public TradeStore {
   SqliteStatement insert_trade_;
   SqliteStatement find_trade_for_write_;
   SqliteStatement max_seq_;
+  SqliteStatement add_date_totals_;
   SqliteStatement insert_user_;
   SqliteStatement delete_user_;
   int64_t last_seq_ = 0;          // highest seq committed or assigned in the open transaction
   bool last_seq_stale_ = false;   // re-read last_seq_ from the file before assigning seqs
   domain::Trade stored_;          // scratch for duplicate checks, reused to avoid allocations
+  std::vector<std::pair<Date, DateTradeCount>> date_totals_;  // scratch for AddDateTotalsLocked
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Reader>> idle_readers_;
