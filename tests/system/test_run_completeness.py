@@ -54,6 +54,17 @@ def no_scheduler(**env) -> dict:
     return {"TRADEAGG_INTRADAY_INTERVAL_SECONDS": "0", "TRADEAGG_EOD_ENABLED": "false", **env}
 
 
+def lake_server(server_factory, name: str, fault_injection: bool = False):
+    """A server without scheduled runs whose lake flushes every 100 ms, and its admin client."""
+    server = server_factory(name, fault_injection=fault_injection,
+                            env=no_scheduler(TRADEAGG_LAKE_FLUSH_INTERVAL_MS="100"))
+    return server, server.client("admin")
+
+
+def current_snapshot_id(server) -> int:
+    return catalog(server).load_table("tradeagg.trades").current_snapshot().snapshot_id
+
+
 def assert_answers_for_all(run: dict, n: int, request_seq: int) -> None:
     assert run["status"] == "succeeded", run
     answers = run["answers_for"]
@@ -114,13 +125,12 @@ def test_a_lake_that_cannot_catch_up_fails_the_run_with_the_reason(server_factor
 
 
 def test_time_travel_answers_for_the_snapshot_and_says_so(server_factory):
-    server = server_factory("answers-tt", env=no_scheduler(TRADEAGG_LAKE_FLUSH_INTERVAL_MS="100"))
-    admin = server.client("admin")
+    server, admin = lake_server(server_factory, "answers-tt")
     date = closed_date()
     factory = TradeFactory("answerstt")
     submit_all(admin, trades_of(date, 40, factory))
     wait_for_lake(admin)
-    first = catalog(server).load_table("tradeagg.trades").current_snapshot().snapshot_id
+    first = current_snapshot_id(server)
     submit_all(admin, trades_of(date, 25, factory))
     wait_for_lake(admin)
     run = run_to_end(admin, {"business_date": date.isoformat(), "kind": "intraday", "as_of_snapshot_id": str(first)})
@@ -131,8 +141,7 @@ def test_time_travel_answers_for_the_snapshot_and_says_so(server_factory):
 
 
 def test_a_late_trade_makes_the_eod_stale_with_the_count_it_misses(server_factory):
-    server = server_factory("stale", env=no_scheduler(TRADEAGG_LAKE_FLUSH_INTERVAL_MS="100"))
-    admin = server.client("admin")
+    server, admin = lake_server(server_factory, "stale")
     date = closed_date()
     factory = TradeFactory("stale")
     submit_all(admin, trades_of(date, 30, factory))
@@ -227,13 +236,12 @@ def rows_of(admin, run_id: int) -> dict:
 
 
 def test_a_tagged_eod_snapshot_survives_expiry_and_the_run_repeats_from_it(server_factory):
-    server = server_factory("tags", env=no_scheduler(TRADEAGG_LAKE_FLUSH_INTERVAL_MS="100"))
-    admin = server.client("admin")
+    server, admin = lake_server(server_factory, "tags")
     date = closed_date()
     factory = TradeFactory("tags")
     submit_all(admin, trades_of(date, 15, factory))
     wait_for_lake(admin)
-    untagged = catalog(server).load_table("tradeagg.trades").current_snapshot().snapshot_id
+    untagged = current_snapshot_id(server)
     submit_all(admin, trades_of(date, 10, factory))
     v1 = run_to_end(admin, {"business_date": date.isoformat(), "kind": "eod"})
     assert v1["status"] == "succeeded" and v1["trades"] == 25, v1
@@ -282,9 +290,7 @@ def wait_runs_table(server, predicate, timeout: float = 20) -> dict:
 
 
 def test_readers_of_the_lake_tell_succeeded_runs_from_failed_and_stale_ones(server_factory):
-    server = server_factory("runs-table", fault_injection=True,
-                            env=no_scheduler(TRADEAGG_LAKE_FLUSH_INTERVAL_MS="100"))
-    admin = server.client("admin")
+    server, admin = lake_server(server_factory, "runs-table", fault_injection=True)
     date = closed_date()
     factory = TradeFactory("runstable")
     submit_all(admin, trades_of(date, 12, factory))

@@ -105,21 +105,13 @@ Status MergeAppend::Build(int64_t now_ms, PreparedAppend& prepared) {
   const TableMetadata& metadata = base_.metadata;
 
   // 1. The manifest of the new files.
-  std::vector<ManifestEntry> entries;
   SnapshotAppend append;
   std::set<std::vector<int32_t>> partitions;
-  for (DataFile& file : files_) {
-    append.added_records += file.record_count;
-    append.added_files_size += file.file_size_in_bytes;
-    partitions.insert(file.partition_dates);
-    ManifestEntry entry;
-    entry.status = ManifestEntryStatus::kAdded;
-    entry.snapshot_id = prepared.snapshot_id;
-    entry.data_file = std::move(file);
-    entries.push_back(std::move(entry));
-  }
-  files_.clear();
-  append.added_data_files = static_cast<int64_t>(entries.size());
+  FileCounts counts;
+  std::vector<ManifestEntry> entries = AddedEntries(files_, prepared.snapshot_id, counts, partitions);
+  append.added_records = counts.records;
+  append.added_files_size = counts.bytes;
+  append.added_data_files = counts.files;
   append.changed_partition_count = static_cast<int64_t>(partitions.size());
   prepared.added_records = append.added_records;
   ASSIGN_OR_RETURN(ManifestFile added, WriteSnapshotManifest(objects_, metadata, entries, prepared));

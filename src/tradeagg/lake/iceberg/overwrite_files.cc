@@ -6,23 +6,6 @@
 
 namespace tradeagg::lake::iceberg {
 
-namespace {
-
-// What the summary counts of the files one side of the overwrite touches.
-struct FileCounts {
-  int64_t files = 0;
-  int64_t records = 0;
-  int64_t bytes = 0;
-
-  void Add(const DataFile& file) {
-    ++files;
-    records += file.record_count;
-    bytes += file.file_size_in_bytes;
-  }
-};
-
-}  // namespace
-
 OverwriteFiles::OverwriteFiles(ObjectStore& objects, const LoadedTable& base) : objects_(objects), base_(base) {}
 
 void OverwriteFiles::AddFile(DataFile file) { files_.push_back(std::move(file)); }
@@ -75,17 +58,7 @@ Status OverwriteFiles::Build(int64_t now_ms, PreparedSnapshot& prepared) {
   std::set<std::vector<int32_t>> partitions;  // changed: a file added or deleted there
 
   FileCounts added;
-  std::vector<ManifestEntry> entries;
-  for (DataFile& file : files_) {
-    added.Add(file);
-    partitions.insert(file.partition_dates);
-    ManifestEntry entry;
-    entry.status = ManifestEntryStatus::kAdded;
-    entry.snapshot_id = prepared.snapshot_id;
-    entry.data_file = std::move(file);
-    entries.push_back(std::move(entry));
-  }
-  files_.clear();
+  std::vector<ManifestEntry> entries = AddedEntries(files_, prepared.snapshot_id, added, partitions);
 
   FileCounts deleted;
   ASSIGN_OR_RETURN(std::vector<ManifestEntry> deletions, DeletedEntries(prepared.snapshot_id));

@@ -10,6 +10,23 @@
 
 namespace tradeagg::lake::iceberg {
 
+std::vector<ManifestEntry> AddedEntries(std::vector<DataFile>& files, int64_t snapshot_id, FileCounts& counts,
+                                        std::set<std::vector<int32_t>>& partitions) {
+  std::vector<ManifestEntry> entries;
+  entries.reserve(files.size());
+  for (DataFile& file : files) {
+    counts.Add(file);
+    partitions.insert(file.partition_dates);
+    ManifestEntry entry;
+    entry.status = ManifestEntryStatus::kAdded;
+    entry.snapshot_id = snapshot_id;
+    entry.data_file = std::move(file);
+    entries.push_back(std::move(entry));
+  }
+  files.clear();
+  return entries;
+}
+
 void DeleteQuietly(ObjectStore& objects, const std::vector<std::string>& keys) {
   for (const std::string& key : keys) (void)objects.Delete(key);
 }

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,24 @@ std::vector<ManifestEntry> LiveEntries(const Manifest& manifest, const ManifestF
 // prepared.written_keys before the write, so that a failed write is cleaned up too.
 Result<ManifestFile> WriteSnapshotManifest(ObjectStore& objects, const TableMetadata& metadata,
                                            const std::vector<ManifestEntry>& entries, PreparedSnapshot& prepared);
+
+// What the summary counts of the data files one side of a snapshot touches.
+struct FileCounts {
+  int64_t files = 0;
+  int64_t records = 0;
+  int64_t bytes = 0;
+
+  void Add(const DataFile& file) {
+    ++files;
+    records += file.record_count;
+    bytes += file.file_size_in_bytes;
+  }
+};
+
+// The ADDED manifest entries of snapshot `snapshot_id` for `files` (moved from, then cleared),
+// counted into `counts`, their partition tuples into `partitions`.
+std::vector<ManifestEntry> AddedEntries(std::vector<DataFile>& files, int64_t snapshot_id, FileCounts& counts,
+                                        std::set<std::vector<int32_t>>& partitions);
 
 // Writes the manifest list of snapshot prepared.snapshot_id (parent: the current snapshot)
 // holding `manifests`; returns its absolute location. Its key joins prepared.written_keys.
