@@ -1,6 +1,7 @@
 #include "tradeagg/api/trade_submission.h"
 
 #include <algorithm>
+#include <span>
 
 namespace tradeagg::api {
 
@@ -36,24 +37,36 @@ void SubmitTrades(ApiContext& context, const auth::Principal& principal, std::ve
   Timestamp received_at = Timestamp::Now();
   store::AppendRequest request;
   request.trades.reserve(drafts.size());
-  outcome.errors = std::move(type_errors);
+  // Errors in trade order: a trade's JSON type errors (the parser reports them in item order),
+  // then the validator's for the fields not already reported (it saw a mistyped field as
+  // absent). Each trade is compared with its own type errors only, so this is linear.
+  size_t next_type_error = 0;
+  auto add = [&](IndexedFieldError error) {
+    ++outcome.error_count;
+    if (outcome.errors.size() < kMaxListedFieldErrors) outcome.errors.push_back(std::move(error));
+  };
   for (size_t i = 0; i < drafts.size(); ++i) {
+    const size_t first_type_error = next_type_error;
+    while (next_type_error < type_errors.size() && type_errors[next_type_error].index == i) ++next_type_error;
+    const std::span<IndexedFieldError> typed(type_errors.data() + first_type_error, next_type_error - first_type_error);
     auto result = context.validator.Validate(drafts[i], received_at);
-    if (auto* trade = std::get_if<domain::Trade>(&result)) {
-      request.trades.push_back(std::move(*trade));
-    } else {
-      for (auto& e : std::get<std::vector<domain::FieldError>>(result)) {
-        // A field of the wrong JSON type was already reported; the validator saw it as absent.
-        bool reported = std::any_of(outcome.errors.begin(), outcome.errors.end(), [&](const IndexedFieldError& t) {
-          return t.index == i && t.field == e.field;
-        });
-        if (!reported) outcome.errors.push_back({i, std::move(e.field), std::move(e.message)});
+    auto* field_errors = std::get_if<std::vector<domain::FieldError>>(&result);
+    if (field_errors == nullptr && typed.empty()) {
+      if (outcome.error_count == 0) request.trades.push_back(std::get<domain::Trade>(std::move(result)));
+      continue;
+    }
+    ++outcome.invalid_trades;
+    std::vector<domain::FieldError> fresh;
+    if (field_errors != nullptr) {
+      for (domain::FieldError& e : *field_errors) {
+        const bool reported = std::any_of(typed.begin(), typed.end(), [&](const auto& t) { return t.field == e.field; });
+        if (!reported) fresh.push_back(std::move(e));
       }
     }
+    for (IndexedFieldError& t : typed) add(std::move(t));
+    for (domain::FieldError& e : fresh) add({i, std::move(e.field), std::move(e.message)});
   }
-  if (!outcome.errors.empty()) {
-    std::stable_sort(outcome.errors.begin(), outcome.errors.end(),
-                     [](const IndexedFieldError& a, const IndexedFieldError& b) { return a.index < b.index; });
+  if (outcome.error_count > 0) {
     outcome.kind = SubmissionOutcome::Kind::kInvalid;
     return done(std::move(outcome));
   }

@@ -15,11 +15,17 @@
 
 namespace tradeagg::api {
 
+// The most field errors one answer lists; the rest are counted. A batch of 10,000 trades with
+// seven bad fields each would otherwise answer (and build) 70,000 errors.
+inline constexpr size_t kMaxListedFieldErrors = 100;
+
 struct SubmissionOutcome {
   enum class Kind { kCommitted, kForbidden, kInvalid, kConflict, kUnavailable };
   Kind kind = Kind::kCommitted;
   std::string detail;                       // for kForbidden / kUnavailable
-  std::vector<IndexedFieldError> errors;    // for kInvalid / kConflict
+  std::vector<IndexedFieldError> errors;    // for kInvalid (the first kMaxListedFieldErrors, by trade) / kConflict
+  size_t error_count = 0;                   // for kInvalid: every error found
+  size_t invalid_trades = 0;                // for kInvalid: the trades with at least one
   store::AppendRequest request;             // for kCommitted: trades, outcomes, seqs
 };
 

@@ -44,14 +44,23 @@ http::Response CommittedResponse(const store::AppendRequest& request) {
   return http::JsonResponse(accepted > 0 ? 201 : 200, json.Take());
 }
 
+// "7 errors in 1 trade; nothing was stored", and how many are listed when not all are.
+std::string InvalidTradesDetail(const SubmissionOutcome& outcome) {
+  auto count = [](size_t n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); };
+  std::string detail = count(outcome.error_count, "error") + " in " + count(outcome.invalid_trades, "trade");
+  if (outcome.errors.size() < outcome.error_count) {
+    detail += " (the first " + std::to_string(outcome.errors.size()) + " are listed)";
+  }
+  return detail + "; nothing was stored";
+}
+
 http::Response SubmissionResponse(SubmissionOutcome& outcome) {
   using Kind = SubmissionOutcome::Kind;
   switch (outcome.kind) {
     case Kind::kCommitted: return CommittedResponse(outcome.request);
     case Kind::kForbidden: return http::ProblemResponse(403, "forbidden", "Forbidden", outcome.detail);
     case Kind::kInvalid:
-      return http::ProblemResponse(422, "validation", "Invalid trades",
-                                   std::to_string(outcome.errors.size()) + " error(s); nothing was stored",
+      return http::ProblemResponse(422, "validation", "Invalid trades", InvalidTradesDetail(outcome),
                                    FieldErrorsJson(outcome.errors));
     case Kind::kConflict:
       return http::ProblemResponse(409, "conflict", "Conflicting trade",

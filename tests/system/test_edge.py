@@ -1,0 +1,47 @@
+"""An edge that holds against hostile and careless clients (issue 9).
+
+Costs are measured from the server's own /proc accounting (CPU time), as bounds relative to a
+baseline measured in the same test, never as wall-clock timings.
+"""
+from __future__ import annotations
+
+import os
+
+from conftest import TradeFactory, assert_problem
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server) -> float:
+    """User + system CPU time the server process has used so far."""
+    with open(f"/proc/{server.proc.pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14 and 15)
+
+
+def cpu_of(server, call) -> tuple[float, object]:
+    before = cpu_seconds(server)
+    result = call()
+    return cpu_seconds(server) - before, result
+
+
+def test_a_batch_of_bad_trades_costs_no_more_than_a_good_one_and_lists_a_bounded_number_of_errors(server_factory):
+    server = server_factory("bad-batch")
+    admin = server.client("admin")
+    n = 10_000
+    good = TradeFactory("edge").many(n, "EDGEP", counterparty="EDGEC")
+    good_cpu, r = cpu_of(server, lambda: admin.submit(good))
+    assert r.status_code == 201, r.text
+
+    bad_cpu, r = cpu_of(server, lambda: admin.submit([{"quantity": 0}] * n))
+    problem = assert_problem(r, 422, "validation")
+    errors = problem["errors"]
+    assert len(errors) == 100
+    assert [e["index"] for e in errors] == sorted(e["index"] for e in errors) and errors[0]["index"] == 0
+    per_trade = sum(1 for e in errors if e["index"] == 0)
+    assert problem["detail"] == (f"{per_trade * n} errors in {n} trades (the first 100 are listed); "
+                                 "nothing was stored"), problem["detail"]
+    # Linear: the bad batch (seven errors a trade) costs no more than a few good ones, which are
+    # also committed; the clock-tick resolution is 10 ms.
+    print(f"CPU: good batch {good_cpu:.2f} s, bad batch {bad_cpu:.2f} s")
+    assert bad_cpu <= 3 * good_cpu + 0.05, (bad_cpu, good_cpu)
