@@ -5,6 +5,7 @@ baseline measured in the same test, never as wall-clock timings.
 """
 from __future__ import annotations
 
+import json
 import os
 
 from conftest import TradeFactory, assert_problem
@@ -45,3 +46,23 @@ def test_a_batch_of_bad_trades_costs_no_more_than_a_good_one_and_lists_a_bounded
     # also committed; the clock-tick resolution is 10 ms.
     print(f"CPU: good batch {good_cpu:.2f} s, bad batch {bad_cpu:.2f} s")
     assert bad_cpu <= 3 * good_cpu + 0.05, (bad_cpu, good_cpu)
+
+
+def test_a_key_given_twice_is_400_naming_it_and_nothing_is_stored(admin, trades, participant):
+    t = trades.new(participant)
+    body = json.dumps(t)[:-1] + ', "quantity": 7}'  # "last one wins" would store 7
+    r = admin.post("/v1/trades", data=body, headers={"Content-Type": "application/json"})
+    problem = assert_problem(r, 400, "malformed")
+    assert problem["detail"] == 'item 0 has the key "quantity" twice', problem
+    second = trades.new(participant)
+    array = "[" + json.dumps(trades.new(participant)) + "," + json.dumps(second)[:-1] + ', "side": "SELL"}]'
+    problem = assert_problem(admin.post("/v1/trades", data=array, headers={"Content-Type": "application/json"}),
+                             400, "malformed")
+    assert problem["detail"] == 'item 1 has the key "side" twice', problem
+    assert admin.get(f"/v1/trades/{participant}/{t['trade_id']}").status_code == 404
+    assert admin.get(f"/v1/trades/{participant}/{second['trade_id']}").status_code == 404
+    # An unknown key given twice is refused too.
+    unknown = json.dumps(trades.new(participant))[:-1] + ', "note": 1, "note": 2}'
+    problem = assert_problem(admin.post("/v1/trades", data=unknown, headers={"Content-Type": "application/json"}),
+                             400, "malformed")
+    assert '"note"' in problem["detail"]

@@ -1,5 +1,11 @@
 #include "tradeagg/api/trade_codec.h"
 
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
 #include <simdjson.h>
 
 namespace tradeagg::api {
@@ -55,13 +61,42 @@ std::string_view TrimRight(std::string_view text) {
 
 const Status kMalformed = Status::InvalidArgument("the body is not valid JSON");
 
-// Reads one trade object into a draft. Wrong value types become field errors; broken JSON is
-// a non-OK status.
+// The keys of one JSON object, to refuse a key given twice (JSON leaves it to the reader, and
+// "last one wins" would store a value the client may not have meant). A trade has a dozen
+// keys: a linear scan, switching to a hash set for hostile objects with thousands.
+class KeySet {
+ public:
+  // False when `key` was seen already. Views stay valid: simdjson keeps the document's
+  // unescaped strings until the next document.
+  bool Insert(std::string_view key) {
+    if (many_.empty() && few_.size() < kLinearLimit) {
+      if (std::find(few_.begin(), few_.end(), key) != few_.end()) return false;
+      few_.push_back(key);
+      return true;
+    }
+    if (many_.empty()) many_.insert(few_.begin(), few_.end());
+    return many_.insert(key).second;
+  }
+
+ private:
+  static constexpr size_t kLinearLimit = 32;
+  std::vector<std::string_view> few_;
+  std::unordered_set<std::string_view> many_;
+};
+
+std::string Quoted(std::string_view key) { return "\"" + std::string(key.substr(0, 64)) + "\""; }
+
+// Reads one trade object into a draft. Wrong value types become field errors; broken JSON and
+// a key given twice are a non-OK status.
 Status ReadTradeObject(od::object object, size_t index, FieldNames names, domain::TradeDraft& draft,
                        std::vector<IndexedFieldError>& type_errors) {
+  KeySet keys;
   for (auto field : object) {
     std::string_view key;
     if (field.unescaped_key().get(key)) return kMalformed;
+    if (!keys.Insert(key)) {
+      return Status::InvalidArgument("item " + std::to_string(index) + " has the key " + Quoted(key) + " twice");
+    }
     DraftField slot = FindSlot(key, names);
     od::value value;
     if (field.value().get(value)) return kMalformed;
