@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 
-from conftest import TradeFactory, assert_problem
+from conftest import TradeFactory, UserFactory, assert_problem
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -66,3 +66,18 @@ def test_a_key_given_twice_is_400_naming_it_and_nothing_is_stored(admin, trades,
     problem = assert_problem(admin.post("/v1/trades", data=unknown, headers={"Content-Type": "application/json"}),
                              400, "malformed")
     assert '"note"' in problem["detail"]
+
+
+def test_members_learn_only_about_their_own_trades_from_the_lake_status(server_factory):
+    server = server_factory("lake-member", env={"TRADEAGG_LAKE_FLUSH_INTERVAL_MS": "600000"})
+    admin = server.client("admin")
+    users = UserFactory(server, admin)
+    alpha, beta = users.member("LKALPHA"), users.member("LKBETA")
+    factory = TradeFactory("lakemember")
+    r = alpha.submit(factory.new("LKALPHA", counterparty="LKBETA"))
+    assert r.status_code == 201, r.text
+    mine = alpha.get("/v1/lake").json()
+    assert mine == {"table": "tradeagg.trades", "participant": "LKALPHA", "up_to_date": False}
+    assert beta.get("/v1/lake").json() == {"table": "tradeagg.trades", "participant": "LKBETA", "up_to_date": True}
+    venue = users.risk().get("/v1/lake").json()
+    assert venue["store_last_seq"] == 1 and venue["lag_trades"] == 1

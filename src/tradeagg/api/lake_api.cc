@@ -17,6 +17,25 @@ void LakeApi::Status(http::Request& request, http::Responder respond) {
   if (context_.exporter == nullptr) {
     return respond(http::ProblemResponse(404, "not-found", "Lake disabled", "this server does not export to a lake"));
   }
+  if (!principal->can_read_all()) {
+    // A member learns whether its own trades are all in the lake, nothing of the venue's volume.
+    boost::asio::post(context_.blocking, [this, participant = principal->participant, respond = std::move(respond)] {
+      store::TradeQuery query;
+      query.participant = participant;
+      query.after_seq = context_.exporter->status().watermark;
+      query.limit = 1;
+      auto pending = context_.store.ListTrades(query);
+      if (!pending.ok()) return respond(http::ProblemFromStatus(pending.status()));
+      JsonWriter json;
+      json.BeginObject()
+          .Field("table", std::string_view("tradeagg.trades"))
+          .Field("participant", participant)
+          .Field("up_to_date", pending->trades.empty())
+          .EndObject();
+      respond(http::JsonResponse(200, json.Take()));
+    });
+    return;
+  }
   boost::asio::post(context_.blocking, [this, respond = std::move(respond)] {
     lake::ExportStatus status = context_.exporter->status();
     auto last_seq = context_.store.LastSeq();
