@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 
 from conftest import TradeFactory, UserFactory, assert_problem
+from test_lake import wait_for_lake
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -81,3 +83,27 @@ def test_members_learn_only_about_their_own_trades_from_the_lake_status(server_f
     assert beta.get("/v1/lake").json() == {"table": "tradeagg.trades", "participant": "LKBETA", "up_to_date": True}
     venue = users.risk().get("/v1/lake").json()
     assert venue["store_last_seq"] == 1 and venue["lag_trades"] == 1
+
+
+def test_the_data_directory_and_its_files_are_the_services_alone_whatever_the_umask(server_factory, tmp_path):
+    old = os.umask(0)  # the server inherits a umask that would make everything world-writable
+    try:
+        server = server_factory("private", env={"TRADEAGG_LAKE_FLUSH_INTERVAL_MS": "100"})
+    finally:
+        os.umask(old)
+    admin = server.client("admin")
+    assert admin.submit(TradeFactory("private").new("PRIVA", counterparty="PRIVB")).status_code == 201
+    wait_for_lake(admin)
+    data = server.data_dir
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    checked = 0
+    for path in [data, *data.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if path.is_dir():
+            assert mode == 0o700, (path, oct(mode))
+        else:
+            assert mode == 0o600, (path, oct(mode))
+            checked += 1
+    names = {p.name for p in data.rglob("*")}
+    assert {"tradeagg.db", "tradeagg.db-wal", "catalog.db", "token.key"} <= names
+    assert any(n.endswith(".parquet") for n in names) and checked > 6

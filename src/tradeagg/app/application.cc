@@ -45,10 +45,30 @@ Result<auth::TokenSigner::Secret> LoadOrCreateTokenSecret(const std::filesystem:
   return secret;
 }
 
-Result<std::unique_ptr<store::TradeStore>> OpenStore(const Config& config) {
+// The data directory is the service's alone (0700), so nothing in it is reachable by other
+// users, also files an earlier build or another tool left readable; the files tradeagg keeps
+// at its top are 0600 as well (new ones are, by the umask main() sets).
+Status SecureDataDir(const Config& config) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
+  fs::create_directories(config.data_dir, ec);
   if (ec) return Status::Unavailable("cannot create data directory " + config.data_dir.string() + ": " + ec.message());
+  fs::permissions(config.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return Status::Unavailable("cannot make " + config.data_dir.string() + " private (0700): " + ec.message());
+  const fs::path store = config.store_path();
+  const fs::path catalog = config.catalog_path();
+  for (const fs::path& file : {store, fs::path(store.string() + "-wal"), fs::path(store.string() + "-shm"), catalog,
+                               fs::path(catalog.string() + "-wal"), fs::path(catalog.string() + "-shm"),
+                               config.token_key_path()}) {
+    if (!fs::exists(file, ec)) continue;
+    fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+    if (ec) return Status::Unavailable("cannot make " + file.string() + " private (0600): " + ec.message());
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<store::TradeStore>> OpenStore(const Config& config) {
+  TRY(SecureDataDir(config));
   ASSIGN_OR_RETURN(auto store, store::SqliteTradeStore::Open(config.store_path()));
   return std::unique_ptr<store::TradeStore>(std::move(store));
 }

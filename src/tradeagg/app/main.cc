@@ -1,4 +1,6 @@
 // tradeagg: the command line. Sub-commands: serve, users, loadgen, lake, aggregate, sql, fx.
+#include <sys/stat.h>
+
 #include <csignal>
 #include <optional>
 #include <cstdio>
@@ -275,6 +277,10 @@ int FxCommand(const CommonFlags& flags, const std::string& command, const std::s
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The store holds password hashes and every trade: whatever the caller's umask, what tradeagg
+  // creates (databases and their -wal/-shm, the token key, lake files, staging) is the
+  // service's own (0600 files, 0700 directories).
+  ::umask(0077);
   CLI::App cli{"tradeagg: durable trade ingestion and net exposures for post-trade venues"};
   cli.require_subcommand(1);
 
