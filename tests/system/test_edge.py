@@ -5,6 +5,7 @@ baseline measured in the same test, never as wall-clock timings.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import stat
@@ -107,3 +108,21 @@ def test_the_data_directory_and_its_files_are_the_services_alone_whatever_the_um
     names = {p.name for p in data.rglob("*")}
     assert {"tradeagg.db", "tradeagg.db-wal", "catalog.db", "token.key"} <= names
     assert any(n.endswith(".parquet") for n in names) and checked > 6
+
+
+def test_trade_times_too_far_in_the_past_and_runs_of_future_dates_are_422(server_factory):
+    server = server_factory("date-bounds", env={"TRADEAGG_MAX_PAST_DAYS": None})  # the default, 7 days
+    admin = server.client("admin")
+    factory = TradeFactory("datebounds")
+    now = dt.datetime.now(dt.timezone.utc)
+    for when in ("0001-01-01T00:00:00Z", (now - dt.timedelta(days=7, minutes=5)).isoformat()):
+        problem = assert_problem(admin.submit(factory.new("DBP", counterparty="DBC", trade_time=when)), 422, "validation")
+        assert [(e["field"], e["message"]) for e in problem["errors"]] == [
+            ("trade_time", "must not be more than 7 days in the past (trades.max_past_days; 0 allows back-loading)")]
+    recent = factory.new("DBP", counterparty="DBC", trade_time=(now - dt.timedelta(days=6)).isoformat())
+    assert admin.submit(recent).status_code == 201
+
+    r = admin.post("/v1/aggregations", json={"business_date": "2999-01-01", "kind": "eod"})
+    problem = assert_problem(r, 422, "validation")
+    assert [e["field"] for e in problem["errors"]] == ["business_date"]
+    assert problem["errors"][0]["message"].startswith("must not be after the current business date ")

@@ -91,6 +91,12 @@ void AggregationsApi::Submit(http::Request& request, http::Responder respond) {
                                       {"as_of_snapshot_id"});
   if (!fields.ok()) return respond(http::ProblemResponse(400, "malformed", "Malformed body", fields.status().message()));
   domain::RunRequest run_request = ParseRunRequest(*fields, errors);
+  // A date that has not begun has no trades to answer for: a run of it could only mislead.
+  const Date current = context_.validator.calendar().CurrentBusinessDate();
+  if (errors.empty() && run_request.business_date > current) {
+    errors.push_back({std::nullopt, "business_date",
+                      "must not be after the current business date " + current.ToString()});
+  }
   if (!errors.empty()) {
     return respond(http::ProblemResponse(422, "validation", "Invalid aggregation request",
                                          std::to_string(errors.size()) + " error(s)", FieldErrorsJson(errors)));

@@ -74,6 +74,12 @@ Status SetAggregationThreads(int64_t threads, Config& config) {
   return Status::Ok();
 }
 
+Status SetMaxPastDays(int64_t days, Config& config) {
+  if (days < 0 || days > 36'600) return Status::InvalidArgument("trades.max_past_days must be from 0 (no bound) to 36600");
+  config.validation.max_past_days = days;
+  return Status::Ok();
+}
+
 Status SetLakeWait(int64_t ms, Config& config) {
   if (ms < 0) return Status::InvalidArgument("aggregation lake wait must not be negative");
   config.aggregation.lake_wait = std::chrono::milliseconds(ms);
@@ -126,6 +132,7 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   }
   if (auto* holidays = table["calendar"]["holidays"].as_array()) TRY(SetHolidays(StringArray(holidays), config));
   if (auto* currencies = table["trades"]["currencies"].as_array()) TRY(SetCurrencies(StringArray(currencies), config));
+  if (auto v = table["trades"]["max_past_days"].value<int64_t>()) TRY(SetMaxPastDays(*v, config));
   if (auto v = table["trades"]["max_future_skew_seconds"].value<int64_t>()) {
     config.validation.max_future_skew_micros = *v * 1'000'000;
   }
@@ -173,6 +180,10 @@ Status ApplyEnvironment(Config& config) {
   if (auto v = env("TRADEAGG_CUTOFF")) { ASSIGN_OR_RETURN(config.calendar.cutoff_minutes, ParseCutoff(*v)); }
   if (auto v = env("TRADEAGG_HOLIDAYS")) TRY(SetHolidays(SplitList(*v), config));
   if (auto v = env("TRADEAGG_CURRENCIES")) TRY(SetCurrencies(SplitList(*v), config));
+  if (auto v = env("TRADEAGG_MAX_PAST_DAYS")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_MAX_PAST_DAYS", *v));
+    TRY(SetMaxPastDays(n, config));
+  }
   if (auto v = env("TRADEAGG_MAX_FUTURE_SKEW_SECONDS")) {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_MAX_FUTURE_SKEW_SECONDS", *v));
     config.validation.max_future_skew_micros = n * 1'000'000;

@@ -100,6 +100,8 @@ std::optional<Decimal> ParseAmount(std::string_view text, const char* field, int
   return *parsed;
 }
 
+constexpr int64_t kMicrosPerDay = 86'400'000'000;
+
 std::string DescribeDuration(int64_t micros) {
   constexpr int64_t kMinute = 60'000'000;
   if (micros % kMinute == 0) {
@@ -209,6 +211,10 @@ ValidationResult TradeValidator::Validate(const TradeDraft& draft, Timestamp rec
     } else if (parsed->micros() - received_at.micros() > config_.max_future_skew_micros) {
       errors.Add("trade_time", "must not be more than " + DescribeDuration(config_.max_future_skew_micros) +
                                    " ahead of the server's clock");
+    } else if (config_.max_past_days > 0 &&
+               received_at.micros() - parsed->micros() > config_.max_past_days * kMicrosPerDay) {
+      errors.Add("trade_time", "must not be more than " + std::to_string(config_.max_past_days) +
+                                   " days in the past (trades.max_past_days; 0 allows back-loading)");
     } else {
       trade.trade_time = *parsed;
     }

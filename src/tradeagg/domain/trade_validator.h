@@ -15,7 +15,8 @@
 //                 at 8 places (must not round to zero); at least one of the two is required
 //   currency      one of the configured ISO 4217 codes (default GBP, USD, EUR)
 //   trade_time    RFC 3339; optional (defaults to the receive time); not more than
-//                 max_future_skew ahead of the receive time
+//                 max_future_skew ahead of the receive time, nor more than max_past_days
+//                 behind it (0: no bound, for back-loading history)
 // The business date comes from the BusinessCalendar.
 // Thread safety: immutable; safe to share.
 #pragma once
@@ -64,6 +65,7 @@ struct TradeLimits {
 struct ValidatorConfig {
   std::set<std::string> currencies = {"GBP", "USD", "EUR"};
   int64_t max_future_skew_micros = 5LL * 60 * 1'000'000;  // 5 minutes
+  int64_t max_past_days = 7;                               // 0: no bound
 };
 
 using ValidationResult = std::variant<Trade, std::vector<FieldError>>;

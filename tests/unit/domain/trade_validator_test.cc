@@ -357,8 +357,25 @@ TEST_F(TradeValidatorTest, TradeTimeMayNotBeFarInTheFuture) {
   EXPECT_EQ(Valid(d).trade_time, T("2026-11-24T09:35:00Z"));
   d.trade_time = "2026-11-24T09:35:00.000001Z";
   EXPECT_EQ(OnlyError(d, "trade_time"), "must not be more than 5 minutes ahead of the server's clock");
-  d.trade_time = "2020-01-01T00:00:00Z";  // the past is fine
-  EXPECT_EQ(Valid(d).business_date.ToString(), "2020-01-01");
+}
+
+TEST_F(TradeValidatorTest, TradeTimeMayBeAtMostMaxPastDaysBehindUnlessTheBoundIsOff) {
+  TradeDraft d = GoodDraft();
+  d.trade_time = "2026-11-17T09:30:00Z";  // exactly 7 days before the receive time
+  EXPECT_EQ(Valid(d).business_date.ToString(), "2026-11-17");
+  d.trade_time = "2026-11-17T09:29:59.999999Z";
+  EXPECT_EQ(OnlyError(d, "trade_time"),
+            "must not be more than 7 days in the past (trades.max_past_days; 0 allows back-loading)");
+  d.trade_time = "0001-01-01T00:00:00Z";
+  EXPECT_EQ(OnlyError(d, "trade_time"),
+            "must not be more than 7 days in the past (trades.max_past_days; 0 allows back-loading)");
+  ValidatorConfig back_loading;
+  back_loading.max_past_days = 0;
+  TradeValidator unbounded(back_loading, *BusinessCalendar::Create({}));
+  d.trade_time = "2020-01-01T00:00:00Z";
+  auto old = unbounded.Validate(d, kReceivedAt);
+  ASSERT_TRUE(std::holds_alternative<Trade>(old));
+  EXPECT_EQ(std::get<Trade>(old).business_date.ToString(), "2020-01-01");
 }
 
 TEST_F(TradeValidatorTest, BusinessDateComesFromTheCalendar) {
