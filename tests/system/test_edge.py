@@ -11,6 +11,7 @@ import os
 import stat
 
 from conftest import TradeFactory, UserFactory, assert_problem
+from test_exposures import cli
 from test_lake import wait_for_lake
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -126,3 +127,22 @@ def test_trade_times_too_far_in_the_past_and_runs_of_future_dates_are_422(server
     problem = assert_problem(r, 422, "validation")
     assert [e["field"] for e in problem["errors"]] == ["business_date"]
     assert problem["errors"][0]["message"].startswith("must not be after the current business date ")
+
+
+def test_tradeagg_sql_reads_the_lake_and_nothing_else_of_the_host(server_factory):
+    server = server_factory("sql-confined", env={"TRADEAGG_LAKE_FLUSH_INTERVAL_MS": "100"})
+    admin = server.client("admin")
+    assert admin.submit(TradeFactory("sqlconfined").many(5, "SQLP", counterparty="SQLC")).status_code == 201
+    wait_for_lake(admin)
+    done = cli(server, "sql", "SELECT count(*) FROM trades")
+    assert done.returncode == 0 and done.stdout.splitlines()[2].strip() == "5", (done.stdout, done.stderr)
+    data_file = next(server.data_dir.rglob("*.parquet"))
+    done = cli(server, "sql", f"SELECT count(*) FROM read_parquet('{data_file}')")  # a lake file: allowed
+    assert done.returncode == 0, done.stderr
+    for query in ("SELECT * FROM read_csv('/etc/passwd', sep = ':')",
+                  f"SELECT * FROM read_text('{server.data_dir}/token.key')",
+                  "SELECT * FROM read_parquet('https://127.0.0.1:9/x.parquet')",
+                  "SELECT * FROM iceberg_scan('/tmp/x')"):  # an extension it would otherwise fetch
+        refused = cli(server, "sql", query)
+        assert refused.returncode != 0, (query, refused.stdout)
+        assert "root:" not in refused.stdout

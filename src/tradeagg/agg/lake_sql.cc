@@ -65,7 +65,21 @@ Result<std::unique_ptr<LakeSql>> LakeSql::Open(iceberg::Catalog& catalog, lake::
   TRY(sql->RegisterView(catalog, objects, iceberg::kTradesTableName, iceberg::trades_field::kBusinessDate, from, to));
   TRY(sql->RegisterView(catalog, objects, kExposuresTableName, iceberg::exposures_field::kBusinessDate, from, to));
   TRY(sql->RegisterView(catalog, objects, kRunsTableName, iceberg::runs_field::kBusinessDate, from, to));
+  TRY(sql->Confine());
   return sql;
+}
+
+// From here on the session reads the planned files and nothing else of the host: external
+// access off with the files' directories allowed, and the configuration locked so that no
+// statement can turn it back on.
+Status LakeSql::Confine() {
+  std::string directories;
+  for (const std::string& dir : allowed_directories_) {
+    directories += (directories.empty() ? "" : ", ") + engine::QuoteLiteral(dir);
+  }
+  TRY(connection_.Execute("SET allowed_directories = [" + directories + "]"));
+  TRY(connection_.Execute("SET enable_external_access = false"));
+  return connection_.Execute("SET lock_configuration = true");
 }
 
 Status LakeSql::RegisterView(iceberg::Catalog& catalog, lake::ObjectStore& objects, std::string_view table,
@@ -81,6 +95,7 @@ Status LakeSql::RegisterView(iceberg::Catalog& catalog, lake::ObjectStore& objec
     ASSIGN_OR_RETURN(std::string key, objects.KeyForUri(file.file_path));
     auto local = objects.LocalPath(key);
     if (!local) return Status::Unavailable("the warehouse is not on a local file system");
+    allowed_directories_.insert(local->parent_path().string() + "/");
     paths.push_back(*local);
   }
   const std::string view = engine::QuoteIdentifier(table);

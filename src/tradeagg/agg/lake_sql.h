@@ -7,13 +7,16 @@
 // columns resolved by field id against the current schema (files written before a schema
 // evolution lack the new columns, which read as NULL); a table without snapshots is an empty
 // view of its columns. Only a single SELECT is run:
-// anything that writes (COPY, INSERT, CREATE, ATTACH, SET, ...) is refused. Every value comes
+// anything that writes (COPY, INSERT, CREATE, ATTACH, SET, ...) is refused, and once the views
+// exist the session may read only the directories of their files (DuckDB's external access
+// off, allowed_directories, configuration locked): read_csv('/etc/passwd') is refused. Every value comes
 // back as text (decimals exact, times in UTC), ready to print.
 // Thread safety: one query at a time.
 #pragma once
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,9 +46,11 @@ class LakeSql {
   LakeSql() = default;
   Status RegisterView(lake::iceberg::Catalog& catalog, lake::ObjectStore& objects, std::string_view table,
                       int32_t date_field_id, std::optional<Date> from, std::optional<Date> to);
+  Status Confine();
 
   engine::Database db_;
   engine::Connection connection_;
+  std::set<std::string> allowed_directories_;  // of the planned files, for Confine
 };
 
 // Fixed-width columns, a header and a rule, as psql and duckdb print them.

@@ -62,6 +62,10 @@ Result<Database> Database::OpenPath(const char* path, const std::string& shown,
     TRY(config.Set("threads", std::to_string(*options.threads)));
   }
   if (!options.memory_limit.empty()) TRY(config.Set("memory_limit", options.memory_limit));
+  // Never fetch or load code behind the caller's back: an extension tradeagg needs is loaded by
+  // path, explicitly (a query naming an unknown function fails instead of downloading one).
+  TRY(config.Set("autoinstall_known_extensions", "false"));
+  TRY(config.Set("autoload_known_extensions", "false"));
   for (const auto& [name, value] : options.settings) TRY(config.Set(name, value));
 
   duckdb_database db = nullptr;

@@ -6,7 +6,8 @@
 // object anyway.
 // Options are applied at start-up: `threads` caps DuckDB's worker threads (DuckDB's default is
 // one per core), `memory_limit` caps its buffer memory ("512MB", "2GB"; DuckDB's default is 80%
-// of RAM), and `settings` passes any other DuckDB configuration option by name. A bad name or
+// of RAM), and `settings` passes any other DuckDB configuration option by name. Extension
+// auto-install and auto-load are always off. A bad name or
 // value is kInvalidArgument; a file that cannot be opened or locked is kUnavailable.
 // Thread safety: Connect() may be called from any thread; each connection is then used by one
 // thread at a time.
