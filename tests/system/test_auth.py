@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import (ADMIN_PASSWORD, DEFAULT_PASSWORD, Client, Server, assert_problem,
+from conftest import (ADMIN_PASSWORD, DEFAULT_PASSWORD, Client, Server, UserFactory, assert_problem,
                       binary_path, unique)
 
 
@@ -369,3 +369,30 @@ def test_cli_users_add_list_delete(tmp_path, tradeagg_bin, trades):
         assert r.status_code == 401
     finally:
         s.stop()
+
+
+def test_signup_never_claims_a_participant_that_has_users(signup_server):
+    """A stranger signing up as an existing participant would read its trades."""
+    anon = signup_server.anonymous()
+    owner = UserFactory(signup_server, signup_server.client("admin")).member(unique("SOWN"))
+    r = anon.post("/signup", json={"username": unique("mallory"), "password": DEFAULT_PASSWORD,
+                                   "participant": owner.participant})
+    assert_problem(r, 409, "conflict")
+    # Nor one that signup itself created: the second claimant of a fresh participant is refused.
+    fresh = unique("SFRESH")
+    first = anon.post("/signup", json={"username": unique("s1"), "password": DEFAULT_PASSWORD, "participant": fresh})
+    assert first.status_code == 201, first.text
+    second = anon.post("/signup", json={"username": unique("s2"), "password": DEFAULT_PASSWORD, "participant": fresh})
+    assert_problem(second, 409, "conflict")
+
+
+def test_user_names_are_unique_whatever_their_case(signup_server):
+    anon = signup_server.anonymous()
+    admin = signup_server.client("admin")
+    assert_problem(anon.post("/signup", json={"username": "Admin", "password": DEFAULT_PASSWORD,
+                                              "participant": unique("SADM")}), 409, "conflict")
+    name = unique("CaseUser")
+    r = admin.post("/v1/users", json={"username": name, "password": DEFAULT_PASSWORD, "role": "risk"})
+    assert r.status_code == 201, r.text
+    r = admin.post("/v1/users", json={"username": name.lower(), "password": DEFAULT_PASSWORD, "role": "risk"})
+    assert_problem(r, 409, "conflict")

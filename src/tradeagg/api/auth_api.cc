@@ -111,7 +111,8 @@ void AuthApi::Signup(http::Request& request, http::Responder respond) {
   std::string username = FieldOr(*fields, "username");
   std::string participant = FieldOr(*fields, "participant");
   if (participant.empty()) participant = username;
-  CreateAndRespond({username, FieldOr(*fields, "password"), "member", participant}, std::move(respond));
+  CreateAndRespond({username, FieldOr(*fields, "password"), "member", participant}, std::move(respond),
+                   /*signup=*/true);
 }
 
 void AuthApi::CreateUser(http::Request& request, http::Responder respond) {
@@ -125,11 +126,11 @@ void AuthApi::CreateUser(http::Request& request, http::Responder respond) {
                    std::move(respond));
 }
 
-void AuthApi::CreateAndRespond(auth::NewUser user, http::Responder respond) {
+void AuthApi::CreateAndRespond(auth::NewUser user, http::Responder respond, bool signup) {
   auto errors = auth::UserService::Validate(user);
   if (!errors.empty()) return respond(ValidationProblem(WithoutIndex(errors)));
-  boost::asio::post(context_.blocking, [this, user = std::move(user), respond = std::move(respond)] {
-    auto created = context_.users.CreateUser(user);
+  boost::asio::post(context_.blocking, [this, user = std::move(user), respond = std::move(respond), signup] {
+    auto created = signup ? context_.users.Signup(user) : context_.users.CreateUser(user);
     if (!created.ok()) return respond(http::ProblemFromStatus(created.status()));
     JsonWriter json;
     WriteUser(json, *created);

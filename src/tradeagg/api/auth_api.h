@@ -22,7 +22,7 @@ class AuthApi {
   void ListUsers(http::Request& request, http::Responder respond);
   void DeleteUser(http::Request& request, http::Responder respond);
   // Creates the user on the blocking pool and answers 201 with it, or the problem.
-  void CreateAndRespond(auth::NewUser user, http::Responder respond);
+  void CreateAndRespond(auth::NewUser user, http::Responder respond, bool signup = false);
   ApiContext& context_;
 };
 

@@ -1,12 +1,24 @@
 #include "tradeagg/auth/user_service.h"
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <unordered_map>
 
 #include "tradeagg/auth/password_hasher.h"
 
 namespace tradeagg::auth {
+
+namespace {
+
+// User names are unique whatever their case (they are ASCII: see Validate).
+bool SameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
 
 namespace {
 
@@ -122,8 +134,8 @@ Result<User> UserService::CreateUser(const NewUser& request) {
   if (!errors.empty()) return Status::InvalidArgument(errors.front().field + " " + errors.front().message);
   {
     std::shared_lock lock(mutex_);
-    if (users_.contains(request.username)) {
-      return Status::AlreadyExists("user '" + request.username + "' already exists");
+    for (const auto& [name, user] : users_) {  // creates are rare; the store's index is the final word
+      if (SameName(name, request.username)) return Status::AlreadyExists("user '" + name + "' already exists");
     }
   }
   ASSIGN_OR_RETURN(std::string hash, HashPassword(request.password));
@@ -132,6 +144,20 @@ Result<User> UserService::CreateUser(const NewUser& request) {
   std::unique_lock lock(mutex_);
   users_[user.username] = user;
   return user;
+}
+
+Result<User> UserService::Signup(const NewUser& request) {
+  std::lock_guard signup(signup_mutex_);
+  {
+    std::shared_lock lock(mutex_);
+    for (const auto& [name, user] : users_) {
+      if (user.participant == request.participant) {
+        return Status::Conflict("participant '" + request.participant +
+                                "' already has users; an administrator creates further ones");
+      }
+    }
+  }
+  return CreateUser(request);
 }
 
 Status UserService::DeleteUser(std::string_view username) {

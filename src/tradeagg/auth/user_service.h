@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -65,8 +66,13 @@ class UserService {
 
   // Every field error at once (fields: username, password, role, participant).
   static std::vector<domain::FieldError> Validate(const NewUser& user);
-  // kInvalidArgument if Validate finds errors, kAlreadyExists if the name is taken.
+  // kInvalidArgument if Validate finds errors, kAlreadyExists if the name is taken, in any
+  // case ("Alpha" and "alpha" are one name).
   Result<User> CreateUser(const NewUser& user);
+  // Self-service signup (the proof of concept's /signup): a member of a participant nobody
+  // uses yet, so that a stranger can never bind itself to an existing participant and read
+  // its trades (kConflict). A participant's further users are an admin's to create.
+  Result<User> Signup(const NewUser& user);
   Status DeleteUser(std::string_view username);
   std::vector<User> ListUsers() const;
 
@@ -80,6 +86,7 @@ class UserService {
   uint64_t instance_id_;  // keys the per-thread cache of verified tokens
   mutable std::shared_mutex mutex_;
   std::map<std::string, User, std::less<>> users_;  // guarded by mutex_
+  std::mutex signup_mutex_;  // one signup at a time: the participant check and the create are one step
 };
 
 }  // namespace tradeagg::auth

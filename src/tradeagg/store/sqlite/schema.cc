@@ -122,6 +122,8 @@ CREATE TABLE trade_dates (
 ) STRICT;
 INSERT INTO trade_dates (business_date, trades, last_seq)
   SELECT business_date, COUNT(*), MAX(seq) FROM trades GROUP BY business_date;
+-- User names are unique whatever their case ("Admin" is "admin"); they are ASCII.
+CREATE UNIQUE INDEX users_by_folded_name ON users (lower(username));
 ALTER TABLE aggregation_runs ADD COLUMN request_seq INTEGER;   -- the store's last seq when requested; null: time travel
 ALTER TABLE aggregation_runs ADD COLUMN store_trades INTEGER NOT NULL DEFAULT 0;  -- the date's trades in the store up to the seq reconciled at
 ALTER TABLE aggregation_runs ADD COLUMN trades_tag TEXT NOT NULL DEFAULT '';      -- the tradeagg.trades tag of an eod run's snapshot
