@@ -14,7 +14,9 @@ apt_packages=(
   libboost1.81-dev libboost-url1.81-dev libsimdjson-dev nlohmann-json3-dev
   libsqlite3-dev libsodium-dev libtomlplusplus-dev libcli11-dev libspdlog-dev
   libhowardhinnant-date-dev libzstd-dev libssl-dev libcurl4-openssl-dev libmongoc-dev libbson-dev
-  libgtest-dev googletest nginx-light wrk python3-venv
+  libgtest-dev googletest nginx-light wrk python3-venv ccache
+  # libFuzzer targets (tests/fuzz): clang with its runtime
+  clang-14 libclang-rt-14-dev
   # Spark's check of the lake: Spark 3.5 runs on Java 17; mvn fetches its jars (section below)
   openjdk-17-jre-headless maven
 )

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine, builds, and runs every test: unit tests (normal and ASan/UBSan
-# builds) and the system tests (pytest driving the real binary over HTTP).
+# builds), the fuzz targets for a bounded time, and the system tests (pytest driving the real
+# binary over HTTP).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
 bash scripts/build.sh release
 bash scripts/build.sh asan
+bash scripts/build.sh fuzz
 
 echo "== unit tests =="
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 echo "== unit tests under ASan/UBSan =="
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+
+echo "== fuzzing (bounded) =="
+bash scripts/fuzz.sh 60
 
 echo "== system tests =="
 .venv/bin/pytest tests/system -q

@@ -56,9 +56,12 @@ Result<auth::Principal> RequireAdmin(const ApiContext& context, const http::Requ
 }  // namespace
 
 void AuthApi::Register(http::Router& router) {
-  router.Add(bhttp::verb::post, "/v1/auth/token", [this](auto& req, auto r) { JsonLogin(req, std::move(r)); });
-  router.Add(bhttp::verb::post, "/token", [this](auto& req, auto r) { FormLogin(req, std::move(r)); });
-  router.Add(bhttp::verb::post, "/signup", [this](auto& req, auto r) { Signup(req, std::move(r)); });
+  router.Add(bhttp::verb::post, "/v1/auth/token", [this](auto& req, auto r) { JsonLogin(req, std::move(r)); },
+             http::Access::kPublic);
+  router.Add(bhttp::verb::post, "/token", [this](auto& req, auto r) { FormLogin(req, std::move(r)); },
+             http::Access::kPublic);
+  router.Add(bhttp::verb::post, "/signup", [this](auto& req, auto r) { Signup(req, std::move(r)); },
+             http::Access::kPublic);
   router.Add(bhttp::verb::post, "/v1/users", [this](auto& req, auto r) { CreateUser(req, std::move(r)); });
   router.Add(bhttp::verb::get, "/v1/users", [this](auto& req, auto r) { ListUsers(req, std::move(r)); });
   router.Add(bhttp::verb::delete_, "/v1/users/{username}", [this](auto& req, auto r) { DeleteUser(req, std::move(r)); });

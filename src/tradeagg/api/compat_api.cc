@@ -60,20 +60,28 @@ http::Response CompatResponse(SubmissionOutcome& outcome) {
   return FastApiDetail(500, "unknown submission outcome");
 }
 
+http::Response Unauthenticated() {
+  http::Response response = FastApiDetail(401, "Could not validate credentials");
+  response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return response;
+}
+
 }  // namespace
 
+std::optional<http::Response> CompatApi::FastApiGatekeeper::Refuse(const http::Request& head) const {
+  if (Authenticate(context_, head).ok()) return std::nullopt;
+  return Unauthenticated();
+}
+
 void CompatApi::Register(http::Router& router) {
-  router.Add(boost::beast::http::verb::post, "/submit_trade",
-             [this](auto& req, auto respond) { SubmitTrade(req, std::move(respond)); });
+  router.Add(
+      boost::beast::http::verb::post, "/submit_trade",
+      [this](auto& req, auto respond) { SubmitTrade(req, std::move(respond)); }, gatekeeper_);
 }
 
 void CompatApi::SubmitTrade(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
-  if (!principal.ok()) {
-    http::Response response = FastApiDetail(401, "Could not validate credentials");
-    response.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return respond(std::move(response));
-  }
+  if (!principal.ok()) return respond(Unauthenticated());
   auto parsed = ParseTradeBody(request.message.body(), BodyFormat::kJson, FieldNames::kProofOfConcept);
   if (!parsed.ok() || parsed->drafts.size() != 1) {
     return respond(FastApiDetail(400, parsed.ok() ? "send one trade object" : parsed.status().message()));

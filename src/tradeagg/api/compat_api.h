@@ -12,12 +12,23 @@ namespace tradeagg::api {
 
 class CompatApi {
  public:
-  explicit CompatApi(ApiContext& context) : context_(context) {}
+  explicit CompatApi(ApiContext& context) : context_(context), gatekeeper_(context) {}
   void Register(http::Router& router);
 
  private:
+  // The bearer check, refusing in FastAPI's words (its clients read `detail`).
+  class FastApiGatekeeper : public http::Gatekeeper {
+   public:
+    explicit FastApiGatekeeper(const ApiContext& context) : context_(context) {}
+    std::optional<http::Response> Refuse(const http::Request& head) const override;
+
+   private:
+    const ApiContext& context_;
+  };
+
   void SubmitTrade(http::Request& request, http::Responder respond);
   ApiContext& context_;
+  FastApiGatekeeper gatekeeper_;
 };
 
 }  // namespace tradeagg::api

@@ -11,7 +11,7 @@ namespace bhttp = boost::beast::http;
 
 void OperationsApi::Register(http::Router& router) {
   router.Add(bhttp::verb::get, "/healthz",
-             [](auto&, auto respond) { respond(http::JsonResponse(200, R"({"status":"ok"})")); });
+             [](auto&, auto respond) { respond(http::JsonResponse(200, R"({"status":"ok"})")); }, http::Access::kPublic);
   if (context_.options.fault_injection) {
     router.Add(bhttp::verb::post, "/v1/admin/faults", [this](auto& req, auto r) { ArmFault(req, std::move(r)); });
   }

@@ -9,6 +9,7 @@
 
 #include "tradeagg/api/aggregations_api.h"
 #include "tradeagg/api/auth_api.h"
+#include "tradeagg/api/bearer_gatekeeper.h"
 #include "tradeagg/api/exposures_api.h"
 #include "tradeagg/api/fx_rates_api.h"
 #include "tradeagg/api/compat_api.h"
@@ -196,8 +197,10 @@ Status Application::OpenAggregation() {
 }
 
 void Application::RegisterRoutes() {
+  gatekeeper_ = std::make_unique<api::BearerGatekeeper>(*api_context_);
+  router_ = std::make_unique<http::Router>(gatekeeper_.get());
   auto add = [this](auto handler) {
-    handler->Register(router_);
+    handler->Register(*router_);
     handlers_.push_back(std::move(handler));
   };
   add(std::make_shared<api::OperationsApi>(*api_context_));
@@ -216,7 +219,7 @@ Result<uint16_t> Application::Start() {
   if (lake_) lake_->exporter().Start();
   if (aggregator_) aggregator_->Start();
   if (scheduler_) scheduler_->Start();
-  server_ = std::make_unique<http::Server>(config_.http, router_);
+  server_ = std::make_unique<http::Server>(config_.http, *router_);
   ASSIGN_OR_RETURN(uint16_t port, server_->Start());
   started_ = true;
   return port;

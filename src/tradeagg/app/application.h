@@ -63,7 +63,8 @@ class Application {
   std::unique_ptr<boost::asio::thread_pool> blocking_;
   std::unique_ptr<api::ApiContext> api_context_;
   std::vector<std::shared_ptr<void>> handlers_;
-  http::Router router_;
+  std::unique_ptr<http::Gatekeeper> gatekeeper_;
+  std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::Server> server_;
   bool started_ = false;
 };

@@ -103,6 +103,76 @@ std::vector<std::string> StringArray(const T* array) {
   return out;
 }
 
+// The HTTP edge's limits, by TOML key under [http] and environment variable; each must be
+// positive (a zero limit would refuse everything or time out at once).
+struct HttpSizeLimit {
+  const char* key;
+  const char* env;
+  size_t http::ServerConfig::*field;
+};
+struct HttpTimeout {
+  const char* key;
+  const char* env;
+  int http::ServerConfig::*field;
+};
+constexpr HttpSizeLimit kHttpSizeLimits[] = {
+    {"max_body_bytes", "TRADEAGG_MAX_BODY_BYTES", &http::ServerConfig::max_body_bytes},
+    {"max_header_bytes", "TRADEAGG_MAX_HEADER_BYTES", &http::ServerConfig::max_header_bytes},
+    {"max_connections", "TRADEAGG_MAX_CONNECTIONS", &http::ServerConfig::max_connections},
+    {"max_buffered_body_bytes", "TRADEAGG_MAX_BUFFERED_BODY_BYTES", &http::ServerConfig::max_buffered_body_bytes},
+};
+constexpr HttpTimeout kHttpTimeouts[] = {
+    {"idle_timeout_seconds", "TRADEAGG_IDLE_TIMEOUT_SECONDS", &http::ServerConfig::idle_timeout_seconds},
+    {"body_timeout_seconds", "TRADEAGG_BODY_TIMEOUT_SECONDS", &http::ServerConfig::body_timeout_seconds},
+};
+
+// The name to report, and the value if one is configured, for each limit: `lookup(key, env)`
+// answers from the TOML file or the environment.
+template <typename Lookup>
+Status SetHttpLimits(Lookup lookup, Config& config) {
+  auto checked = [](const std::string& name, int64_t value, int64_t max) -> Status {
+    if (value > 0 && value <= max) return Status::Ok();
+    return Status::InvalidArgument(name + " must be between 1 and " + std::to_string(max) + ", got " +
+                                   std::to_string(value));
+  };
+  for (const auto& limit : kHttpSizeLimits) {
+    ASSIGN_OR_RETURN(auto found, lookup(limit.key, limit.env));
+    if (!found) continue;
+    TRY(checked(found->first, found->second, int64_t{1} << 40));
+    config.http.*limit.field = static_cast<size_t>(found->second);
+  }
+  for (const auto& timeout : kHttpTimeouts) {
+    ASSIGN_OR_RETURN(auto found, lookup(timeout.key, timeout.env));
+    if (!found) continue;
+    TRY(checked(found->first, found->second, 86400));
+    config.http.*timeout.field = static_cast<int>(found->second);
+  }
+  return Status::Ok();
+}
+
+using FoundLimit = std::optional<std::pair<std::string, int64_t>>;
+
+Status LoadHttpLimits(const toml::table& table, Config& config) {
+  return SetHttpLimits(
+      [&](const char* key, const char*) -> Result<FoundLimit> {
+        auto v = table["http"][key].value<int64_t>();
+        if (!v) return FoundLimit();
+        return FoundLimit(std::make_pair(std::string("http.") + key, *v));
+      },
+      config);
+}
+
+Status ApplyHttpEnvironment(Config& config) {
+  return SetHttpLimits(
+      [](const char*, const char* env) -> Result<FoundLimit> {
+        const char* value = std::getenv(env);
+        if (value == nullptr || *value == '\0') return FoundLimit();
+        ASSIGN_OR_RETURN(int64_t n, ParseInteger(env, value));
+        return FoundLimit(std::make_pair(std::string(env), n));
+      },
+      config);
+}
+
 }  // namespace
 
 Result<int> ParseCutoff(std::string_view text) {
@@ -125,7 +195,7 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = table["data_dir"].value<std::string>()) config.data_dir = *v;
   if (auto v = table["log_level"].value<std::string>()) config.log_level = *v;
   if (auto v = table["http"]["io_threads"].value<int64_t>()) config.http.io_threads = static_cast<size_t>(*v);
-  if (auto v = table["http"]["max_body_bytes"].value<int64_t>()) config.http.max_body_bytes = static_cast<size_t>(*v);
+  TRY(LoadHttpLimits(table, config));
   if (auto v = table["calendar"]["time_zone"].value<std::string>()) config.calendar.time_zone = *v;
   if (auto v = table["calendar"]["cutoff"].value<std::string>()) {
     ASSIGN_OR_RETURN(config.calendar.cutoff_minutes, ParseCutoff(*v));
@@ -172,6 +242,7 @@ Status ApplyEnvironment(Config& config) {
   if (auto v = env("TRADEAGG_LISTEN")) config.listen = *v;
   if (auto v = env("TRADEAGG_DATA_DIR")) config.data_dir = *v;
   if (auto v = env("TRADEAGG_LOG_LEVEL")) config.log_level = *v;
+  TRY(ApplyHttpEnvironment(config));
   if (auto v = env("TRADEAGG_IO_THREADS")) {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_IO_THREADS", *v));
     config.http.io_threads = static_cast<size_t>(n);

@@ -1,4 +1,5 @@
 // tradeagg: the command line. Sub-commands: serve, users, loadgen, lake, aggregate, sql, fx.
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <csignal>
@@ -281,6 +282,10 @@ int main(int argc, char** argv) {
   // creates (databases and their -wal/-shm, the token key, lake files, staging) is the
   // service's own (0600 files, 0700 directories).
   ::umask(0077);
+  // Request bodies and large responses come and go in megabytes. glibc's default raises its
+  // mmap threshold after each such free, so later big buffers come from the heap and stay
+  // mapped after a burst; a fixed threshold keeps them in mmap, given back when freed.
+  ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   CLI::App cli{"tradeagg: durable trade ingestion and net exposures for post-trade venues"};
   cli.require_subcommand(1);
 

@@ -20,8 +20,9 @@ namespace tradeagg::http {
 struct Request {
   boost::beast::http::request<boost::beast::http::string_body> message;
   std::string path;                                       // percent-decoded
-  std::map<std::string, std::string, std::less<>> query;  // decoded; the last value wins
+  std::map<std::string, std::string, std::less<>> query;  // decoded; each name at most once
   std::map<std::string, std::string, std::less<>> params;  // from the route pattern
+  std::string remote_address;                              // the client's IP address
 
   std::string_view header(boost::beast::http::field name) const;
   std::string_view body() const { return message.body(); }

@@ -18,10 +18,16 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 
 }  // namespace
 
-void Router::Add(boost::beast::http::verb method, std::string_view pattern, Handler handler) {
-  Route route{method, {}, std::move(handler)};
+void Router::Add(boost::beast::http::verb method, std::string_view pattern, Handler handler, Access access) {
+  Route route{method, {}, std::move(handler), access, nullptr};
   for (std::string_view segment : SplitPath(pattern)) route.segments.emplace_back(segment);
   routes_.push_back(std::move(route));
+}
+
+void Router::Add(boost::beast::http::verb method, std::string_view pattern, Handler handler,
+                 const Gatekeeper& gatekeeper) {
+  Add(method, pattern, std::move(handler), Access::kAuthenticated);
+  routes_.back().gatekeeper = &gatekeeper;
 }
 
 bool Router::Match(const Route& route, const std::vector<std::string_view>& path, Request& request) {
@@ -42,24 +48,33 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& path
   return true;
 }
 
-void Router::Dispatch(Request& request, Responder respond) const {
+Router::Admission Router::Admit(Request& request) const {
   auto path = SplitPath(request.path);
   bool path_known = false;
   for (const Route& route : routes_) {
     if (!Match(route, path, request)) continue;
     if (route.method == request.message.method()) {
-      route.handler(request, std::move(respond));
-      return;
+      const Gatekeeper* gatekeeper = route.gatekeeper != nullptr ? route.gatekeeper : gatekeeper_;
+      if (route.access == Access::kAuthenticated && gatekeeper != nullptr) {
+        if (auto refusal = gatekeeper->Refuse(request)) return {nullptr, std::move(*refusal)};
+      }
+      return {&route.handler, {}};
     }
     path_known = true;
     request.params.clear();
   }
   if (path_known) {
-    respond(ProblemResponse(405, "method-not-allowed", "Method not allowed",
-                            std::string(request.message.method_string()) + " is not allowed on " + request.path));
-  } else {
-    respond(ProblemResponse(404, "not-found", "Not found", "no route for " + request.path));
+    return {nullptr, ProblemResponse(405, "method-not-allowed", "Method not allowed",
+                                     std::string(request.message.method_string()) + " is not allowed on " +
+                                         request.path)};
   }
+  return {nullptr, ProblemResponse(404, "not-found", "Not found", "no route for " + request.path)};
+}
+
+void Router::Dispatch(Request& request, Responder respond) const {
+  Admission admission = Admit(request);
+  if (admission.handler == nullptr) return respond(std::move(admission.refusal));
+  (*admission.handler)(request, std::move(respond));
 }
 
 }  // namespace tradeagg::http

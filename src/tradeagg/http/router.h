@@ -3,10 +3,15 @@
 //
 // A handler answers exactly once through its Responder, from any thread, possibly after the
 // handler returned. Unknown paths are 404; known paths with another method are 405.
-// Thread safety: Add before serving; Dispatch concurrently afterwards.
+//
+// Routing happens in two steps so the server can refuse a request from its head alone,
+// before it buffers a byte of the body: Admit finds the route and asks the Gatekeeper whether
+// the caller may use it; only an admitted request's body is read and handed to the handler.
+// Thread safety: Add before serving; Admit and Dispatch concurrently afterwards.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,10 +43,37 @@ class Responder {
 
 using Handler = std::function<void(Request&, Responder)>;
 
+// Who may reach a route: anyone (health, login, signup), or only callers the Gatekeeper lets in.
+enum class Access { kAuthenticated, kPublic };
+
+// Decides from a request's head whether its caller may reach an authenticated route: the
+// refusal to answer with (401), or nullopt. Handlers still authorise what the caller may do.
+class Gatekeeper {
+ public:
+  virtual ~Gatekeeper() = default;
+  virtual std::optional<Response> Refuse(const Request& head) const = 0;
+};
+
 class Router {
  public:
-  void Add(boost::beast::http::verb method, std::string_view pattern, Handler handler);
-  // Fills request.params and calls the handler, or answers 404/405.
+  // Without a gatekeeper every route is reachable and handlers alone authenticate (tests).
+  explicit Router(const Gatekeeper* gatekeeper = nullptr) : gatekeeper_(gatekeeper) {}
+
+  void Add(boost::beast::http::verb method, std::string_view pattern, Handler handler,
+           Access access = Access::kAuthenticated);
+  // An authenticated route whose own gatekeeper words its refusals (the proof of concept's
+  // routes answer in FastAPI's shape).
+  void Add(boost::beast::http::verb method, std::string_view pattern, Handler handler, const Gatekeeper& gatekeeper);
+
+  // The handler for a request whose head is read, with request.params filled; or, when there
+  // is none, the answer: 404, 405, or the gatekeeper's refusal.
+  struct Admission {
+    const Handler* handler = nullptr;
+    Response refusal;
+  };
+  Admission Admit(Request& request) const;
+
+  // Admit, then the handler or the refusal.
   void Dispatch(Request& request, Responder respond) const;
 
  private:
@@ -49,8 +81,11 @@ class Router {
     boost::beast::http::verb method;
     std::vector<std::string> segments;  // "{name}" binds a parameter
     Handler handler;
+    Access access;
+    const Gatekeeper* gatekeeper;  // overrides the router's; null for the router's
   };
   static bool Match(const Route& route, const std::vector<std::string_view>& path, Request& request);
+  const Gatekeeper* gatekeeper_;
   std::vector<Route> routes_;
 };
 

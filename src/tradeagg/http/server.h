@@ -1,9 +1,18 @@
-// Server: HTTP/1.1 over TCP with Boost.Beast, keep-alive, request limits.
+// Server: HTTP/1.1 over TCP with Boost.Beast, keep-alive, and an edge that bounds what clients
+// can make it hold.
 //
 // One io_context runs on `io_threads` threads; each connection is a strand, so a connection's
-// handlers never run concurrently while connections run in parallel. Limits: header and body
-// size (413 beyond them), idle timeout between requests. Handlers may answer later from any
-// thread (the ingest pipeline answers from its writer thread).
+// handlers never run concurrently while connections run in parallel. Handlers may answer
+// later from any thread (the ingest pipeline answers from its writer thread).
+//
+// A request is read in two steps. Its head first: framing errors are answered (400, 431) and
+// the route and the caller's credentials are checked (404, 405, 401) before a byte of the body
+// is buffered, so a client without a token cannot make the server hold its upload. Then its
+// body, within limits: at most `max_body_bytes` each (413), at most `max_buffered_body_bytes`
+// across all connections (503 with Retry-After beyond it), and in at most
+// `body_timeout_seconds` (408). Beyond `max_connections` a new connection gets 503 and is
+// closed. A refused request's connection is closed after a short linger that lets the client
+// read the answer instead of a reset.
 // Thread safety: Start/Stop from the owning thread.
 #pragma once
 
@@ -14,6 +23,7 @@
 #include <vector>
 
 #include "tradeagg/core/status.h"
+#include "tradeagg/http/resource_budget.h"
 #include "tradeagg/http/router.h"
 
 namespace boost::asio { class io_context; }
@@ -26,7 +36,10 @@ struct ServerConfig {
   size_t io_threads = 2;
   size_t max_body_bytes = 16 * 1024 * 1024;
   size_t max_header_bytes = 16 * 1024;
-  int idle_timeout_seconds = 60;
+  size_t max_connections = 1024;
+  size_t max_buffered_body_bytes = 256 * 1024 * 1024;
+  int idle_timeout_seconds = 60;  // for a request's head, and between requests on a connection
+  int body_timeout_seconds = 30;  // from the end of the head to the body's last byte
 };
 
 class Server {
@@ -45,6 +58,7 @@ class Server {
   class Listener;
   ServerConfig config_;
   const Router& router_;
+  ResourceBudget budget_;  // before io_: connections still queued on io_ give their leases back
   std::unique_ptr<boost::asio::io_context> io_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;

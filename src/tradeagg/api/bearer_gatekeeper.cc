@@ -1,0 +1,13 @@
+#include "tradeagg/api/bearer_gatekeeper.h"
+
+#include "tradeagg/api/authentication.h"
+
+namespace tradeagg::api {
+
+std::optional<http::Response> BearerGatekeeper::Refuse(const http::Request& head) const {
+  auto principal = Authenticate(context_, head);
+  if (principal.ok()) return std::nullopt;
+  return http::ProblemFromStatus(principal.status());
+}
+
+}  // namespace tradeagg::api

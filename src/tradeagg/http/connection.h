@@ -1,0 +1,88 @@
+// Connection: one client's TCP connection, serving its requests one after another.
+//
+// The life of a request: read the head (within the idle timeout); check its framing, target,
+// route and credentials; reserve its body's bytes from the shared ResourceBudget; send
+// `100 Continue` if the client waits for it; read the body (within the body timeout); hand
+// it to the route's handler; write the answer; then read the next head, or close. Every
+// refusal before the end of the body closes the connection, since the rest of the body is
+// still on the wire; the close lingers briefly so the client reads the answer, not a reset.
+// Thread safety: runs on its own strand; handlers answer from any thread through a Responder.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "tradeagg/http/resource_budget.h"
+#include "tradeagg/http/router.h"
+
+namespace tradeagg::http {
+
+struct ServerConfig;
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  // `lease` is this connection's place in the budget; an empty lease means the server is full.
+  Connection(boost::asio::ip::tcp::socket&& socket, const Router& router, const ServerConfig& config,
+             ResourceBudget& budget, ResourceBudget::Lease lease);
+
+  // Serves requests, or, without a lease, answers 503 and closes.
+  void Start();
+
+ private:
+  void ReadHead();
+  void OnHead(boost::beast::error_code ec);
+  // Reserves the body's bytes, sends 100 Continue when asked, reads the body.
+  void AdmitBody();
+  void ReadBody();
+  void OnBody(boost::beast::error_code ec);
+  void Dispatch();
+
+  // Answers without reading the rest of the request, then closes.
+  void Refuse(Response&& response);
+  void Send(Response&& response, bool keep_alive);
+  void OnWrite(boost::beast::error_code ec);
+  void Close();
+  // Half-closes, then reads and drops what the client still sends for a moment, so the answer
+  // is not lost to the reset a close with unread data causes.
+  void Linger();
+  void OnLinger(boost::beast::error_code ec, size_t bytes);
+
+  // Our own deadline for reads: on expiry the pending read is cancelled and the request can
+  // still be answered (408), which tcp_stream's timeout, closing the socket, would not allow.
+  void ArmDeadline(int seconds);
+  void DisarmDeadline();
+
+  boost::beast::tcp_stream stream_;
+  const Router& router_;
+  const ServerConfig& config_;
+  ResourceBudget& budget_;
+  ResourceBudget::Lease connection_lease_;
+  ResourceBudget::Lease body_lease_;
+
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::unique_ptr<Request> request_;
+  const Handler* handler_ = nullptr;
+  boost::beast::http::response<boost::beast::http::string_body> response_;
+  boost::beast::http::response<boost::beast::http::empty_body> continue_;
+  std::unique_ptr<char[]> drain_;
+  size_t lingered_bytes_ = 0;
+  std::string remote_address_;
+
+  boost::asio::steady_timer deadline_;
+  uint64_t deadline_generation_ = 0;
+  bool timed_out_ = false;
+  bool body_pending_ = false;  // bytes of the current request may still be on the wire
+  unsigned version_ = 11;
+  bool keep_alive_ = true;
+};
+
+}  // namespace tradeagg::http
