@@ -7,7 +7,7 @@ namespace tradeagg::api {
 std::optional<http::Response> BearerGatekeeper::Refuse(const http::Request& head) const {
   auto principal = Authenticate(context_, head);
   if (principal.ok()) return std::nullopt;
-  return http::ProblemFromStatus(principal.status());
+  return refusal_(principal.status());
 }
 
 }  // namespace tradeagg::api

@@ -7,6 +7,8 @@
 // Thread safety: Refuse may be called concurrently.
 #pragma once
 
+#include <functional>
+
 #include "tradeagg/api/api_context.h"
 #include "tradeagg/http/router.h"
 
@@ -14,11 +16,17 @@ namespace tradeagg::api {
 
 class BearerGatekeeper : public http::Gatekeeper {
  public:
-  explicit BearerGatekeeper(const ApiContext& context) : context_(context) {}
+  // Words the refusal of a caller without a valid token (the proof of concept's routes answer
+  // in FastAPI's shape); by default the API's 401 problem.
+  using Refusal = std::function<http::Response(const Status& why)>;
+
+  explicit BearerGatekeeper(const ApiContext& context, Refusal refusal = http::ProblemFromStatus)
+      : context_(context), refusal_(std::move(refusal)) {}
   std::optional<http::Response> Refuse(const http::Request& head) const override;
 
  private:
   const ApiContext& context_;
+  Refusal refusal_;
 };
 
 }  // namespace tradeagg::api

@@ -60,7 +60,7 @@ http::Response CompatResponse(SubmissionOutcome& outcome) {
   return FastApiDetail(500, "unknown submission outcome");
 }
 
-http::Response Unauthenticated() {
+http::Response Unauthenticated(const Status&) {
   http::Response response = FastApiDetail(401, "Could not validate credentials");
   response.headers.emplace_back("WWW-Authenticate", "Bearer");
   return response;
@@ -68,10 +68,7 @@ http::Response Unauthenticated() {
 
 }  // namespace
 
-std::optional<http::Response> CompatApi::FastApiGatekeeper::Refuse(const http::Request& head) const {
-  if (Authenticate(context_, head).ok()) return std::nullopt;
-  return Unauthenticated();
-}
+CompatApi::CompatApi(ApiContext& context) : context_(context), gatekeeper_(context, Unauthenticated) {}
 
 void CompatApi::Register(http::Router& router) {
   router.Add(
@@ -81,7 +78,7 @@ void CompatApi::Register(http::Router& router) {
 
 void CompatApi::SubmitTrade(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
-  if (!principal.ok()) return respond(Unauthenticated());
+  if (!principal.ok()) return respond(Unauthenticated(principal.status()));
   auto parsed = ParseTradeBody(request.message.body(), BodyFormat::kJson, FieldNames::kProofOfConcept);
   if (!parsed.ok() || parsed->drafts.size() != 1) {
     return respond(FastApiDetail(400, parsed.ok() ? "send one trade object" : parsed.status().message()));

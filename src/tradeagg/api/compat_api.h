@@ -6,29 +6,20 @@
 #pragma once
 
 #include "tradeagg/api/api_context.h"
+#include "tradeagg/api/bearer_gatekeeper.h"
 #include "tradeagg/http/router.h"
 
 namespace tradeagg::api {
 
 class CompatApi {
  public:
-  explicit CompatApi(ApiContext& context) : context_(context), gatekeeper_(context) {}
+  explicit CompatApi(ApiContext& context);
   void Register(http::Router& router);
 
  private:
-  // The bearer check, refusing in FastAPI's words (its clients read `detail`).
-  class FastApiGatekeeper : public http::Gatekeeper {
-   public:
-    explicit FastApiGatekeeper(const ApiContext& context) : context_(context) {}
-    std::optional<http::Response> Refuse(const http::Request& head) const override;
-
-   private:
-    const ApiContext& context_;
-  };
-
   void SubmitTrade(http::Request& request, http::Responder respond);
   ApiContext& context_;
-  FastApiGatekeeper gatekeeper_;
+  BearerGatekeeper gatekeeper_;  // refuses in FastAPI's words (its clients read `detail`)
 };
 
 }  // namespace tradeagg::api

@@ -141,8 +141,9 @@ void Connection::OnBody(beast::error_code ec) {
   }
   if (ec == bhttp::error::partial_message || ec == net::error::eof || ec == net::error::connection_reset) return Close();
   if (ec) return Refuse(FramingErrorResponse(ec, {config_.max_header_bytes, config_.max_body_bytes}));
-  // A chunked body grows as it comes; the budget counts the memory it holds.
-  if (!budget_.TryExtendBody(body_lease_, parser_->get().body().capacity())) {
+  // A chunked body grows as it comes; the budget counts the memory it holds. (A body with a
+  // Content-Length was reserved whole from its head.)
+  if (!parser_->content_length() && !budget_.TryExtendBody(body_lease_, parser_->get().body().capacity())) {
     return Refuse(Busy("the server is buffering as many request bodies as it may; retry shortly"));
   }
   if (!parser_->is_done()) return ReadBody();
