@@ -22,6 +22,7 @@ struct Request {
   std::string path;                                       // percent-decoded
   std::map<std::string, std::string, std::less<>> query;  // decoded; the last value wins
   std::map<std::string, std::string, std::less<>> params;  // from the route pattern
+  std::string remote_address;  // the peer's IP address as text; empty if unknown
 
   std::string_view header(boost::beast::http::field name) const;
   std::string_view body() const { return message.body(); }

@@ -72,6 +72,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();  // the handler may take a group commit; no read timeout meanwhile
     request_ = std::make_unique<Request>();
     request_->message = parser_->release();
+    request_->remote_address = stream_.socket().remote_endpoint(ec).address().to_string();
     version_ = request_->message.version();
     keep_alive_ = request_->message.keep_alive();
     if (!DecodeTarget(request_->message.target(), *request_)) {
