@@ -2,13 +2,16 @@
 
 import base64
 import json
+import re
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
-from conftest import (ADMIN_PASSWORD, DEFAULT_PASSWORD, Client, Server, UserFactory, assert_problem,
-                      binary_path, unique)
+from conftest import (ADMIN_PASSWORD, DEFAULT_PASSWORD, HTTP_TIMEOUT, Client, Server, UserFactory,
+                      assert_problem, binary_path, unique)
 
 
 def b64url(data: bytes) -> str:
@@ -396,3 +399,203 @@ def test_user_names_are_unique_whatever_their_case(signup_server):
     assert r.status_code == 201, r.text
     r = admin.post("/v1/users", json={"username": name.lower(), "password": DEFAULT_PASSWORD, "role": "risk"})
     assert_problem(r, 409, "conflict")
+
+
+# -- login throttling and bounded password hashing ----------------------------------------------
+
+THROTTLE_WINDOW = 600  # long enough that no window ends during a test: nothing here is timed
+
+
+def token_login(server: Server, username: str, password: str):
+    return server.anonymous().post("/v1/auth/token",
+                                   json={"username": username, "password": password})
+
+
+def form_login_raw(server: Server, username: str, password: str):
+    return server.anonymous().post("/token", data={"username": username, "password": password})
+
+
+def assert_throttled(r) -> dict:
+    body = assert_problem(r, 429, "too-many-requests")
+    retry = r.headers.get("Retry-After", "")
+    assert retry.isdigit() and 1 <= int(retry) <= THROTTLE_WINDOW, r.headers
+    assert "access_token" not in r.text
+    return body
+
+
+def without_numbers(body: dict) -> dict:
+    return {k: re.sub(r"\d+", "N", v) if isinstance(v, str) else v for k, v in body.items()}
+
+
+def wait_for_log(server: Server, pattern: str, timeout: float = 15.0) -> str:
+    """The server's log once a line matches `pattern` (its output is pumped by a thread)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = server.log_path.read_text(errors="replace")
+        if re.search(pattern, text) or time.monotonic() > deadline:
+            return text
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def throttled_server(server_factory, tmp_path_factory):
+    """Per user: 3 failures; per address: plenty (configured in the TOML file)."""
+    config = tmp_path_factory.mktemp("throttle-config") / "tradeagg.toml"
+    config.write_text(f"""
+[auth]
+max_failed_logins_per_user = 3
+max_failed_logins_per_address = 1000
+failed_login_window_seconds = {THROTTLE_WINDOW}
+""")
+    return server_factory("throttle", config=config)
+
+
+def test_failed_logins_lock_out_the_user_but_not_others(throttled_server):
+    s = throttled_server
+    admin = s.client("admin")
+    victim = UserFactory(s, admin).create("risk")
+    for i in range(3):
+        assert token_login(s, victim.username, f"wrong-password-{i}").status_code == 401
+    assert_throttled(token_login(s, victim.username, "wrong-password-3"))
+    # Locked out with the right password too, on both routes, whatever the name's case.
+    assert_throttled(token_login(s, victim.username, DEFAULT_PASSWORD))
+    assert_throttled(token_login(s, victim.username.upper(), DEFAULT_PASSWORD))
+    assert_throttled(form_login_raw(s, victim.username, DEFAULT_PASSWORD))
+    # The victim's token from before still works; other users log in as ever.
+    assert victim.get("/v1/trades").status_code == 200
+    assert s.client("admin").get("/v1/users").status_code == 200
+    other = UserFactory(s, admin).create("risk")
+    assert other.get("/v1/trades").status_code == 200
+
+
+def test_throttling_does_not_reveal_whether_the_user_exists(throttled_server):
+    s = throttled_server
+    known = UserFactory(s, s.client("admin")).create("risk").username
+    unknown = unique("nobody", 64)
+    answers = {}
+    for name in (known, unknown):
+        for i in range(3):
+            assert token_login(s, name, f"wrong-password-{i}").status_code == 401
+        r = token_login(s, name, DEFAULT_PASSWORD)
+        answers[name] = (r.status_code, r.headers.get("Content-Type"),
+                         without_numbers(assert_throttled(r)))
+    assert answers[known] == answers[unknown]
+
+
+def test_form_login_throttled_is_a_problem_with_retry_after(throttled_server):
+    s = throttled_server
+    name = UserFactory(s, s.client("admin")).create("risk").username
+    for i in range(3):
+        r = form_login_raw(s, name, f"wrong-password-{i}")
+        assert r.status_code == 401
+        assert r.json() == {"detail": "Incorrect username or password"}
+    assert_throttled(form_login_raw(s, name, DEFAULT_PASSWORD))
+    assert_throttled(token_login(s, name, DEFAULT_PASSWORD))
+
+
+def test_a_successful_login_clears_the_users_failures(throttled_server):
+    s = throttled_server
+    name = UserFactory(s, s.client("admin")).create("risk").username
+    for round_ in range(3):
+        for i in range(2):
+            assert token_login(s, name, f"wrong-{round_}-{i}").status_code == 401
+        assert token_login(s, name, DEFAULT_PASSWORD).status_code == 200
+
+
+def test_failed_logins_are_logged_without_the_password(throttled_server):
+    s = throttled_server
+    name = UserFactory(s, s.client("admin")).create("risk").username
+    secret = "Sup3r-Secret-Guess-" + unique("pw")
+    assert token_login(s, name, secret).status_code == 401
+    ghost = unique("ghost", 64)
+    assert token_login(s, ghost, secret).status_code == 401
+    # A crafted name can neither forge a log line nor flood it.
+    forged = "evil\nFORGED-LINE " + "x" * 500
+    assert token_login(s, forged, secret).status_code == 401
+    for i in range(3):
+        token_login(s, ghost, f"{secret}-{i}")
+    assert_throttled(token_login(s, ghost, secret))
+    text = wait_for_log(s, rf"{ghost}.*throttled")
+    lines = [line for line in text.splitlines() if "failed login" in line]
+    assert any(name in line and "127.0.0.1" in line and "wrong password" in line for line in lines), lines
+    assert any(ghost in line and "127.0.0.1" in line and "unknown user" in line for line in lines), lines
+    assert any(ghost in line and "throttled" in line for line in lines), lines
+    assert any("evil?FORGED-LINE" in line for line in lines), lines
+    assert not any(line.startswith("FORGED-LINE") for line in text.splitlines())
+    assert all(len(line) < 400 for line in lines), max(lines, key=len)
+    assert secret not in text
+
+
+def test_an_address_is_throttled_across_usernames(server_factory):
+    s = server_factory("throttle-address", env={
+        "TRADEAGG_MAX_FAILED_LOGINS_PER_USER": "100",
+        "TRADEAGG_MAX_FAILED_LOGINS_PER_ADDRESS": "5",
+        "TRADEAGG_FAILED_LOGIN_WINDOW_SECONDS": str(THROTTLE_WINDOW),
+    })
+    admin = s.client("admin")  # before the spray: its token stays good
+    for i in range(5):
+        assert token_login(s, unique(f"spray{i}_", 64), "wrong-password").status_code == 401
+    # Every name from this address now, known or not, right password or not.
+    assert_throttled(token_login(s, unique("fresh", 64), "wrong-password"))
+    assert_throttled(token_login(s, "admin", ADMIN_PASSWORD))
+    assert_throttled(form_login_raw(s, "admin", ADMIN_PASSWORD))
+    assert admin.get("/v1/users").status_code == 200
+    s.stop()
+
+
+def vm_hwm_kib(server: Server) -> int:
+    status = open(f"/proc/{server.proc.pid}/status").read()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1))
+
+
+def test_parallel_logins_are_bounded(server_factory):
+    s = server_factory("hashing-gate", env={"TRADEAGG_MAX_CONCURRENT_HASHES": "2",
+                                            "TRADEAGG_MAX_WAITING_HASHES": "6"})
+    member = UserFactory(s, s.client("admin")).create("risk")
+    before = vm_hwm_kib(s)
+
+    def attempt(_):
+        r = requests.post(s.url("/v1/auth/token"),
+                          json={"username": member.username, "password": DEFAULT_PASSWORD},
+                          timeout=HTTP_TIMEOUT)
+        return r.status_code, r.headers.get("Retry-After"), r.text
+
+    with ThreadPoolExecutor(32) as pool:
+        results = list(pool.map(attempt, range(32)))
+    statuses = [status for status, _, _ in results]
+    assert set(statuses) <= {200, 503}, results
+    assert statuses.count(200) >= 1, statuses
+    for status, retry, text in results:
+        if status == 503:
+            assert retry is not None and retry.isdigit() and int(retry) >= 1, (retry, text)
+            assert json.loads(text)["type"].endswith("/unavailable"), text
+    # At most 2 argon2id computations (64 MiB each) at once: the peak is far below 32 x 64 MiB.
+    after = vm_hwm_kib(s)
+    assert after - before < 8 * 64 * 1024, (before, after)
+    assert after < 16 * 64 * 1024, after
+    # And the server still works.
+    assert s.client(member.username, DEFAULT_PASSWORD).get("/v1/trades").status_code == 200
+    s.stop()
+
+
+def test_parallel_wrong_guesses_are_counted_before_each_hash(server_factory):
+    """64 guesses at once get the limit's worth of password checks, give or take the ones
+    checked side by side (2 at once: at most limit + 1)."""
+    s = server_factory("parallel-guesses", env={
+        "TRADEAGG_MAX_FAILED_LOGINS_PER_USER": "4",
+        "TRADEAGG_MAX_FAILED_LOGINS_PER_ADDRESS": "1000",
+        "TRADEAGG_FAILED_LOGIN_WINDOW_SECONDS": str(THROTTLE_WINDOW),
+        "TRADEAGG_MAX_WAITING_HASHES": "100",
+    })
+    name = UserFactory(s, s.client("admin")).create("risk").username
+
+    def attempt(i):
+        return requests.post(s.url("/v1/auth/token"),
+                             json={"username": name, "password": f"wrong-guess-{i}"},
+                             timeout=HTTP_TIMEOUT).status_code
+
+    with ThreadPoolExecutor(32) as pool:
+        statuses = list(pool.map(attempt, range(64)))
+    assert set(statuses) <= {401, 429}, statuses
+    assert 4 <= statuses.count(401) <= 5, statuses
+    s.stop()

@@ -71,8 +71,14 @@ void AuthApi::JsonLogin(http::Request& request, http::Responder respond) {
   http::Response problem;
   auto fields = ReadFields(request, {"username", "password"}, problem);
   if (!fields) return respond(std::move(problem));
-  boost::asio::post(context_.blocking, [this, fields = std::move(*fields), respond = std::move(respond)] {
-    auto token = context_.users.Login(FieldOr(fields, "username"), FieldOr(fields, "password"));
+  // Throttled (429) or too busy (503) before anything is queued or hashed.
+  auto admitted = context_.users.AdmitLogin(FieldOr(*fields, "username"), request.remote_address);
+  if (!admitted.ok()) return respond(http::ProblemFromStatus(admitted.status()));
+  boost::asio::post(context_.blocking, [this, fields = std::move(*fields), address = request.remote_address,
+                                        ticket = std::move(admitted).value(), respond = std::move(respond)] {
+    std::string username = FieldOr(fields, "username");
+    std::string password = FieldOr(fields, "password");
+    auto token = context_.users.Login({username, password, address});
     if (!token.ok()) return respond(http::ProblemFromStatus(token.status()));
     JsonWriter json;
     json.BeginObject()
@@ -86,8 +92,17 @@ void AuthApi::JsonLogin(http::Request& request, http::Responder respond) {
 
 void AuthApi::FormLogin(http::Request& request, http::Responder respond) {
   StringFields fields = ParseForm(request.body());
-  boost::asio::post(context_.blocking, [this, fields = std::move(fields), respond = std::move(respond)] {
-    auto token = context_.users.Login(FieldOr(fields, "username"), FieldOr(fields, "password"));
+  // Throttled (429) or too busy (503): problem bodies with Retry-After, as on /v1/auth/token.
+  auto admitted = context_.users.AdmitLogin(FieldOr(fields, "username"), request.remote_address);
+  if (!admitted.ok()) return respond(http::ProblemFromStatus(admitted.status()));
+  boost::asio::post(context_.blocking, [this, fields = std::move(fields), address = request.remote_address,
+                                        ticket = std::move(admitted).value(), respond = std::move(respond)] {
+    std::string username = FieldOr(fields, "username");
+    std::string password = FieldOr(fields, "password");
+    auto token = context_.users.Login({username, password, address});
+    if (!token.ok() && token.status().code() != StatusCode::kUnauthenticated) {
+      return respond(http::ProblemFromStatus(token.status()));
+    }
     if (!token.ok()) {
       // FastAPI's OAuth2PasswordRequestForm answer, which the proof of concept's clients expect.
       http::Response response = http::JsonResponse(401, R"({"detail":"Incorrect username or password"})");
@@ -132,7 +147,10 @@ void AuthApi::CreateUser(http::Request& request, http::Responder respond) {
 void AuthApi::CreateAndRespond(auth::NewUser user, http::Responder respond, bool signup) {
   auto errors = auth::UserService::Validate(user);
   if (!errors.empty()) return respond(ValidationProblem(WithoutIndex(errors)));
-  boost::asio::post(context_.blocking, [this, user = std::move(user), respond = std::move(respond), signup] {
+  auto admitted = context_.users.AdmitHashing();  // 503 with Retry-After when too busy
+  if (!admitted.ok()) return respond(http::ProblemFromStatus(admitted.status()));
+  boost::asio::post(context_.blocking, [this, user = std::move(user), ticket = std::move(admitted).value(),
+                                        respond = std::move(respond), signup] {
     auto created = signup ? context_.users.Signup(user) : context_.users.CreateUser(user);
     if (!created.ok()) return respond(http::ProblemFromStatus(created.status()));
     JsonWriter json;

@@ -1,6 +1,8 @@
 // AuthApi: logins (POST /v1/auth/token, the OAuth2 form at POST /token), self-service
 // POST /signup (off unless configured), and user management for admins (/v1/users).
-// Password hashing runs on the blocking pool, never on a network thread.
+// Password hashing runs on the blocking pool, never on a network thread; a login is admitted
+// first on the network thread (UserService::AdmitLogin): throttled names and addresses get 429,
+// and when too many password checks are queued, 503, both with Retry-After.
 // See docs/api.md for the contract.
 #pragma once
 

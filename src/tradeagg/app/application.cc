@@ -74,9 +74,11 @@ Result<std::unique_ptr<store::TradeStore>> OpenStore(const Config& config) {
   return std::unique_ptr<store::TradeStore>(std::move(store));
 }
 
-Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store::TradeStore& store) {
+Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store::TradeStore& store,
+                                                     auth::LoginThrottle& throttle, auth::PasswordHashingGate& hashing) {
   ASSIGN_OR_RETURN(auto secret, LoadOrCreateTokenSecret(config.token_key_path()));
-  auto users = std::make_unique<auth::UserService>(store, auth::TokenSigner(secret), config.token_ttl_seconds);
+  auto users = std::make_unique<auth::UserService>(store, auth::TokenSigner(secret), config.token_ttl_seconds,
+                                                   throttle, hashing);
   TRY(users->Load());
   if (!config.admin_password.empty()) TRY(users->EnsureAdmin(config.admin_password));
   return users;
@@ -137,7 +139,9 @@ Result<LakeAdmin> OpenLakeAdmin(const Config& config, bool aggregation) {
 Result<UserAdmin> OpenUserAdmin(const Config& config) {
   UserAdmin admin;
   ASSIGN_OR_RETURN(admin.store, OpenStore(config));
-  ASSIGN_OR_RETURN(admin.users, OpenUsers(config, *admin.store));
+  admin.login_throttle = std::make_unique<auth::LoginThrottle>(config.login_throttle);
+  admin.password_hashing = std::make_unique<auth::PasswordHashingGate>(config.password_hashing);
+  ASSIGN_OR_RETURN(admin.users, OpenUsers(config, *admin.store, *admin.login_throttle, *admin.password_hashing));
   return admin;
 }
 
@@ -153,7 +157,9 @@ Status Application::Open() {
   ASSIGN_OR_RETURN(calendar_, domain::BusinessCalendar::Create(config_.calendar));
   validator_ = std::make_unique<domain::TradeValidator>(config_.validation, calendar_);
   ASSIGN_OR_RETURN(store_, OpenStore(config_));
-  ASSIGN_OR_RETURN(users_, OpenUsers(config_, *store_));
+  login_throttle_ = std::make_unique<auth::LoginThrottle>(config_.login_throttle);
+  password_hashing_ = std::make_unique<auth::PasswordHashingGate>(config_.password_hashing);
+  ASSIGN_OR_RETURN(users_, OpenUsers(config_, *store_, *login_throttle_, *password_hashing_));
   TRY(RebuildBook());
   if (config_.lake_enabled) { ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true)); }
   TRY(OpenAggregation());

@@ -3,7 +3,7 @@
 // and the HTTP server together. Everything else depends on roles (TradeStore, ...), not on
 // technologies.
 //
-// Start order: store -> users (and the first admin) -> book rebuilt from the store -> lake ->
+// Start order: store -> login throttle and password-hashing gate -> users (and the first admin) -> book rebuilt from the store -> lake ->
 // results store -> aggregator and scheduler -> pipeline -> HTTP. Stop order is the reverse, and
 // the pipeline drains before the network stops, so every request that reached the writer is
 // answered.
@@ -19,6 +19,8 @@
 #include "tradeagg/agg/scheduler.h"
 #include "tradeagg/api/api_context.h"
 #include "tradeagg/app/config.h"
+#include "tradeagg/auth/login_throttle.h"
+#include "tradeagg/auth/password_hashing_gate.h"
 #include "tradeagg/auth/user_service.h"
 #include "tradeagg/book/position_book.h"
 #include "tradeagg/domain/trade_validator.h"
@@ -52,6 +54,8 @@ class Application {
   std::unique_ptr<store::TradeStore> store_;
   std::shared_ptr<const domain::BusinessCalendar> calendar_;
   std::unique_ptr<domain::TradeValidator> validator_;
+  std::unique_ptr<auth::LoginThrottle> login_throttle_;         // used by users_
+  std::unique_ptr<auth::PasswordHashingGate> password_hashing_;  // used by users_; outlives tickets
   std::unique_ptr<auth::UserService> users_;
   book::PositionBook book_;
   std::unique_ptr<ingest::Pipeline> pipeline_;
@@ -72,6 +76,8 @@ class Application {
 // Opens the store and the user service alone, for the `users` CLI commands.
 struct UserAdmin {
   std::unique_ptr<store::TradeStore> store;
+  std::unique_ptr<auth::LoginThrottle> login_throttle;
+  std::unique_ptr<auth::PasswordHashingGate> password_hashing;
   std::unique_ptr<auth::UserService> users;
 };
 Result<UserAdmin> OpenUserAdmin(const Config& config);

@@ -93,6 +93,36 @@ Status SetEodTagMaxAge(int64_t days, Config& config) {
   return Status::Ok();
 }
 
+Status SetLoginWindow(int64_t seconds, Config& config) {
+  if (seconds < 1 || seconds > 86'400) return Status::InvalidArgument("auth.failed_login_window_seconds must be from 1 to 86400");
+  config.login_throttle.window = std::chrono::seconds(seconds);
+  return Status::Ok();
+}
+
+Status SetMaxFailedLogins(std::string_view name, int64_t n, int64_t& out) {
+  if (n < 0) return Status::InvalidArgument(std::string(name) + " must not be negative (0: no limit)");
+  out = n;
+  return Status::Ok();
+}
+
+Status SetMaxTrackedLoginKeys(int64_t n, Config& config) {
+  if (n < 1 || n > 10'000'000) return Status::InvalidArgument("auth.max_tracked_login_keys must be from 1 to 10000000");
+  config.login_throttle.max_tracked_keys = static_cast<size_t>(n);
+  return Status::Ok();
+}
+
+Status SetMaxConcurrentHashes(int64_t n, Config& config) {
+  if (n < 1 || n > 256) return Status::InvalidArgument("auth.max_concurrent_hashes must be from 1 to 256");
+  config.password_hashing.max_concurrent = static_cast<size_t>(n);
+  return Status::Ok();
+}
+
+Status SetMaxWaitingHashes(int64_t n, Config& config) {
+  if (n < 0 || n > 100'000) return Status::InvalidArgument("auth.max_waiting_hashes must be from 0 to 100000");
+  config.password_hashing.max_waiting = static_cast<size_t>(n);
+  return Status::Ok();
+}
+
 template <typename T>
 std::vector<std::string> StringArray(const T* array) {
   std::vector<std::string> out;
@@ -211,6 +241,16 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   }
   if (auto v = table["auth"]["token_ttl_seconds"].value<int64_t>()) config.token_ttl_seconds = *v;
   if (auto v = table["auth"]["signup_enabled"].value<bool>()) config.api.signup_enabled = *v;
+  if (auto v = table["auth"]["max_failed_logins_per_user"].value<int64_t>()) {
+    TRY(SetMaxFailedLogins("auth.max_failed_logins_per_user", *v, config.login_throttle.max_failures_per_user));
+  }
+  if (auto v = table["auth"]["max_failed_logins_per_address"].value<int64_t>()) {
+    TRY(SetMaxFailedLogins("auth.max_failed_logins_per_address", *v, config.login_throttle.max_failures_per_address));
+  }
+  if (auto v = table["auth"]["failed_login_window_seconds"].value<int64_t>()) TRY(SetLoginWindow(*v, config));
+  if (auto v = table["auth"]["max_tracked_login_keys"].value<int64_t>()) TRY(SetMaxTrackedLoginKeys(*v, config));
+  if (auto v = table["auth"]["max_concurrent_hashes"].value<int64_t>()) TRY(SetMaxConcurrentHashes(*v, config));
+  if (auto v = table["auth"]["max_waiting_hashes"].value<int64_t>()) TRY(SetMaxWaitingHashes(*v, config));
   if (auto v = table["ingest"]["max_group_trades"].value<int64_t>()) config.ingest.max_group_trades = static_cast<size_t>(*v);
   if (auto v = table["lake"]["enabled"].value<bool>()) config.lake_enabled = *v;
   if (auto v = table["lake"]["flush_interval_ms"].value<int64_t>()) config.lake.flush_interval = std::chrono::milliseconds(*v);
@@ -264,6 +304,26 @@ Status ApplyEnvironment(Config& config) {
   }
   if (auto v = env("TRADEAGG_SIGNUP_ENABLED")) {
     ASSIGN_OR_RETURN(config.api.signup_enabled, ParseBool("TRADEAGG_SIGNUP_ENABLED", *v));
+  }
+  if (auto v = env("TRADEAGG_MAX_FAILED_LOGINS_PER_USER")) {
+    ASSIGN_OR_RETURN(config.login_throttle.max_failures_per_user,
+                     ParseInteger("TRADEAGG_MAX_FAILED_LOGINS_PER_USER", *v));
+  }
+  if (auto v = env("TRADEAGG_MAX_FAILED_LOGINS_PER_ADDRESS")) {
+    ASSIGN_OR_RETURN(config.login_throttle.max_failures_per_address,
+                     ParseInteger("TRADEAGG_MAX_FAILED_LOGINS_PER_ADDRESS", *v));
+  }
+  if (auto v = env("TRADEAGG_FAILED_LOGIN_WINDOW_SECONDS")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_FAILED_LOGIN_WINDOW_SECONDS", *v));
+    TRY(SetLoginWindow(n, config));
+  }
+  if (auto v = env("TRADEAGG_MAX_CONCURRENT_HASHES")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_MAX_CONCURRENT_HASHES", *v));
+    TRY(SetMaxConcurrentHashes(n, config));
+  }
+  if (auto v = env("TRADEAGG_MAX_WAITING_HASHES")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_MAX_WAITING_HASHES", *v));
+    TRY(SetMaxWaitingHashes(n, config));
   }
   if (auto v = env("TRADEAGG_MAX_GROUP_TRADES")) {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_MAX_GROUP_TRADES", *v));

@@ -11,6 +11,8 @@
 #include "tradeagg/agg/aggregator.h"
 #include "tradeagg/agg/scheduler.h"
 #include "tradeagg/api/api_context.h"
+#include "tradeagg/auth/login_throttle.h"
+#include "tradeagg/auth/password_hashing_gate.h"
 #include "tradeagg/core/status.h"
 #include "tradeagg/domain/business_calendar.h"
 #include "tradeagg/domain/trade_validator.h"
@@ -31,6 +33,8 @@ struct Config {
   api::ApiOptions api;
   ingest::PipelineConfig ingest;
   int64_t token_ttl_seconds = 8 * 3600;
+  auth::LoginThrottleConfig login_throttle;
+  auth::PasswordHashingConfig password_hashing;
   bool lake_enabled = true;
   lake::ExporterConfig lake;
   bool scheduler_enabled = true;        // intraday and eod runs without being asked

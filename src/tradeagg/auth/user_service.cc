@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <unordered_map>
+
+#include <spdlog/spdlog.h>
 
 #include "tradeagg/auth/password_hasher.h"
 
@@ -18,9 +22,15 @@ bool SameName(std::string_view a, std::string_view b) {
          });
 }
 
-}  // namespace
-
-namespace {
+// Names as sent, fit for a log line: printable ASCII (others become '?'), at most 64
+// characters, so a crafted name can neither forge log lines nor flood them.
+std::string SanitisedForLog(std::string_view text) {
+  constexpr size_t kMax = 64;
+  std::string out;
+  for (char c : text.substr(0, kMax)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  if (text.size() > kMax) out += "...";
+  return out;
+}
 
 bool IsValidUsername(std::string_view name) {
   if (name.empty() || name.size() > UserService::kMaxUsernameLength) return false;
@@ -52,25 +62,63 @@ Status UserService::EnsureAdmin(std::string_view password) {
   return Status::Ok();
 }
 
-Result<IssuedToken> UserService::Login(std::string_view username, std::string_view password) {
-  User user;
+Result<PasswordHashingGate::Ticket> UserService::AdmitLogin(std::string_view username,
+                                                             std::string_view client_address) {
+  if (Status throttled = throttle_.Check(username, client_address); !throttled.ok()) {
+    LogFailedLogin({username, {}, client_address}, "throttled");
+    return throttled;
+  }
+  return hashing_.Admit();
+}
+
+Result<IssuedToken> UserService::Login(const LoginAttempt& attempt) {
+  std::optional<User> user;
   {
     std::shared_lock lock(mutex_);
-    auto it = users_.find(username);
-    if (it == users_.end()) {
+    auto it = users_.find(attempt.username);
+    if (it != users_.end()) user = it->second;
+  }
+  enum class Outcome { kOk, kThrottled, kUnknownUser, kWrongPassword };
+  Status throttled;
+  Outcome outcome = hashing_.Run([&] {
+    // Checked in the turn: the failures of attempts hashed while this one waited count.
+    throttled = throttle_.Check(attempt.username, attempt.client_address);
+    if (!throttled.ok()) return Outcome::kThrottled;
+    Outcome verdict = Outcome::kOk;
+    if (!user) {
       // Spend the same time as a real check so response times do not reveal user names.
       VerifyPassword("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
                      "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY",
-                     password);
-      return Status::Unauthenticated("incorrect username or password");
+                     attempt.password);
+      verdict = Outcome::kUnknownUser;
+    } else if (!VerifyPassword(user->password_hash, attempt.password)) {
+      verdict = Outcome::kWrongPassword;
     }
-    user = it->second;
-  }
-  if (!VerifyPassword(user.password_hash, password)) {
-    return Status::Unauthenticated("incorrect username or password");
+    // Counted before the turn is given back, so the next attempt's check sees it.
+    if (verdict == Outcome::kOk) {
+      throttle_.RecordSuccess(attempt.username);
+    } else {
+      throttle_.RecordFailure(attempt.username, attempt.client_address);
+    }
+    return verdict;
+  });
+  switch (outcome) {
+    case Outcome::kOk: break;
+    case Outcome::kThrottled: LogFailedLogin(attempt, "throttled"); return throttled;
+    case Outcome::kUnknownUser:
+      LogFailedLogin(attempt, "unknown user");
+      return Status::Unauthenticated("incorrect username or password");
+    case Outcome::kWrongPassword:
+      LogFailedLogin(attempt, "wrong password");
+      return Status::Unauthenticated("incorrect username or password");
   }
   int64_t expires_at = Timestamp::Now().micros() / 1'000'000 + token_ttl_seconds_;
-  return IssuedToken{signer_.Issue({user.username, user.role, user.participant, expires_at}), token_ttl_seconds_};
+  return IssuedToken{signer_.Issue({user->username, user->role, user->participant, expires_at}), token_ttl_seconds_};
+}
+
+void UserService::LogFailedLogin(const LoginAttempt& attempt, std::string_view reason) {
+  spdlog::warn("failed login: user '{}' from {}: {}", SanitisedForLog(attempt.username),
+               attempt.client_address.empty() ? std::string("-") : SanitisedForLog(attempt.client_address), reason);
 }
 
 Result<Principal> UserService::Authenticate(std::string_view token) const {
@@ -138,7 +186,7 @@ Result<User> UserService::CreateUser(const NewUser& request) {
       if (SameName(name, request.username)) return Status::AlreadyExists("user '" + name + "' already exists");
     }
   }
-  ASSIGN_OR_RETURN(std::string hash, HashPassword(request.password));
+  ASSIGN_OR_RETURN(std::string hash, hashing_.Run([&] { return HashPassword(request.password); }));
   User user{request.username, std::move(hash), *ParseRole(request.role), request.participant, Timestamp::Now()};
   TRY(store_.CreateUser(user));
   std::unique_lock lock(mutex_);

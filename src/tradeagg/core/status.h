@@ -5,10 +5,13 @@
 // codes into these; the HTTP layer translates them into problem+json responses.
 // kStateUnknown is kept apart from kUnavailable on purpose: after a timeout during a commit the
 // caller must re-read before retrying, whereas kUnavailable means nothing happened.
+// A Status may say when to retry (retry_after_seconds, e.g. a throttled login's kResourceExhausted
+// or a full queue's kUnavailable); the HTTP layer sends it as Retry-After.
 // Thread safety: value types, no shared state.
 #pragma once
 
 #include <cassert>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,6 +29,7 @@ enum class StatusCode {
   kPermissionDenied,
   kUnavailable,       // a dependency failed; nothing was done; safe to retry
   kStateUnknown,      // a dependency failed mid-operation; re-read before retrying
+  kResourceExhausted, // the caller is over a limit (too many attempts); retry later (429)
   kInternal,          // a bug or an invariant broken
 };
 
@@ -46,15 +50,24 @@ class [[nodiscard]] Status {
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status StateUnknown(std::string m) { return {StatusCode::kStateUnknown, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
+
+  // The same status, saying the caller may retry after `seconds` (> 0).
+  Status WithRetryAfter(int64_t seconds) && {
+    retry_after_seconds_ = seconds;
+    return std::move(*this);
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  int64_t retry_after_seconds() const { return retry_after_seconds_; }  // 0: not said
   std::string ToString() const;
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  int64_t retry_after_seconds_ = 0;
 };
 
 template <typename T>

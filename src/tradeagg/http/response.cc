@@ -36,7 +36,9 @@ Response ProblemResponse(unsigned status, std::string_view slug, std::string_vie
   return response;
 }
 
-Response ProblemFromStatus(const Status& status) {
+namespace {
+
+Response ProblemFor(const Status& status) {
   const std::string& detail = status.message();
   switch (status.code()) {
     case StatusCode::kInvalidArgument: return ProblemResponse(422, "validation", "Invalid request", detail);
@@ -45,6 +47,7 @@ Response ProblemFromStatus(const Status& status) {
     case StatusCode::kConflict: return ProblemResponse(409, "conflict", "Conflict", detail);
     case StatusCode::kUnauthenticated: return ProblemResponse(401, "unauthenticated", "Unauthenticated", detail);
     case StatusCode::kPermissionDenied: return ProblemResponse(403, "forbidden", "Forbidden", detail);
+    case StatusCode::kResourceExhausted: return ProblemResponse(429, "too-many-requests", "Too many requests", detail);
     case StatusCode::kUnavailable:
     case StatusCode::kStateUnknown:
       return ProblemResponse(503, "unavailable", "Service unavailable",
@@ -53,6 +56,16 @@ Response ProblemFromStatus(const Status& status) {
     case StatusCode::kInternal: break;
   }
   return ProblemResponse(500, "internal", "Internal error", detail);
+}
+
+}  // namespace
+
+Response ProblemFromStatus(const Status& status) {
+  Response response = ProblemFor(status);
+  if (status.retry_after_seconds() > 0) {
+    response.headers.emplace_back("Retry-After", std::to_string(status.retry_after_seconds()));
+  }
+  return response;
 }
 
 }  // namespace tradeagg::http

@@ -30,8 +30,9 @@ Response ProblemResponse(unsigned status, std::string_view slug, std::string_vie
                          std::string_view errors_json = {});
 
 // Maps a Status to its HTTP problem: kInvalidArgument 422, kNotFound 404, kAlreadyExists and
-// kConflict 409, kUnauthenticated 401, kPermissionDenied 403, kUnavailable and kStateUnknown
-// 503, kInternal 500.
+// kConflict 409, kUnauthenticated 401, kPermissionDenied 403, kResourceExhausted 429
+// ("too-many-requests"), kUnavailable and kStateUnknown 503, kInternal 500. A status that says
+// when to retry (Status::retry_after_seconds) adds a Retry-After header.
 Response ProblemFromStatus(const Status& status);
 
 }  // namespace tradeagg::http
