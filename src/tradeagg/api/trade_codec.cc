@@ -128,11 +128,12 @@ Status ReadTradeObject(od::object object, size_t index, FieldNames names, domain
   }
   if (names == FieldNames::kProofOfConcept) {
     // The proof of concept accepted any case for TradeType, and Python clients send whole
-    // quantities as floats ("100.0").
+    // quantities as floats ("100.0"): a point followed by one or more zeros is dropped, not a
+    // bare point ("100." is no JSON number, and no decimal).
     if (draft.side) for (char& c : *draft.side) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (draft.quantity) {
       size_t dot = draft.quantity->find('.');
-      if (dot != std::string::npos &&
+      if (dot != std::string::npos && dot + 1 < draft.quantity->size() &&
           draft.quantity->find_first_not_of('0', dot + 1) == std::string::npos) {
         draft.quantity->resize(dot);
       }

@@ -9,42 +9,38 @@ constexpr int kMaxIntegerDigits = 28;
 }  // namespace
 
 Result<Decimal> Decimal::Parse(std::string_view text) {
+  // The grammar is JSON's number without an exponent: -?(0|[1-9][0-9]*)(\.[0-9]+)?
   if (text.empty()) return Status::InvalidArgument("must be a decimal number, got an empty string");
-  bool negative = false;
-  size_t i = 0;
-  if (text[0] == '-') {
-    negative = true;
-    i = 1;
+  constexpr char kPlain[] = "must be a plain decimal number (digits, one optional '.', no sign but '-', no exponent)";
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  size_t i = text[0] == '-' ? 1 : 0;
+  const bool negative = i == 1;
+  const size_t integer_start = i;
+  while (i < text.size() && is_digit(text[i])) ++i;
+  const size_t integer_digits = i - integer_start;
+  size_t fraction_digits = 0;
+  if (i < text.size() && text[i] == '.') {
+    if (integer_digits == 0) return Status::InvalidArgument("must have a digit before the '.' (write 0.5, not .5)");
+    const size_t fraction_start = ++i;
+    while (i < text.size() && is_digit(text[i])) ++i;
+    fraction_digits = i - fraction_start;
+    if (fraction_digits == 0) return Status::InvalidArgument("must have a digit after the '.' (write 1 or 1.0, not 1.)");
   }
+  if (i < text.size()) {
+    if (text[i] == '.') return Status::InvalidArgument("must be a decimal number, got more than one '.'");
+    return Status::InvalidArgument(kPlain);
+  }
+  if (integer_digits == 0) return Status::InvalidArgument("must be a decimal number with at least one digit");
+  if (integer_digits > 1 && text[integer_start] == '0') {
+    return Status::InvalidArgument("must not have leading zeros (write 1.5, not 01.5)");
+  }
+  if (fraction_digits > static_cast<size_t>(kScale)) return Status::InvalidArgument("has more than 8 decimal places");
+  if (integer_digits > static_cast<size_t>(kMaxIntegerDigits)) return Status::InvalidArgument("is too large");
   int128 units = 0;
-  int integer_digits = 0;
-  int fraction_digits = 0;
-  bool seen_point = false;
-  bool seen_digit = false;
-  for (; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '.') {
-      if (seen_point) return Status::InvalidArgument("must be a decimal number, got more than one '.'");
-      seen_point = true;
-      continue;
-    }
-    if (c < '0' || c > '9') {
-      return Status::InvalidArgument("must be a plain decimal number (digits, one optional '.', no exponent)");
-    }
-    seen_digit = true;
-    if (seen_point) {
-      if (++fraction_digits > kScale) {
-        return Status::InvalidArgument("has more than 8 decimal places");
-      }
-    } else if (integer_digits > 0 || c != '0') {
-      if (++integer_digits > kMaxIntegerDigits) {
-        return Status::InvalidArgument("is too large");
-      }
-    }
-    units = units * 10 + (c - '0');
+  for (char c : text.substr(integer_start)) {
+    if (c != '.') units = units * 10 + (c - '0');
   }
-  if (!seen_digit) return Status::InvalidArgument("must be a decimal number with at least one digit");
-  for (int k = fraction_digits; k < kScale; ++k) units *= 10;
+  for (size_t k = fraction_digits; k < static_cast<size_t>(kScale); ++k) units *= 10;
   return Decimal(negative ? -units : units);
 }
 

@@ -30,8 +30,12 @@ class Decimal {
   static constexpr Decimal FromUnits(int128 units) { return Decimal(units); }
   static constexpr Decimal FromInteger(int64_t value) { return Decimal(int128{value} * kOne); }
 
-  // Parses "123", "-0.5", "1234.56789012". No exponent, no leading '+', at most kScale
-  // fractional digits and 28 integer digits. The message says which rule was broken.
+  // Parses plain decimal text, the grammar of a JSON number without an exponent:
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)?  ("123", "-0.5", "1234.56789012", "1.50"). Refused: a '+'
+  // sign, an exponent, whitespace, "1." (no digit after the point), ".5" (none before it),
+  // "01.5" (a leading zero), more than kScale fractional digits or 28 integer digits. "-0" is
+  // zero. The message says which rule was broken. The same text is read whether a client sent
+  // a JSON number (its raw text) or a string, so both are held to one grammar.
   static Result<Decimal> Parse(std::string_view text);
 
   constexpr int128 units() const { return units_; }

@@ -55,13 +55,19 @@ std::optional<std::string> CheckedMemberId(const std::optional<std::string>& val
 }
 
 // Quantities are integers; the text is parsed here, never through double, so "10.0" and
-// "1e3" (valid JSON numbers) are rejected rather than silently converted.
+// "1e3" (valid JSON numbers) are rejected rather than silently converted. The grammar is
+// [1-9][0-9]* whether sent as a JSON number or a string: "0100" is refused, not read as 100
+// (nor as octal 64).
 std::optional<int64_t> ParseQuantity(std::string_view text, Errors& errors) {
   for (char c : text) {
     if (c < '0' || c > '9') {
       errors.Add("quantity", "must be a whole number written with digits only (no sign, decimal point or exponent)");
       return std::nullopt;
     }
+  }
+  if (text.size() > 1 && text[0] == '0') {
+    errors.Add("quantity", "must not have leading zeros (write 100, not 0100)");
+    return std::nullopt;
   }
   int64_t value = 0;
   for (char c : text) {

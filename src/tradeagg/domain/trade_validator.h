@@ -7,9 +7,10 @@
 //   counterparty
 //   instrument    ISIN with a valid check digit
 //   side          "BUY" or "SELL"
-//   quantity      integer, 1 .. 10^12 (JSON number or string of digits)
-//   price         decimal > 0, < 10^10, at most 8 decimal places
-//   notional      decimal > 0, < 10^15, at most 8 decimal places
+//   quantity      integer, 1 .. 10^12 (JSON number or string of digits, no leading zero)
+//   price         decimal > 0, < 10^10, at most 8 decimal places, in Decimal::Parse's
+//                 grammar -?(0|[1-9][0-9]*)(\.[0-9]+)? (no "1.", ".5", "01.5", exponent)
+//   notional      decimal > 0, < 10^15, at most 8 decimal places, the same grammar
 //                 price given: notional = quantity x price exactly (if both given they must
 //                 agree); only notional given: price = notional / quantity rounded half to even
 //                 at 8 places (must not round to zero); at least one of the two is required

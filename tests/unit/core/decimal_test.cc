@@ -16,7 +16,9 @@ TEST(DecimalTest, ParsesPlainDecimals) {
   EXPECT_EQ(P("-0.5").units(), -50'000'000);
   EXPECT_EQ(P("1234.56789012").units(), int128{123'456'789'012});
   EXPECT_EQ(P("0.00000001").units(), 1);
-  EXPECT_EQ(P("007.50").units(), 750'000'000);
+  EXPECT_EQ(P("7.50").units(), 750'000'000);
+  EXPECT_EQ(P("0.50").units(), 50'000'000);
+  EXPECT_EQ(P("0").units(), 0);
   EXPECT_TRUE(P("-0").is_zero());
   EXPECT_TRUE(P("-0.00000001").is_negative());
 }
@@ -27,15 +29,36 @@ TEST(DecimalTest, ParsesTheLargestValue) {
   Decimal d = P(max);
   EXPECT_EQ(d.ToString(), max);
   EXPECT_EQ((-d).ToString(), "-" + max);
-  // Leading zeros do not count against the 28 integer digits.
-  EXPECT_EQ(P("000" + max).ToString(), max);
 }
 
 TEST(DecimalTest, RejectsWhatIsNotAPlainDecimal) {
   for (std::string_view bad : {"", "-", ".", "+1", "1e3", "1E3", "1.5e2", " 1", "1 ", "1,5", "0x10", "1..2",
-                               "1.2.3", "--1", "abc", "NaN", "inf"}) {
+                               "1.2.3", "--1", "abc", "NaN", "inf", "1.", ".5", "-.5", "01.5", "00", "-01",
+                               "0100", "1.5 ", "\t1", "1\n", "+0", "1e-3", "0x1p3", "-", "-."}) {
     EXPECT_FALSE(Decimal::Parse(bad).ok()) << bad;
   }
+}
+
+TEST(DecimalTest, AcceptsExactlyTheJsonNumberGrammarWithoutExponent) {
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)?
+  for (std::string_view good : {"0", "-0", "0.0", "-0.0", "0.5", "-0.5", "1", "10", "100.001", "9.99999999",
+                                "1.50000000"}) {
+    EXPECT_TRUE(Decimal::Parse(good).ok()) << good;
+  }
+  EXPECT_TRUE(P("-0").is_zero());
+  EXPECT_FALSE(P("-0").is_negative());
+}
+
+TEST(DecimalTest, RefusalsSayWhatToWriteInstead) {
+  auto message = [](std::string_view text) { return Decimal::Parse(text).status().message(); };
+  EXPECT_NE(message("1.").find("digit after the '.'"), std::string::npos) << message("1.");
+  EXPECT_NE(message(".5").find("digit before the '.'"), std::string::npos) << message(".5");
+  EXPECT_NE(message("01.5").find("leading zeros"), std::string::npos) << message("01.5");
+  EXPECT_NE(message("00").find("leading zeros"), std::string::npos) << message("00");
+  EXPECT_NE(message("+1").find("no sign but '-'"), std::string::npos) << message("+1");
+  EXPECT_NE(message("1.2.3").find("more than one '.'"), std::string::npos) << message("1.2.3");
+  // Leading zeros are refused before anything is counted: 29 digits of which one is a zero.
+  EXPECT_NE(message("0" + std::string(28, '9')).find("leading zeros"), std::string::npos);
 }
 
 TEST(DecimalTest, ParseMessagesSayWhichRuleWasBroken) {

@@ -187,9 +187,7 @@ TEST_F(TradeValidatorTest, QuantityIsAWholeNumberInRange) {
   d.quantity = "1000000000000";  // 10^12
   d.price = "0.001";
   EXPECT_EQ(Valid(d).quantity, 1'000'000'000'000);
-  d.quantity = "0100";  // leading zeros are still digits only
-  EXPECT_EQ(Valid(d).quantity, 100);
-  for (const char* out_of_range : {"0", "000", "1000000000001", "99999999999999999999999999"}) {
+  for (const char* out_of_range : {"0", "1000000000001", "99999999999999999999999999"}) {
     d.quantity = out_of_range;
     EXPECT_EQ(OnlyError(d, "quantity"), "must be an integer between 1 and 10^12") << out_of_range;
   }
@@ -209,6 +207,34 @@ TEST_F(TradeValidatorTest, QuantityRejectsSignsPointsAndExponents) {
   TradeDraft empty = GoodDraft();
   empty.quantity = "";
   EXPECT_EQ(OnlyError(empty, "quantity"), "must be an integer between 1 and 10^12");
+}
+
+TEST_F(TradeValidatorTest, QuantityRefusesLeadingZeros) {
+  for (const char* bad : {"0100", "00", "000", "01"}) {
+    TradeDraft d = GoodDraft();
+    d.quantity = bad;
+    EXPECT_EQ(OnlyError(d, "quantity"), "must not have leading zeros (write 100, not 0100)") << bad;
+  }
+}
+
+TEST_F(TradeValidatorTest, PriceAndNotionalRefuseWhatIsNotPlainDecimalText) {
+  for (const char* bad : {"1.", ".5", "01.5", "00.5", "+1.5", "1.5e0", " 1.5"}) {
+    TradeDraft d = GoodDraft();
+    d.price = bad;
+    EXPECT_FALSE(OnlyError(d, "price").empty()) << bad;
+    d.price.reset();
+    d.notional = bad;
+    EXPECT_FALSE(OnlyError(d, "notional").empty()) << bad;
+  }
+  TradeDraft d = GoodDraft();
+  d.price = "1.";
+  EXPECT_TRUE(Contains(OnlyError(d, "price"), "digit after the '.'"));
+  d.price = ".5";
+  EXPECT_TRUE(Contains(OnlyError(d, "price"), "digit before the '.'"));
+  d.price = "01.5";
+  EXPECT_TRUE(Contains(OnlyError(d, "price"), "leading zeros"));
+  d.price = "0.5";  // a zero integer part is no leading zero
+  EXPECT_EQ(Valid(d).price.ToString(), "0.5");
 }
 
 TEST_F(TradeValidatorTest, PriceRules) {
