@@ -1,6 +1,9 @@
 #include "tradeagg/domain/isin.h"
 
 #include <cassert>
+#include <string>
+
+#include "tradeagg/domain/isin_prefix.h"
 
 namespace tradeagg::domain {
 
@@ -13,13 +16,21 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
-bool IsValidIsin(std::string_view text) {
-  if (text.size() != kIsinLength) return false;
-  if (!IsUpper(text[0]) || !IsUpper(text[1])) return false;
-  for (size_t i = 2; i < kIsinLength - 1; ++i) {
-    if (!IsUpper(text[i]) && !IsDigit(text[i])) return false;
+Status CheckIsin(std::string_view text) {
+  bool shape = text.size() == kIsinLength && IsUpper(text[0]) && IsUpper(text[1]) && IsDigit(text[kIsinLength - 1]);
+  for (size_t i = 2; shape && i < kIsinLength - 1; ++i) shape = IsUpper(text[i]) || IsDigit(text[i]);
+  if (!shape) {
+    return Status::InvalidArgument(
+        "must be an ISIN: 2 capital letters, 9 capital letters or digits and a valid check digit");
   }
-  return IsDigit(text[11]) && IsinCheckDigit(text.substr(0, 11)) == text[11];
+  if (!IsIsinPrefix(text.substr(0, 2))) {
+    return Status::InvalidArgument("must be an ISIN whose first two letters are an ISO 3166-1 country code or XS, EU, "
+                                   "EZ, XA-XD (ISO 6166); '" + std::string(text.substr(0, 2)) + "' is neither");
+  }
+  if (IsinCheckDigit(text.substr(0, 11)) != text[11]) {
+    return Status::InvalidArgument("must be an ISIN with a valid check digit (the last character)");
+  }
+  return Status::Ok();
 }
 
 char IsinCheckDigit(std::string_view first11) {

@@ -150,10 +150,10 @@ ValidationResult TradeValidator::Validate(const TradeDraft& draft, Timestamp rec
   trade.counterparty = counterparty.value_or("");
 
   if (const std::string* isin = Required(draft.instrument, "instrument", errors)) {
-    if (IsValidIsin(*isin)) {
+    if (Status valid = CheckIsin(*isin); valid.ok()) {
       trade.instrument = *isin;
     } else {
-      errors.Add("instrument", "must be an ISIN: 2 capital letters, 9 capital letters or digits and a valid check digit");
+      errors.Add("instrument", valid.message());
     }
   }
 

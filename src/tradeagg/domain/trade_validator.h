@@ -5,7 +5,8 @@
 //   trade_id      1-64 chars of [A-Za-z0-9._:-]
 //   participant,  1-32 chars of [A-Za-z0-9_-]; counterparty != participant
 //   counterparty
-//   instrument    ISIN with a valid check digit
+//   instrument    ISIN: a country prefix of IsIsinPrefix (ISO 3166-1 alpha-2 or one ISO 6166
+//                 allows), nine letters or digits and a valid check digit
 //   side          "BUY" or "SELL"
 //   quantity      integer, 1 .. 10^12 (JSON number or string of digits, no leading zero)
 //   price         decimal > 0, < 10^10, at most 8 decimal places, in Decimal::Parse's

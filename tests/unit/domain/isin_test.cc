@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "tradeagg/domain/isin_prefix.h"
+
 #include <gtest/gtest.h>
 
 namespace tradeagg::domain {
@@ -59,14 +61,65 @@ TEST(IsinTest, RejectsBadShape) {
 }
 
 TEST(IsinTest, CheckDigitMakesValidIsins) {
-  for (std::string_view body : {"US000000000", "XS202147143", "GBABCDEFGHI", "ZZ999999999", "AA0000000AZ"}) {
+  for (std::string_view body : {"US000000000", "XS202147143", "GBABCDEFGHI", "EU000A1G0AA", "AA0000000AZ"}) {
     char digit = IsinCheckDigit(body);
     ASSERT_GE(digit, '0');
     ASSERT_LE(digit, '9');
     std::string isin = std::string(body) + digit;
-    EXPECT_TRUE(IsValidIsin(isin)) << isin;
+    EXPECT_EQ(IsValidIsin(isin), body.substr(0, 2) != "AA") << isin;  // AA is no country
   }
   EXPECT_EQ(IsinCheckDigit("XS202147143"), '3');  // XS2021471433
+}
+
+// `prefix` followed by a body and its right check digit: valid but for the prefix.
+std::string WithPrefix(std::string_view prefix) {
+  std::string first11 = std::string(prefix) + "000000001";
+  return first11 + IsinCheckDigit(first11);
+}
+
+TEST(IsinTest, ThePrefixMustBeACountryOrAnIso6166Code) {
+  for (std::string_view country : {"US", "GB", "DE", "FR", "JP", "CH", "IE", "LU", "KY", "BM", "JE", "GG", "AD",
+                                   "ZW", "SS", "CW", "SX", "BQ"}) {
+    EXPECT_TRUE(IsValidIsin(WithPrefix(country))) << country;
+  }
+  for (std::string_view special : {"XS", "EU", "EZ", "XA", "XB", "XC", "XD"}) {
+    EXPECT_TRUE(IsValidIsin(WithPrefix(special))) << special;
+  }
+  // Not assigned, user-assigned, withdrawn from ISO 3166, or internal (not unique) numbers.
+  for (std::string_view bad : {"XX", "ZZ", "AA", "QS", "QT", "XF", "XK", "AN", "CS", "UK", "EL", "YU", "ZR"}) {
+    EXPECT_FALSE(IsValidIsin(WithPrefix(bad))) << bad;
+  }
+  Status refused = CheckIsin(WithPrefix("XX"));
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("ISO 3166"), std::string::npos) << refused.message();
+  EXPECT_NE(refused.message().find("'XX'"), std::string::npos) << refused.message();
+}
+
+TEST(IsinTest, MessagesSayWhichRuleWasBroken) {
+  EXPECT_TRUE(CheckIsin("US0378331005").ok());
+  EXPECT_NE(CheckIsin("US037833100").message().find("2 capital letters"), std::string::npos);
+  EXPECT_NE(CheckIsin("US0378331006").message().find("check digit"), std::string::npos);
+}
+
+TEST(IsinPrefixTest, EveryAssignedCountryCodeAndNothingElse) {
+  int countries = 0;
+  int prefixes = 0;
+  for (char a = 'A'; a <= 'Z'; ++a) {
+    for (char b = 'A'; b <= 'Z'; ++b) {
+      const char code[] = {a, b};
+      const std::string_view text(code, 2);
+      countries += IsIso3166Alpha2(text) ? 1 : 0;
+      prefixes += IsIsinPrefix(text) ? 1 : 0;
+      if (IsIso3166Alpha2(text)) {
+        EXPECT_TRUE(IsIsinPrefix(text)) << text;
+      }
+    }
+  }
+  EXPECT_EQ(countries, 249);  // ISO 3166-1's officially assigned codes
+  EXPECT_EQ(prefixes, 249 + 7);
+  for (std::string_view bad : {"", "G", "GBR", "gb", "Gb", "1A"}) {
+    EXPECT_FALSE(IsIsinPrefix(bad)) << bad;
+  }
 }
 
 }  // namespace
