@@ -7,6 +7,7 @@
 #include "tradeagg/agg/aggregator.h"
 #include "tradeagg/agg/late_trades.h"
 #include "tradeagg/api/authentication.h"
+#include "tradeagg/api/body_media_type.h"
 #include "tradeagg/api/exposure_codec.h"
 #include "tradeagg/api/form_codec.h"
 #include "tradeagg/api/query_params.h"
@@ -85,6 +86,9 @@ void AggregationsApi::Submit(http::Request& request, http::Responder respond) {
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
   if (context_.aggregator == nullptr) {
     return respond(http::ProblemResponse(404, "not-found", "Lake disabled", "aggregation runs read the lake, which this server does not have"));
+  }
+  if (auto media = CheckBodyMediaType(request, kJsonBody); !media.ok()) {
+    return respond(UnsupportedMediaType(media.status()));
   }
   std::vector<IndexedFieldError> errors;
   auto fields = ParseJsonStringObject(request.body(), {"business_date", "kind", "as_of_snapshot_id", "as_of"}, errors,

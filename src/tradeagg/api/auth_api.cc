@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "tradeagg/api/authentication.h"
+#include "tradeagg/api/body_media_type.h"
 #include "tradeagg/api/form_codec.h"
 #include "tradeagg/core/json_writer.h"
 
@@ -29,6 +30,10 @@ http::Response ValidationProblem(const std::vector<IndexedFieldError>& errors) {
 // Parses a JSON body of string fields; on failure fills `problem`.
 std::optional<StringFields> ReadFields(const http::Request& request, const std::vector<std::string_view>& names,
                                        http::Response& problem) {
+  if (auto media = CheckBodyMediaType(request, kJsonBody); !media.ok()) {
+    problem = UnsupportedMediaType(media.status());
+    return std::nullopt;
+  }
   std::vector<IndexedFieldError> errors;
   auto fields = ParseJsonStringObject(request.body(), names, errors);
   if (!fields.ok()) {
@@ -91,6 +96,7 @@ void AuthApi::JsonLogin(http::Request& request, http::Responder respond) {
 }
 
 void AuthApi::FormLogin(http::Request& request, http::Responder respond) {
+  if (auto media = CheckBodyMediaType(request, kFormBody); !media.ok()) return respond(UnsupportedMediaType(media.status()));
   StringFields fields = ParseForm(request.body());
   // Throttled (429) or too busy (503): problem bodies with Retry-After, as on /v1/auth/token.
   auto admitted = context_.users.AdmitLogin(FieldOr(fields, "username"), request.remote_address);

@@ -1,6 +1,7 @@
 #include "tradeagg/api/compat_api.h"
 
 #include "tradeagg/api/authentication.h"
+#include "tradeagg/api/body_media_type.h"
 #include "tradeagg/api/trade_codec.h"
 #include "tradeagg/api/trade_submission.h"
 
@@ -79,6 +80,9 @@ void CompatApi::Register(http::Router& router) {
 void CompatApi::SubmitTrade(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
   if (!principal.ok()) return respond(Unauthenticated(principal.status()));
+  if (auto media = CheckBodyMediaType(request, kJsonBody); !media.ok()) {
+    return respond(FastApiDetail(415, media.status().message()));
+  }
   auto parsed = ParseTradeBody(request.message.body(), BodyFormat::kJson, FieldNames::kProofOfConcept);
   if (!parsed.ok() || parsed->drafts.size() != 1) {
     return respond(FastApiDetail(400, parsed.ok() ? "send one trade object" : parsed.status().message()));

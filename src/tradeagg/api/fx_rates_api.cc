@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include "tradeagg/api/authentication.h"
+#include "tradeagg/api/body_media_type.h"
 #include "tradeagg/api/field_errors.h"
 #include "tradeagg/core/json_writer.h"
 
@@ -76,6 +77,9 @@ void FxRatesApi::Put(http::Request& request, http::Responder respond) {
   if (!date) {
     return respond(http::ProblemResponse(422, "validation", "Invalid business date", "the path's date is invalid",
                                          FieldErrorsJson({{std::nullopt, "business_date", "must be YYYY-MM-DD"}})));
+  }
+  if (auto media = CheckBodyMediaType(request, kJsonBody); !media.ok()) {
+    return respond(UnsupportedMediaType(media.status()));
   }
   std::vector<IndexedFieldError> errors;
   auto rates = ParseRates(request.body(), errors);

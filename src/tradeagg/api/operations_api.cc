@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "tradeagg/api/authentication.h"
+#include "tradeagg/api/body_media_type.h"
 #include "tradeagg/core/fault_injector.h"
 
 namespace tradeagg::api {
@@ -22,6 +23,9 @@ void OperationsApi::ArmFault(http::Request& request, http::Responder respond) {
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
   if (principal->role != auth::Role::kAdmin) {
     return respond(http::ProblemFromStatus(Status::PermissionDenied("only admins arm faults")));
+  }
+  if (auto media = CheckBodyMediaType(request, kJsonBody); !media.ok()) {
+    return respond(UnsupportedMediaType(media.status()));
   }
   simdjson::dom::parser parser;
   simdjson::dom::element doc;

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "tradeagg/api/authentication.h"
+#include "tradeagg/api/body_media_type.h"
 #include "tradeagg/api/trade_codec.h"
 #include "tradeagg/api/trade_submission.h"
 
@@ -108,16 +109,10 @@ void TradesApi::Register(http::Router& router) {
 void TradesApi::Submit(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
-  std::string media = request.media_type();
-  BodyFormat format;
-  if (media.empty() || media == "application/json") {
-    format = BodyFormat::kJson;
-  } else if (media == "application/x-ndjson" || media == "application/jsonl") {
-    format = BodyFormat::kNdjson;
-  } else {
-    return respond(http::ProblemResponse(415, "unsupported-media-type", "Unsupported media type",
-                                         "send application/json or application/x-ndjson, not " + media));
-  }
+  static constexpr std::string_view kTradeBodies[] = {"application/json", "application/x-ndjson", "application/jsonl"};
+  auto media = CheckBodyMediaType(request, kTradeBodies);
+  if (!media.ok()) return respond(UnsupportedMediaType(media.status()));
+  const BodyFormat format = *media == "application/json" ? BodyFormat::kJson : BodyFormat::kNdjson;
   auto parsed = ParseTradeBody(request.message.body(), format, FieldNames::kV1);
   if (!parsed.ok()) {
     return respond(http::ProblemResponse(400, "malformed", "Malformed body", parsed.status().message()));
