@@ -84,6 +84,7 @@ void AggregationsApi::Register(http::Router& router) {
 void AggregationsApi::Submit(http::Request& request, http::Responder respond) {
   auto principal = RequireRiskOrAdmin(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   if (context_.aggregator == nullptr) {
     return respond(http::ProblemResponse(404, "not-found", "Lake disabled", "aggregation runs read the lake, which this server does not have"));
   }
@@ -120,7 +121,7 @@ void AggregationsApi::Submit(http::Request& request, http::Responder respond) {
 void AggregationsApi::List(http::Request& request, http::Responder respond) {
   auto principal = RequireRiskOrAdmin(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
-  QueryParams params(request);
+  QueryParams params(request, {"business_date", "from", "to", "kind", "status", "limit", "cursor"});
   store::RunQuery query;
   if (auto date = params.DateParam("business_date")) query.from = query.to = date;
   if (auto from = params.DateParam("from")) query.from = from;
@@ -131,10 +132,7 @@ void AggregationsApi::List(http::Request& request, http::Responder respond) {
   }
   query.limit = static_cast<size_t>(params.PositiveInt("limit", 1000).value_or(kDefaultListLimit));
   query.before_run_id = params.PositiveInt("cursor", INT64_MAX).value_or(0);
-  if (!params.ok()) {
-    return respond(http::ProblemResponse(422, "validation", "Invalid query", "the query parameters are invalid",
-                                         FieldErrorsJson(params.errors())));
-  }
+  if (auto problem = params.Problem()) return respond(std::move(*problem));
   boost::asio::post(context_.blocking, [this, query, respond = std::move(respond)]() mutable {
     const size_t limit = query.limit;
     query.limit = limit + 1;  // one more tells whether another page exists
@@ -159,6 +157,7 @@ void AggregationsApi::List(http::Request& request, http::Responder respond) {
 void AggregationsApi::Get(http::Request& request, http::Responder respond) {
   auto principal = RequireRiskOrAdmin(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   std::optional<int64_t> run_id = ParseId(request.param("run_id"));
   if (!run_id) return respond(http::ProblemResponse(404, "not-found", "Not found", "no such aggregation run"));
   boost::asio::post(context_.blocking, [this, id = *run_id, respond = std::move(respond)] {

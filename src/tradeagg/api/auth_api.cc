@@ -5,6 +5,7 @@
 #include "tradeagg/api/authentication.h"
 #include "tradeagg/api/body_media_type.h"
 #include "tradeagg/api/form_codec.h"
+#include "tradeagg/api/query_params.h"
 #include "tradeagg/core/json_writer.h"
 
 namespace tradeagg::api {
@@ -73,6 +74,7 @@ void AuthApi::Register(http::Router& router) {
 }
 
 void AuthApi::JsonLogin(http::Request& request, http::Responder respond) {
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   http::Response problem;
   auto fields = ReadFields(request, {"username", "password"}, problem);
   if (!fields) return respond(std::move(problem));
@@ -142,6 +144,7 @@ void AuthApi::Signup(http::Request& request, http::Responder respond) {
 void AuthApi::CreateUser(http::Request& request, http::Responder respond) {
   auto admin = RequireAdmin(context_, request);
   if (!admin.ok()) return respond(http::ProblemFromStatus(admin.status()));
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   http::Response problem;
   auto fields = ReadFields(request, {"username", "password", "role", "participant"}, problem);
   if (!fields) return respond(std::move(problem));
@@ -168,6 +171,7 @@ void AuthApi::CreateAndRespond(auth::NewUser user, http::Responder respond, bool
 void AuthApi::ListUsers(http::Request& request, http::Responder respond) {
   auto admin = RequireAdmin(context_, request);
   if (!admin.ok()) return respond(http::ProblemFromStatus(admin.status()));
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   JsonWriter json;
   json.BeginObject().Key("users").BeginArray();
   for (const auto& user : context_.users.ListUsers()) WriteUser(json, user);
@@ -178,6 +182,7 @@ void AuthApi::ListUsers(http::Request& request, http::Responder respond) {
 void AuthApi::DeleteUser(http::Request& request, http::Responder respond) {
   auto admin = RequireAdmin(context_, request);
   if (!admin.ok()) return respond(http::ProblemFromStatus(admin.status()));
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   boost::asio::post(context_.blocking, [this, &request, respond = std::move(respond)] {
     Status deleted = context_.users.DeleteUser(request.param("username"));
     if (!deleted.ok()) return respond(http::ProblemFromStatus(deleted));

@@ -15,11 +15,6 @@ using domain::ExposureLevel;
 
 constexpr int32_t kMaxHistoryDays = 366;
 
-http::Response InvalidQuery(const QueryParams& params) {
-  return http::ProblemResponse(422, "validation", "Invalid query", "the query parameters are invalid",
-                               FieldErrorsJson(params.errors()));
-}
-
 void WriteRows(JsonWriter& json, std::string_view key, Date date, const std::vector<domain::ExposureRow>& rows,
                std::optional<ExposureLevel> only = std::nullopt) {
   json.Key(key).BeginArray();
@@ -40,16 +35,17 @@ void ExposuresApi::Register(http::Router& router) {
 void ExposuresApi::Get(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
-  auto participant = ParticipantFilter(*principal, request.query_param("participant"));
-  if (!participant.ok()) return respond(http::ProblemFromStatus(participant.status()));
-  QueryParams params(request);
+  QueryParams params(request, {"business_date", "participant", "level", "kind", "run"});
+  const std::optional<std::string_view> requested = params.MemberId("participant");
   const Date date = params.DateParam("business_date").value_or(context_.validator.calendar().CurrentBusinessDate());
   const ExposureLevel level = domain::ParseExposureLevel(
       params.OneOf("level", {"participant", "instrument", "counterparty", "reporting"}).value_or("participant")).value();
   std::optional<domain::RunKind> kind;
   if (auto text = params.OneOf("kind", {"intraday", "eod"})) kind = domain::ParseRunKind(*text);
   const std::optional<int64_t> run_id = params.PositiveInt("run", INT64_MAX);
-  if (!params.ok()) return respond(InvalidQuery(params));
+  if (auto problem = params.Problem()) return respond(std::move(*problem));
+  auto participant = ParticipantFilter(*principal, requested);
+  if (!participant.ok()) return respond(http::ProblemFromStatus(participant.status()));
 
   const bool full_run = principal->can_read_all();
   boost::asio::post(context_.blocking, [this, participant = *participant, date, level, kind, run_id, full_run,
@@ -90,21 +86,23 @@ void ExposuresApi::Get(http::Request& request, http::Responder respond) {
 void ExposuresApi::History(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
-  auto participant = ParticipantFilter(*principal, request.query_param("participant"));
-  if (!participant.ok()) return respond(http::ProblemFromStatus(participant.status()));
-  QueryParams params(request);
+  QueryParams params(request, {"participant", "business_date", "from", "to"});
+  const std::optional<std::string_view> requested = params.MemberId("participant");
   const Date today = context_.validator.calendar().CurrentBusinessDate();
   const std::optional<Date> date = params.DateParam("business_date");
   const std::optional<Date> from = params.DateParam("from");
   const std::optional<Date> to = params.DateParam("to");
   if (date && (from || to)) params.Error("business_date", "give either business_date or from/to, not both");
   store::HistoryQuery query{from.value_or(date.value_or(to.value_or(today))), to.value_or(date.value_or(today)),
-                            *participant};
+                            std::nullopt};
   if (params.ok() && query.to < query.from) params.Error("to", "is before from");
   if (params.ok() && query.to.days() - query.from.days() >= kMaxHistoryDays) {
     params.Error("to", "the range may cover at most " + std::to_string(kMaxHistoryDays) + " days");
   }
-  if (!params.ok()) return respond(InvalidQuery(params));
+  if (auto problem = params.Problem()) return respond(std::move(*problem));
+  auto participant = ParticipantFilter(*principal, requested);
+  if (!participant.ok()) return respond(http::ProblemFromStatus(participant.status()));
+  query.participant = *participant;
 
   boost::asio::post(context_.blocking, [this, query = std::move(query), respond = std::move(respond)] {
     auto history = context_.results.LoadHistory(query);

@@ -6,6 +6,7 @@
 #include "tradeagg/api/authentication.h"
 #include "tradeagg/api/body_media_type.h"
 #include "tradeagg/api/field_errors.h"
+#include "tradeagg/api/query_params.h"
 #include "tradeagg/core/json_writer.h"
 
 namespace tradeagg::api {
@@ -70,6 +71,7 @@ void FxRatesApi::Register(http::Router& router) {
 void FxRatesApi::Put(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   if (principal->role == auth::Role::kMember) {
     return respond(http::ProblemResponse(403, "forbidden", "Forbidden", "FX rates are loaded by risk and admin users"));
   }
@@ -105,6 +107,7 @@ void FxRatesApi::Put(http::Request& request, http::Responder respond) {
 void FxRatesApi::Get(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   std::optional<Date> date = DateParam(request);
   if (!date) return respond(http::ProblemResponse(404, "not-found", "Not found", "not a business date"));
   boost::asio::post(context_.blocking, [this, date = *date, respond = std::move(respond)] {

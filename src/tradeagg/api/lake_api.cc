@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "tradeagg/api/authentication.h"
+#include "tradeagg/api/query_params.h"
 #include "tradeagg/core/json_writer.h"
 
 namespace tradeagg::api {
@@ -14,6 +15,7 @@ void LakeApi::Register(http::Router& router) {
 void LakeApi::Status(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   if (context_.exporter == nullptr) {
     return respond(http::ProblemResponse(404, "not-found", "Lake disabled", "this server does not export to a lake"));
   }

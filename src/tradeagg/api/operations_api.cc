@@ -4,6 +4,7 @@
 
 #include "tradeagg/api/authentication.h"
 #include "tradeagg/api/body_media_type.h"
+#include "tradeagg/api/query_params.h"
 #include "tradeagg/core/fault_injector.h"
 
 namespace tradeagg::api {
@@ -24,6 +25,7 @@ void OperationsApi::ArmFault(http::Request& request, http::Responder respond) {
   if (principal->role != auth::Role::kAdmin) {
     return respond(http::ProblemFromStatus(Status::PermissionDenied("only admins arm faults")));
   }
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   if (auto media = CheckBodyMediaType(request, kJsonBody); !media.ok()) {
     return respond(UnsupportedMediaType(media.status()));
   }

@@ -1,7 +1,7 @@
 #include "tradeagg/api/positions_api.h"
 
 #include "tradeagg/api/authentication.h"
-#include "tradeagg/api/field_errors.h"
+#include "tradeagg/api/query_params.h"
 #include "tradeagg/core/json_writer.h"
 
 namespace tradeagg::api {
@@ -64,21 +64,15 @@ void PositionsApi::Register(http::Router& router) {
 void PositionsApi::Query(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
-  auto participant = ParticipantFilter(*principal, request.query_param("participant"));
-  if (!participant.ok()) return respond(http::ProblemFromStatus(participant.status()));
+  QueryParams params(request, {"business_date", "participant", "instrument"});
+  const std::optional<std::string_view> requested = params.MemberId("participant");
   book::PositionQuery query;
+  query.business_date = params.DateParam("business_date").value_or(context_.validator.calendar().CurrentBusinessDate());
+  if (auto instrument = params.Isin("instrument")) query.instrument = std::string(*instrument);
+  if (auto problem = params.Problem()) return respond(std::move(*problem));
+  auto participant = ParticipantFilter(*principal, requested);
+  if (!participant.ok()) return respond(http::ProblemFromStatus(participant.status()));
   query.participant = *participant;
-  if (auto date = request.query_param("business_date")) {
-    auto parsed = Date::Parse(*date);
-    if (!parsed.ok()) {
-      return respond(http::ProblemResponse(422, "validation", "Invalid query", "business_date is invalid",
-                                           FieldErrorsJson({{std::nullopt, "business_date", parsed.status().message()}})));
-    }
-    query.business_date = *parsed;
-  } else {
-    query.business_date = context_.validator.calendar().CurrentBusinessDate();
-  }
-  if (auto instrument = request.query_param("instrument")) query.instrument = std::string(*instrument);
 
   book::PositionSnapshot snapshot = context_.book.Query(query);
   std::string date = query.business_date.ToString();

@@ -6,6 +6,7 @@
 
 #include "tradeagg/api/authentication.h"
 #include "tradeagg/api/body_media_type.h"
+#include "tradeagg/api/query_params.h"
 #include "tradeagg/api/trade_codec.h"
 #include "tradeagg/api/trade_submission.h"
 
@@ -74,25 +75,16 @@ http::Response SubmissionResponse(SubmissionOutcome& outcome) {
   return http::ProblemResponse(500, "internal", "Internal error", "unknown submission outcome");
 }
 
-// Parses the optional `limit` query parameter: 1..1000, default 100.
-Result<size_t> ParseLimit(const http::Request& request) {
-  auto text = request.query_param("limit");
-  if (!text) return size_t{100};
-  size_t limit = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 1000) {
-    return Status::InvalidArgument("limit must be an integer from 1 to 1000");
-  }
-  return limit;
-}
-
-Result<int64_t> ParseCursor(const http::Request& request) {
-  auto text = request.query_param("cursor");
-  if (!text || text->empty()) return int64_t{0};
+// The optional `cursor` query parameter: a next_cursor of an earlier page (the seq after which
+// the page starts); absent or empty, the first page.
+int64_t Cursor(QueryParams& params) {
+  auto text = params.Text("cursor");
+  if (!text || text->empty()) return 0;
   int64_t seq = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), seq);
-  if (ec != std::errc() || end != text->data() + text->size() || seq < 0) {
-    return Status::InvalidArgument("cursor must be a value returned as next_cursor");
+  if (ec != std::errc() || end != text->data() + text->size() || seq < 1 || (*text)[0] == '0') {
+    params.Error("cursor", "must be a value returned as next_cursor");
+    return 0;
   }
   return seq;
 }
@@ -109,6 +101,7 @@ void TradesApi::Register(http::Router& router) {
 void TradesApi::Submit(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   static constexpr std::string_view kTradeBodies[] = {"application/json", "application/x-ndjson", "application/jsonl"};
   auto media = CheckBodyMediaType(request, kTradeBodies);
   if (!media.ok()) return respond(UnsupportedMediaType(media.status()));
@@ -133,6 +126,7 @@ void TradesApi::Submit(http::Request& request, http::Responder respond) {
 void TradesApi::Get(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   const std::string& participant = request.param("participant");
   if (Status allowed = AuthorizeRead(*principal, participant); !allowed.ok()) {
     return respond(http::ProblemFromStatus(allowed));
@@ -155,27 +149,17 @@ void TradesApi::Get(http::Request& request, http::Responder respond) {
 void TradesApi::List(http::Request& request, http::Responder respond) {
   auto principal = Authenticate(context_, request);
   if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
-  auto participant = ParticipantFilter(*principal, request.query_param("participant"));
-  if (!participant.ok()) return respond(http::ProblemFromStatus(participant.status()));
+  QueryParams params(request, {"participant", "business_date", "instrument", "limit", "cursor"});
+  const std::optional<std::string_view> requested = params.MemberId("participant");
   store::TradeQuery query;
+  query.business_date = params.DateParam("business_date");
+  if (auto instrument = params.Isin("instrument")) query.instrument = std::string(*instrument);
+  query.limit = static_cast<size_t>(params.PositiveInt("limit", 1000).value_or(100));
+  query.after_seq = Cursor(params);
+  if (auto problem = params.Problem()) return respond(std::move(*problem));
+  auto participant = ParticipantFilter(*principal, requested);
+  if (!participant.ok()) return respond(http::ProblemFromStatus(participant.status()));
   query.participant = *participant;
-  std::vector<IndexedFieldError> errors;
-  if (auto date = request.query_param("business_date")) {
-    auto parsed = Date::Parse(*date);
-    if (parsed.ok()) query.business_date = *parsed;
-    else errors.push_back({std::nullopt, "business_date", parsed.status().message()});
-  }
-  if (auto instrument = request.query_param("instrument")) query.instrument = std::string(*instrument);
-  auto limit = ParseLimit(request);
-  if (limit.ok()) query.limit = *limit;
-  else errors.push_back({std::nullopt, "limit", limit.status().message()});
-  auto cursor = ParseCursor(request);
-  if (cursor.ok()) query.after_seq = *cursor;
-  else errors.push_back({std::nullopt, "cursor", cursor.status().message()});
-  if (!errors.empty()) {
-    return respond(http::ProblemResponse(422, "validation", "Invalid query", "the query parameters are invalid",
-                                         FieldErrorsJson(errors)));
-  }
   boost::asio::post(context_.blocking, [this, query = std::move(query), respond = std::move(respond)] {
     auto page = context_.store.ListTrades(query);
     if (!page.ok()) return respond(http::ProblemFromStatus(page.status()));
