@@ -10,7 +10,9 @@ import json
 import os
 import stat
 
-from conftest import TradeFactory, UserFactory, assert_problem
+import pytest
+
+from conftest import ISINS, TradeFactory, UserFactory, assert_problem, make_isin, unique
 from test_exposures import cli
 from test_lake import wait_for_lake
 
@@ -146,3 +148,182 @@ def test_tradeagg_sql_reads_the_lake_and_nothing_else_of_the_host(server_factory
         refused = cli(server, "sql", query)
         assert refused.returncode != 0, (query, refused.stdout)
         assert "root:" not in refused.stdout
+
+
+# -- strict input (docs/api.md, "Strict input") -----------------------------------------------
+
+JSON = "application/json"
+
+
+def raw_trade(t: dict, **raw) -> str:
+    """The trade as JSON text with the given fields as raw, unquoted JSON (not always valid JSON)."""
+    body = json.dumps({k: v for k, v in t.items() if k not in raw})[:-1]
+    return body + "".join(f', "{k}": {v}' for k, v in raw.items()) + "}"
+
+
+def assert_415(r, sent: str):
+    problem = assert_problem(r, 415, "unsupported-media-type")
+    assert sent in problem["detail"] and "application/" in problem["detail"], problem["detail"]
+
+
+@pytest.mark.parametrize("headers,sent", [({}, "no Content-Type"),
+                                          ({"Content-Type": "application/json; charset=latin1"}, "charset=latin1"),
+                                          ({"Content-Type": "text/plain"}, "text/plain"),
+                                          ({"Content-Type": "application/json; charset=utf-8; v=2"}, "v=2")])
+def test_a_json_body_without_its_content_type_is_415_on_every_route_and_nothing_happens(
+        server, admin, signup_server, trades, participant, headers, sent):
+    t = trades.new(participant)
+    # data= sends no Content-Type of its own: only what `headers` says.
+    assert_415(admin.post("/v1/trades", data=json.dumps(t).encode(), headers=headers), sent)
+    assert admin.get(f"/v1/trades/{participant}/{t['trade_id']}").status_code == 404
+    poc = {"TradeId": unique("POC-", 64), "Trader": participant, "Counterparty": unique("CP"), "ISIN": ISINS[0],
+           "TradeType": "BUY", "Quantity": 100, "Notional": 1234.5, "Ccy": "GBP"}
+    r = admin.post("/submit_trade", data=json.dumps(poc).encode(), headers=headers)
+    assert r.status_code == 415 and sent in r.json()["detail"], r.text
+    assert admin.get(f"/v1/trades/{participant}/{poc['TradeId']}").status_code == 404
+    bodies = [("POST", "/v1/aggregations", {"business_date": "2025-11-20", "kind": "eod"}),
+              ("PUT", "/v1/fx-rates/2024-02-29", {"rates": {"EUR": "1.1"}}),
+              ("POST", "/v1/users", {"username": unique("strict"), "password": "correct-horse-1", "role": "risk"}),
+              ("POST", "/v1/auth/token", {"username": "admin", "password": server.admin_password})]
+    for method, path, body in bodies:
+        assert_415(admin.request(method, path, data=json.dumps(body).encode(), headers=headers), sent)
+    assert bodies[2][2]["username"] not in {u["username"] for u in admin.get("/v1/users").json()["users"]}
+    assert "EUR" not in admin.get("/v1/fx-rates/2024-02-29").json()["rates"]
+    signup = {"username": unique("su"), "password": "correct-horse-1"}
+    assert_415(signup_server.anonymous().post("/signup", data=json.dumps(signup).encode(), headers=headers), sent)
+    # The form of the proof of concept's /token is a form, not JSON.
+    form = f"username=admin&password={server.admin_password}"
+    if headers:
+        assert_415(server.anonymous().post("/token", data=form, headers=headers), sent)
+    assert_415(server.anonymous().post("/token", data=form.encode()), "no Content-Type")
+
+
+def test_faults_are_armed_only_from_a_json_body(server_factory):
+    server = server_factory("strict-faults", fault_injection=True)
+    admin = server.client("admin")
+    body = json.dumps({"point": "store.append.before_commit", "count": 1}).encode()
+    assert_415(admin.post("/v1/admin/faults", data=body), "no Content-Type")
+    assert admin.submit(TradeFactory("strictfaults").new("SFP", counterparty="SFC")).status_code == 201  # none armed
+    assert admin.post("/v1/admin/faults", data=body, headers={"Content-Type": JSON}).status_code == 204
+
+
+def test_the_media_type_is_read_in_any_case_with_a_utf8_charset(server, admin, trades, participant):
+    for ctype in ("APPLICATION/JSON", "application/json;charset=UTF-8", 'application/json; charset="utf-8"'):
+        t = trades.new(participant)
+        r = admin.post("/v1/trades", data=json.dumps(t).encode(), headers={"Content-Type": ctype})
+        assert r.status_code == 201, (ctype, r.text)
+    lines = json.dumps(trades.new(participant)) + "\n"
+    r = admin.post("/v1/trades", data=lines, headers={"Content-Type": "application/x-ndjson; charset=utf-8"})
+    assert r.status_code == 201, r.text
+    form = {"username": "admin", "password": server.admin_password}
+    r = server.anonymous().post("/token", data=form, headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"})
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("field,raw,quoted", [
+    ("price", "1.", True), ("price", ".5", True), ("price", "01.5", True), ("price", "+1.5", True),
+    ("notional", "01.5", True), ("notional", "1.", True),
+    ("quantity", "0100", True), ("quantity", "00", True),
+    ("price", "1.", False), ("price", "01.5", False), ("price", "-0", False), ("quantity", "0100", False),
+])
+def test_numbers_that_are_not_plain_decimal_text_are_422_naming_the_field(admin, trades, participant, field, raw,
+                                                                           quoted):
+    t = trades.new(participant, quantity=10, price="2.5")
+    if field == "notional":
+        del t["price"]
+    t.pop(field, None)
+    body = raw_trade(t, **{field: json.dumps(raw) if quoted else raw})
+    problem = assert_problem(admin.post("/v1/trades", data=body, headers={"Content-Type": JSON}), 422, "validation")
+    assert [(e["index"], e["field"]) for e in problem["errors"]] == [(0, field)], problem
+    assert admin.get(f"/v1/trades/{participant}/{t['trade_id']}").status_code == 404
+
+
+def test_plain_decimal_text_is_still_fine(admin, trades, participant):
+    for price in ("0.5", "1.50", "10", "0.00000001"):
+        t = trades.new(participant, price=price, quantity=100)
+        assert admin.submit(t).status_code == 201, price
+    t = trades.new(participant)
+    t["price"], t["quantity"] = "@p", "@q"
+    body = json.dumps(t).replace('"@p"', "0.5").replace('"@q"', "100")
+    assert admin.post("/v1/trades", data=body, headers={"Content-Type": JSON}).status_code == 201
+
+
+def test_proof_of_concept_prices_and_fx_rates_follow_the_same_grammar(admin, participant):
+    poc = {"TradeId": unique("POC-", 64), "Trader": participant, "Counterparty": unique("CP"), "ISIN": ISINS[0],
+           "TradeType": "BUY", "Quantity": 100, "Notional": "01.5", "Ccy": "GBP"}
+    r = admin.post("/submit_trade", json=poc)
+    assert r.status_code == 422 and [e["loc"] for e in r.json()["detail"]] == [["body", "Notional"]], r.text
+    r = admin.post("/submit_trade", json=dict(poc, Notional="1.5", Quantity="0100"))
+    assert r.status_code == 422 and [e["loc"] for e in r.json()["detail"]] == [["body", "Quantity"]], r.text
+    body = raw_trade(dict(poc, Notional="1.5"), Quantity="100.")
+    r = admin.post("/submit_trade", data=body, headers={"Content-Type": JSON})
+    assert r.status_code == 422 and [e["loc"] for e in r.json()["detail"]] == [["body", "Quantity"]], r.text
+    problem = assert_problem(admin.request("PUT", "/v1/fx-rates/2025-11-03",
+                                           json={"rates": {"EUR": "01.08", "GBP": ".9", "CHF": "1."}}),
+                             422, "validation")
+    assert {e["field"] for e in problem["errors"]} >= {"rates.EUR", "rates.GBP"}, problem
+
+
+def test_an_isin_whose_prefix_is_no_country_is_422_and_xs_and_eu_pass(admin, trades, participant):
+    for prefix in ("XX", "ZZ", "QS", "AA"):
+        isin = make_isin(prefix + "000000017")
+        t = trades.new(participant, instrument=isin)
+        problem = assert_problem(admin.submit(t), 422, "validation")
+        assert [e["field"] for e in problem["errors"]] == ["instrument"], problem
+        assert f"'{prefix}'" in problem["errors"][0]["message"] and "ISO 3166" in problem["errors"][0]["message"]
+    for isin in ("XS2021471433", make_isin("EU000A1G0AA"), make_isin("XA000000017"), make_isin("EZ000000017")):
+        assert admin.submit(trades.new(participant, instrument=isin)).status_code == 201, isin
+
+
+BAD_VALUES = [("participant", "not a member!"), ("participant", ""), ("participant", "x" * 33),
+              ("instrument", "XX0000000001"), ("instrument", "US0378331006"), ("business_date", "2025-13-01"),
+              ("limit", "010")]
+READ_ROUTES = {"/v1/exposures": {"participant", "business_date"},
+               "/v1/exposures/history": {"participant", "business_date"},
+               "/v1/positions": {"participant", "instrument", "business_date"},
+               "/v1/trades": {"participant", "instrument", "business_date", "limit"},
+               "/v1/aggregations": {"business_date", "limit"}}
+
+
+@pytest.mark.parametrize("route", sorted(READ_ROUTES))
+def test_an_invalid_query_value_is_422_naming_the_parameter_never_an_empty_200(admin, users, route):
+    risk = users.risk()
+    for name, value in BAD_VALUES:
+        if name not in READ_ROUTES[route]:
+            continue
+        for client in (admin, risk):
+            problem = assert_problem(client.get(route, params={name: value}), 422, "validation")
+            assert [e["field"] for e in problem["errors"]] == [name], (route, name, value, problem)
+
+
+def test_a_member_asking_for_an_invalid_participant_is_told_it_is_invalid(users, participant):
+    member = users.member(participant)
+    for route in ("/v1/exposures", "/v1/exposures/history", "/v1/positions", "/v1/trades"):
+        problem = assert_problem(member.get(route, params={"participant": "bad id"}), 422, "validation")
+        assert problem["errors"][0]["field"] == "participant"
+        assert_problem(member.get(route, params={"participant": "SOMEONE_ELSE"}), 403, "forbidden")
+
+
+def test_an_unknown_query_parameter_is_400_naming_it_on_every_v1_route(server, admin, trades, participant):
+    t = trades.new(participant)
+    assert admin.submit(t).status_code == 201
+    gets = ["/v1/exposures", "/v1/exposures/history", "/v1/positions", "/v1/trades", "/v1/aggregations",
+            "/v1/aggregations/1", f"/v1/trades/{participant}/{t['trade_id']}", "/v1/lake", "/v1/fx-rates/2025-11-20",
+            "/v1/users"]
+    for path in gets:
+        problem = assert_problem(admin.get(path, params={"partcipant": participant}), 400, "malformed")
+        assert "'partcipant'" in problem["detail"], (path, problem)
+        assert [e["field"] for e in problem["errors"]] == ["partcipant"], (path, problem)
+    problem = assert_problem(admin.get("/v1/exposures", params={"partcipant": participant, "level": "x"}), 400,
+                             "malformed")
+    assert "this route takes business_date, participant, level, kind, run" in problem["detail"], problem
+    other = trades.new(participant)
+    assert_problem(admin.post("/v1/trades", params={"dry_run": "1"}, json=other), 400, "malformed")
+    assert admin.get(f"/v1/trades/{participant}/{other['trade_id']}").status_code == 404
+    assert_problem(admin.post("/v1/auth/token", params={"x": "1"},
+                              json={"username": "admin", "password": server.admin_password}), 400, "malformed")
+    # The proof of concept's routes and the health check ignore them, as the proof of concept did.
+    assert server.anonymous().get("/healthz", params={"x": "1"}).status_code == 200
+    poc = {"TradeId": unique("POC-", 64), "Trader": participant, "Counterparty": unique("CP"), "ISIN": ISINS[0],
+           "TradeType": "BUY", "Quantity": 100, "Notional": 1234.5, "Ccy": "GBP"}
+    assert admin.post("/submit_trade", params={"x": "1"}, json=poc).status_code == 200
