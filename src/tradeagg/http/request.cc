@@ -1,7 +1,5 @@
 #include "tradeagg/http/request.h"
 
-#include <algorithm>
-#include <cctype>
 
 namespace tradeagg::http {
 
@@ -18,14 +16,5 @@ std::optional<std::string_view> Request::query_param(std::string_view name) cons
 }
 
 const std::string& Request::param(std::string_view name) const { return params.find(name)->second; }
-
-std::string Request::media_type() const {
-  std::string_view value = header(boost::beast::http::field::content_type);
-  value = value.substr(0, value.find(';'));
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  std::string out(value);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 }  // namespace tradeagg::http

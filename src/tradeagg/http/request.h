@@ -28,8 +28,6 @@ struct Request {
   std::string_view body() const { return message.body(); }
   std::optional<std::string_view> query_param(std::string_view name) const;
   const std::string& param(std::string_view name) const;  // route parameter; must exist
-  // The media type of Content-Type, lower case, without parameters.
-  std::string media_type() const;
 };
 
 }  // namespace tradeagg::http
