@@ -1,6 +1,5 @@
 #include "tradeagg/http/request.h"
 
-
 namespace tradeagg::http {
 
 std::string_view Request::header(boost::beast::http::field name) const {
