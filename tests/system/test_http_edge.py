@@ -253,6 +253,11 @@ def test_keep_alive_serves_request_after_request_on_one_connection(server, admin
         for _ in range(3):
             sock.sendall(head("GET", "/v1/positions", token=admin.token))
             assert read_response(sock).status == 200
+        # a refusal of a request without a body leaves the connection open too
+        sock.sendall(head("GET", "/v1/positions"))
+        assert read_response(sock).status == 401
+        sock.sendall(head("GET", "/v1/positions", token=admin.token))
+        assert read_response(sock).status == 200
 
 
 # --------------------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ void Connection::OnHead(beast::error_code ec) {
   if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset) return Close();
   if (ec) return Refuse(FramingErrorResponse(ec, {config_.max_header_bytes, config_.max_body_bytes}));
 
+  body_pending_ = !parser_->is_done();  // a refused GET may keep its connection
   const auto& head = parser_->get();
   version_ = head.version();
   keep_alive_ = head.keep_alive();
