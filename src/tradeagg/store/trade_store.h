@@ -1,8 +1,21 @@
-// TradeStore: the system of record for trades and users (later also exposures and job state).
+// TradeStore: the system of record for trades. Users (UserStore) and aggregation results
+// (ExposureStore) are roles of their own.
 //
 // Contract:
 // - Append() is the durability point. When it returns OK, every accepted trade is on stable
-//   storage (fsync'd) with a seq assigned; seqs are strictly increasing in commit order.
+//   storage (fsync'd, or the configured write concern, journaled) with a seq assigned.
+// - What a seq promises, and all any caller may rely on:
+//   - seqs are positive and unique; a trade keeps its seq forever;
+//   - LastSeq() is a stable point: every trade with seq <= LastSeq() is readable now, and no
+//     trade with a seq <= LastSeq() will ever be added. So "every trade with seq <= W" names a
+//     fixed set once W <= LastSeq(), and a reader that has seen every trade up to W and then
+//     reads (W, LastSeq()] has missed none;
+//   - reads (FindTrade, ListTrades, ScanTrades, DateTotals, CountTrades) return only trades with
+//     seq <= LastSeq() at the time of the read;
+//   - seqs need not be dense: the SQLite store's are, MongoDB's have gaps (seqs reserved for
+//     duplicates, conflicts and failed writes). Count trades with CountTrades, never by
+//     subtracting seqs. Nor is seq order commit order across writers: several instances on one
+//     MongoDB database interleave, and LastSeq() waits for the slowest of them.
 // - Each AppendRequest is all or nothing: if one of its trades conflicts with a stored trade
 //   (same participant and trade_id, different content), none of that request's trades are
 //   stored and the request is marked; the other requests in the same call are unaffected.
@@ -11,9 +24,9 @@
 // - A non-OK status from Append() means nothing of that call was acknowledged. kUnavailable:
 //   nothing was committed. kStateUnknown: the commit may or may not have happened; the caller
 //   must not acknowledge, and a retry is answered correctly because appends are idempotent.
-// Implementations: store/sqlite (embedded default); store/mongo (production).
+// Implementations: store/sqlite (embedded default); store/mongo.
 // Thread safety: every method may be called from any thread; Append() calls are serialised by
-// the caller (ingest::Pipeline has the only writer), reads may run concurrently with it.
+// the caller (ingest::Pipeline is a process's only writer), reads may run concurrently with it.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +37,6 @@
 #include <string_view>
 #include <vector>
 
-#include "tradeagg/auth/user.h"
 #include "tradeagg/core/status.h"
 #include "tradeagg/core/time.h"
 #include "tradeagg/domain/trade.h"
@@ -76,15 +88,12 @@ class TradeStore {
   // Visits trades with seq > after_seq in seq order; at most `limit` (0 = no limit).
   virtual Status ScanTrades(int64_t after_seq, size_t limit,
                             const std::function<void(const domain::Trade&)>& visit) = 0;
-  virtual Result<int64_t> LastSeq() = 0;  // 0 when empty
+  virtual Result<int64_t> LastSeq() = 0;  // the stable point (see above); 0 when empty
+  // How many trades have after_seq < seq <= through_seq.
+  virtual Result<int64_t> CountTrades(int64_t after_seq, int64_t through_seq) = 0;
   // The trades of `business_date` committed so far (late trades: compared with what a run of
   // the date counted). Kept up to date by Append, in the same commit, per date it touches.
   virtual Result<DateTradeCount> DateTotals(Date business_date) = 0;
-
-  virtual Status CreateUser(const auth::User& user) = 0;  // kAlreadyExists if the name is taken
-  virtual Result<std::optional<auth::User>> FindUser(std::string_view username) = 0;
-  virtual Result<std::vector<auth::User>> ListUsers() = 0;
-  virtual Status DeleteUser(std::string_view username) = 0;  // kNotFound if absent
 };
 
 }  // namespace tradeagg::store
