@@ -21,17 +21,16 @@
 #include <vector>
 
 #include "tradeagg/agg/exposures_table.h"
+#include "tradeagg/app/backends.h"
 #include "tradeagg/agg/runs_table.h"
 #include "tradeagg/core/json_writer.h"
 #include "tradeagg/engine/database.h"
 #include "tradeagg/lake/iceberg/orphan_files.h"
 #include "tradeagg/lake/iceberg/snapshot_expiry.h"
 #include "tradeagg/lake/iceberg/snapshot_tag.h"
-#include "tradeagg/lake/iceberg/sql_catalog.h"
 #include "tradeagg/lake/iceberg/trades_table.h"
 #include "tradeagg/lake/lake.h"
-#include "tradeagg/lake/local/local_object_store.h"
-#include "tradeagg/store/sqlite/sqlite_trade_store.h"
+
 
 namespace tradeagg {
 namespace {
@@ -50,19 +49,17 @@ struct Paths {
   std::filesystem::path catalog() const { return data / "catalog.db"; }
 };
 
-struct LakeHandles {
-  std::unique_ptr<lake::LocalObjectStore> objects;
-  std::unique_ptr<iceberg::SqlCatalog> catalog;
-};
-
-Result<LakeHandles> OpenLake(const Paths& paths) {
-  LakeHandles lake;
-  ASSIGN_OR_RETURN(lake.objects, lake::LocalObjectStore::Open(paths.warehouse()));
-  iceberg::SqlCatalog::Options options;
-  options.db_path = paths.catalog();
-  ASSIGN_OR_RETURN(lake.catalog, iceberg::SqlCatalog::Open(options, lake.objects.get()));
-  return lake;
+// The service's own configuration of the data directory, so that the scenarios open exactly
+// what the server opens (app/backends.h).
+app::Config ConfigFor(const Paths& paths) {
+  app::Config config;
+  config.data_dir = paths.data;
+  return config;
 }
+
+using LakeHandles = app::LakeStorage;
+
+Result<LakeHandles> OpenLake(const Paths& paths) { return app::OpenLakeStorage(ConfigFor(paths)); }
 
 domain::Trade MakeTrade(int n, Date date) {
   static const char* kParticipants[] = {"ALPHA", "BETA", "GAMMA"};
@@ -108,10 +105,13 @@ Status CreateShortLivedTradesTable(const Paths& paths) {
 
 Status TagScenario(const Paths& paths, JsonWriter& out) {
   TRY(CreateShortLivedTradesTable(paths));
-  ASSIGN_OR_RETURN(auto store, store::SqliteTradeStore::Open(paths.data / "tradeagg.db"));
+  ASSIGN_OR_RETURN(app::Stores stores, app::OpenStores(ConfigFor(paths)));
+  store::TradeStore* store = stores.trades.get();
   lake::ExporterConfig config;
   config.staging_dir = paths.data / "lake-staging";
-  ASSIGN_OR_RETURN(auto lake, lake::Lake::Open(paths.warehouse(), paths.catalog(), *store, config, /*owner=*/true));
+  ASSIGN_OR_RETURN(LakeHandles storage, OpenLake(paths));
+  ASSIGN_OR_RETURN(auto lake, lake::Lake::Open(std::move(storage.objects), std::move(storage.catalog), *store, config,
+                                               /*owner=*/true));
 
   const std::string tag = "eod-2026-11-23-v1";
   TRY(CommitTrades(*store, 1, 10));

@@ -42,12 +42,14 @@ void LakeApi::Status(http::Request& request, http::Responder respond) {
     lake::ExportStatus status = context_.exporter->status();
     auto last_seq = context_.store.LastSeq();
     if (!last_seq.ok()) return respond(http::ProblemFromStatus(last_seq.status()));
+    auto lag = context_.store.CountTrades(status.watermark, *last_seq);
+    if (!lag.ok()) return respond(http::ProblemFromStatus(lag.status()));
     JsonWriter json;
     json.BeginObject()
         .Field("table", std::string_view("tradeagg.trades"))
         .Field("watermark", status.watermark)
         .Field("store_last_seq", *last_seq)
-        .Field("lag_trades", *last_seq - status.watermark)
+        .Field("lag_trades", *lag)
         .Field("trades_exported", status.trades_exported)
         .Field("snapshots_committed", status.snapshots_committed)
         .Key("snapshot");

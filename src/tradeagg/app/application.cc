@@ -17,9 +17,8 @@
 #include "tradeagg/api/operations_api.h"
 #include "tradeagg/api/positions_api.h"
 #include "tradeagg/api/trades_api.h"
+#include "tradeagg/app/backends.h"
 #include "tradeagg/core/fault_injector.h"
-#include "tradeagg/store/sqlite/sqlite_exposure_store.h"
-#include "tradeagg/store/sqlite/sqlite_trade_store.h"
 
 namespace tradeagg::app {
 
@@ -46,35 +45,7 @@ Result<auth::TokenSigner::Secret> LoadOrCreateTokenSecret(const std::filesystem:
   return secret;
 }
 
-// The data directory is the service's alone (0700), so nothing in it is reachable by other
-// users, also files an earlier build or another tool left readable; the files tradeagg keeps
-// at its top are 0600 as well (new ones are, by the umask main() sets).
-Status SecureDataDir(const Config& config) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(config.data_dir, ec);
-  if (ec) return Status::Unavailable("cannot create data directory " + config.data_dir.string() + ": " + ec.message());
-  fs::permissions(config.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  if (ec) return Status::Unavailable("cannot make " + config.data_dir.string() + " private (0700): " + ec.message());
-  const fs::path store = config.store_path();
-  const fs::path catalog = config.catalog_path();
-  for (const fs::path& file : {store, fs::path(store.string() + "-wal"), fs::path(store.string() + "-shm"), catalog,
-                               fs::path(catalog.string() + "-wal"), fs::path(catalog.string() + "-shm"),
-                               config.token_key_path()}) {
-    if (!fs::exists(file, ec)) continue;
-    fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
-    if (ec) return Status::Unavailable("cannot make " + file.string() + " private (0600): " + ec.message());
-  }
-  return Status::Ok();
-}
-
-Result<std::unique_ptr<store::TradeStore>> OpenStore(const Config& config) {
-  TRY(SecureDataDir(config));
-  ASSIGN_OR_RETURN(auto store, store::SqliteTradeStore::Open(config.store_path()));
-  return std::unique_ptr<store::TradeStore>(std::move(store));
-}
-
-Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store::TradeStore& store,
+Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store::UserStore& store,
                                                      auth::LoginThrottle& throttle, auth::PasswordHashingGate& hashing) {
   ASSIGN_OR_RETURN(auto secret, LoadOrCreateTokenSecret(config.token_key_path()));
   auto users = std::make_unique<auth::UserService>(store, auth::TokenSigner(secret), config.token_ttl_seconds,
@@ -91,12 +62,8 @@ Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::Tra
   exporter.staging_dir = config.data_dir / (owner ? "lake-staging" : "lake-staging-cli");
   // The server's exporter runs beside ingestion on one DuckDB thread; the CLI's may use them all.
   if (!owner) exporter.duckdb_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return lake::Lake::Open(config.warehouse_path(), config.catalog_path(), store, exporter, owner);
-}
-
-Result<std::unique_ptr<store::ExposureStore>> OpenResults(const Config& config) {
-  ASSIGN_OR_RETURN(auto results, store::SqliteExposureStore::Open(config.store_path()));
-  return std::unique_ptr<store::ExposureStore>(std::move(results));
+  ASSIGN_OR_RETURN(LakeStorage storage, OpenLakeStorage(config));
+  return lake::Lake::Open(std::move(storage.objects), std::move(storage.catalog), store, exporter, owner);
 }
 
 // `owner` as for the lake: only the server sweeps tradeagg.exposures. A run waiting for the
@@ -126,22 +93,24 @@ Result<std::unique_ptr<agg::Aggregator>> OpenAggregator(const Config& config, st
 
 Result<LakeAdmin> OpenLakeAdmin(const Config& config, bool aggregation) {
   LakeAdmin admin;
-  ASSIGN_OR_RETURN(admin.store, OpenStore(config));
-  ASSIGN_OR_RETURN(admin.lake, OpenLakeFor(config, *admin.store, /*owner=*/false));
+  ASSIGN_OR_RETURN(admin.stores, OpenStores(config));
+  store::TradeStore& trades = *admin.stores.trades;
+  ASSIGN_OR_RETURN(admin.lake, OpenLakeFor(config, trades, /*owner=*/false));
   if (aggregation) {
-    ASSIGN_OR_RETURN(admin.results, OpenResults(config));
-    admin.book = std::make_unique<agg::StoreBookSource>(*admin.store);
-    ASSIGN_OR_RETURN(admin.aggregator, OpenAggregator(config, *admin.results, *admin.store, *admin.lake, *admin.book, false));
+    admin.book = std::make_unique<agg::StoreBookSource>(trades);
+    ASSIGN_OR_RETURN(admin.aggregator,
+                     OpenAggregator(config, *admin.stores.results, trades, *admin.lake, *admin.book, false));
   }
   return admin;
 }
 
 Result<UserAdmin> OpenUserAdmin(const Config& config) {
   UserAdmin admin;
-  ASSIGN_OR_RETURN(admin.store, OpenStore(config));
+  ASSIGN_OR_RETURN(admin.stores, OpenStores(config));
   admin.login_throttle = std::make_unique<auth::LoginThrottle>(config.login_throttle);
   admin.password_hashing = std::make_unique<auth::PasswordHashingGate>(config.password_hashing);
-  ASSIGN_OR_RETURN(admin.users, OpenUsers(config, *admin.store, *admin.login_throttle, *admin.password_hashing));
+  ASSIGN_OR_RETURN(admin.users,
+                   OpenUsers(config, *admin.stores.users, *admin.login_throttle, *admin.password_hashing));
   return admin;
 }
 
@@ -156,10 +125,12 @@ Application::~Application() { Stop(); }
 Status Application::Open() {
   ASSIGN_OR_RETURN(calendar_, domain::BusinessCalendar::Create(config_.calendar));
   validator_ = std::make_unique<domain::TradeValidator>(config_.validation, calendar_);
-  ASSIGN_OR_RETURN(store_, OpenStore(config_));
+  ASSIGN_OR_RETURN(stores_, OpenStores(config_));
+  store_ = stores_.trades.get();
+  results_ = stores_.results.get();
   login_throttle_ = std::make_unique<auth::LoginThrottle>(config_.login_throttle);
   password_hashing_ = std::make_unique<auth::PasswordHashingGate>(config_.password_hashing);
-  ASSIGN_OR_RETURN(users_, OpenUsers(config_, *store_, *login_throttle_, *password_hashing_));
+  ASSIGN_OR_RETURN(users_, OpenUsers(config_, *stores_.users, *login_throttle_, *password_hashing_));
   TRY(RebuildBook());
   if (config_.lake_enabled) { ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true)); }
   TRY(OpenAggregation());
@@ -185,7 +156,6 @@ Status Application::RebuildBook() {
 }
 
 Status Application::OpenAggregation() {
-  ASSIGN_OR_RETURN(results_, OpenResults(config_));
   ASSIGN_OR_RETURN(int64_t interrupted,
                    results_->FailUnfinishedRuns("interrupted: the server stopped before the run finished",
                                                 Timestamp::Now()));

@@ -18,6 +18,7 @@
 #include "tradeagg/agg/book_source.h"
 #include "tradeagg/agg/scheduler.h"
 #include "tradeagg/api/api_context.h"
+#include "tradeagg/app/backends.h"
 #include "tradeagg/app/config.h"
 #include "tradeagg/auth/login_throttle.h"
 #include "tradeagg/auth/password_hashing_gate.h"
@@ -28,8 +29,6 @@
 #include "tradeagg/http/server.h"
 #include "tradeagg/ingest/pipeline.h"
 #include "tradeagg/lake/lake.h"
-#include "tradeagg/store/exposure_store.h"
-#include "tradeagg/store/trade_store.h"
 
 namespace tradeagg::app {
 
@@ -51,7 +50,8 @@ class Application {
   void RegisterRoutes();
 
   Config config_;
-  std::unique_ptr<store::TradeStore> store_;
+  Stores stores_;
+  store::TradeStore* store_ = nullptr;  // stores_.trades
   std::shared_ptr<const domain::BusinessCalendar> calendar_;
   std::unique_ptr<domain::TradeValidator> validator_;
   std::unique_ptr<auth::LoginThrottle> login_throttle_;         // used by users_
@@ -60,7 +60,7 @@ class Application {
   book::PositionBook book_;
   std::unique_ptr<ingest::Pipeline> pipeline_;
   std::unique_ptr<lake::Lake> lake_;  // null when the lake is disabled
-  std::unique_ptr<store::ExposureStore> results_;
+  store::ExposureStore* results_ = nullptr;  // stores_.results
   std::unique_ptr<agg::BookSource> book_source_;
   std::unique_ptr<agg::Aggregator> aggregator_;          // null when the lake is disabled
   std::unique_ptr<agg::AggregationScheduler> scheduler_;  // null when disabled or without a lake
@@ -75,7 +75,7 @@ class Application {
 
 // Opens the store and the user service alone, for the `users` CLI commands.
 struct UserAdmin {
-  std::unique_ptr<store::TradeStore> store;
+  Stores stores;
   std::unique_ptr<auth::LoginThrottle> login_throttle;
   std::unique_ptr<auth::PasswordHashingGate> password_hashing;
   std::unique_ptr<auth::UserService> users;
@@ -86,9 +86,8 @@ Result<UserAdmin> OpenUserAdmin(const Config& config);
 // CLI commands; with `aggregation` also the results store and an aggregator whose book is built
 // from the store (`aggregate`, `fx`, `sql`).
 struct LakeAdmin {
-  std::unique_ptr<store::TradeStore> store;
+  Stores stores;
   std::unique_ptr<lake::Lake> lake;
-  std::unique_ptr<store::ExposureStore> results;
   std::unique_ptr<agg::BookSource> book;
   std::unique_ptr<agg::Aggregator> aggregator;
 };

@@ -214,6 +214,34 @@ Result<int> ParseCutoff(std::string_view text) {
   return h * 60 + m;
 }
 
+Status ValidateStoreConfig(const StoreConfig& store) {
+  const bool mongo = store.uri.starts_with("mongodb://") || store.uri.starts_with("mongodb+srv://");
+  if (!store.is_sqlite() && !mongo) {
+    return Status::InvalidArgument("store.uri must be 'sqlite' or a mongodb:// connection string, got '" +
+                                   store.uri + "'");
+  }
+  if (store.write_concern != "majority") {
+    int64_t members = 0;
+    auto [end, ec] = std::from_chars(store.write_concern.data(), store.write_concern.data() + store.write_concern.size(),
+                                     members);
+    // w: 0 acknowledges nothing (and FerretDB drops the connection on it).
+    if (ec != std::errc() || end != store.write_concern.data() + store.write_concern.size() || members < 1) {
+      return Status::InvalidArgument("store.write_concern must be 'majority' or a number of members >= 1, got '" +
+                                     store.write_concern + "'");
+    }
+  }
+  const bool id_ok = store.instance_id.size() <= 64 &&
+                     std::all_of(store.instance_id.begin(), store.instance_id.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                              c == '_' || c == '.';
+                     });
+  if (!id_ok) {
+    return Status::InvalidArgument("store.instance_id must be at most 64 letters, digits, '-', '_' or '.', got '" +
+                                   store.instance_id + "'");
+  }
+  return Status::Ok();
+}
+
 Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   toml::table table;
   try {
@@ -224,6 +252,10 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = table["listen"].value<std::string>()) config.listen = *v;
   if (auto v = table["data_dir"].value<std::string>()) config.data_dir = *v;
   if (auto v = table["log_level"].value<std::string>()) config.log_level = *v;
+  if (auto v = table["store"]["uri"].value<std::string>()) config.store.uri = *v;
+  if (auto v = table["store"]["write_concern"].value<std::string>()) config.store.write_concern = *v;
+  if (auto v = table["store"]["write_concern"].value<int64_t>()) config.store.write_concern = std::to_string(*v);
+  if (auto v = table["store"]["instance_id"].value<std::string>()) config.store.instance_id = *v;
   if (auto v = table["http"]["io_threads"].value<int64_t>()) config.http.io_threads = static_cast<size_t>(*v);
   TRY(LoadHttpLimits(table, config));
   if (auto v = table["calendar"]["time_zone"].value<std::string>()) config.calendar.time_zone = *v;
@@ -282,6 +314,9 @@ Status ApplyEnvironment(Config& config) {
   if (auto v = env("TRADEAGG_LISTEN")) config.listen = *v;
   if (auto v = env("TRADEAGG_DATA_DIR")) config.data_dir = *v;
   if (auto v = env("TRADEAGG_LOG_LEVEL")) config.log_level = *v;
+  if (auto v = env("TRADEAGG_STORE_URI")) config.store.uri = *v;
+  if (auto v = env("TRADEAGG_STORE_WRITE_CONCERN")) config.store.write_concern = *v;
+  if (auto v = env("TRADEAGG_STORE_INSTANCE_ID")) config.store.instance_id = *v;
   TRY(ApplyHttpEnvironment(config));
   if (auto v = env("TRADEAGG_IO_THREADS")) {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_IO_THREADS", *v));

@@ -22,10 +22,26 @@
 
 namespace tradeagg::app {
 
+// Where the system of record lives (app/store_factory.h opens it).
+struct StoreConfig {
+  std::string uri = "sqlite";  // "sqlite": the data directory's SQLite file; or a mongodb:// URI
+  // MongoDB: "majority" or a number of members >= 1; always journaled (j: true).
+  std::string write_concern = "majority";
+  // MongoDB: this instance's name as a writer of the shared database; empty: derived once and
+  // kept in the data directory (instance.id).
+  std::string instance_id;
+
+  bool is_sqlite() const { return uri == "sqlite"; }
+};
+
+// Checks store.uri and store.write_concern, naming the setting in the error.
+Status ValidateStoreConfig(const StoreConfig& store);
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::filesystem::path data_dir = "data";
   std::string log_level = "info";
+  StoreConfig store;
   size_t blocking_threads = 2;
   http::ServerConfig http;              // host/port come from `listen`
   domain::CalendarConfig calendar;
@@ -46,6 +62,7 @@ struct Config {
   std::filesystem::path token_key_path() const { return data_dir / "token.key"; }
   std::filesystem::path warehouse_path() const { return data_dir / "warehouse"; }
   std::filesystem::path catalog_path() const { return data_dir / "catalog.db"; }
+  std::filesystem::path instance_id_path() const { return data_dir / "instance.id"; }
 };
 
 Status LoadConfigFile(const std::filesystem::path& path, Config& config);

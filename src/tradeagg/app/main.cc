@@ -13,9 +13,9 @@
 
 #include "tradeagg/agg/lake_sql.h"
 #include "tradeagg/app/application.h"
+#include "tradeagg/app/backends.h"
 #include "tradeagg/app/config.h"
 #include "tradeagg/loadgen/load_generator.h"
-#include "tradeagg/store/sqlite/sqlite_exposure_store.h"
 
 namespace {
 
@@ -25,11 +25,13 @@ using tradeagg::app::Config;
 struct CommonFlags {
   std::string config_file;
   std::string data_dir;
+  std::string store_uri;
 };
 
 void AddCommonFlags(CLI::App& sub, CommonFlags& flags) {
   sub.add_option("--config", flags.config_file, "TOML configuration file");
   sub.add_option("--data-dir", flags.data_dir, "Data directory (default ./data)");
+  sub.add_option("--store-uri", flags.store_uri, "System of record: 'sqlite' (default) or a mongodb:// URI");
 }
 
 // Defaults < file < environment < flags.
@@ -38,6 +40,8 @@ tradeagg::Result<Config> BuildConfig(const CommonFlags& flags) {
   if (!flags.config_file.empty()) TRY(tradeagg::app::LoadConfigFile(flags.config_file, config));
   TRY(tradeagg::app::ApplyEnvironment(config));
   if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
+  if (!flags.store_uri.empty()) config.store.uri = flags.store_uri;
+  TRY(tradeagg::app::ValidateStoreConfig(config.store));
   return config;
 }
 
@@ -143,12 +147,14 @@ int LakeCommand(const CommonFlags& flags, const std::string& command) {
     return 0;
   }
   auto status = exporter.status();
-  auto last_seq = admin->store->LastSeq();
+  auto last_seq = admin->stores.trades->LastSeq();
   if (!last_seq.ok()) return Fail(last_seq.status());
+  auto lag = admin->stores.trades->CountTrades(status.watermark, *last_seq);
+  if (!lag.ok()) return Fail(lag.status());
   std::printf("table           tradeagg.trades\nmetadata        %s\nwatermark       %lld\nstore last seq  %lld\n"
               "lag             %lld trades\nsnapshots       %zu\ntotal records   %lld\n",
               table->metadata_location.c_str(), static_cast<long long>(status.watermark),
-              static_cast<long long>(*last_seq), static_cast<long long>(*last_seq - status.watermark),
+              static_cast<long long>(*last_seq), static_cast<long long>(*lag),
               table->metadata.snapshots.size(), static_cast<long long>(status.total_records));
   return 0;
 }
@@ -251,8 +257,9 @@ int FxCommand(const CommonFlags& flags, const std::string& command, const std::s
   auto parsed = RequiredDateFlag("--date", date_text);
   if (!parsed.ok()) return Fail(parsed.status());
   const tradeagg::Date date = *parsed;
-  auto results = tradeagg::store::SqliteExposureStore::Open(config->store_path());
-  if (!results.ok()) return Fail(results.status());
+  auto stores = tradeagg::app::OpenStores(*config);
+  if (!stores.ok()) return Fail(stores.status());
+  tradeagg::store::ExposureStore* results = stores->results.get();
   const std::string& reporting = config->aggregation.reporting_currency;
   if (command == "set") {
     tradeagg::domain::FxRates rates;
@@ -266,9 +273,9 @@ int FxCommand(const CommonFlags& flags, const std::string& command, const std::s
     auto errors = tradeagg::domain::ValidateFxRates(rates, reporting, config->validation.currencies);
     for (const auto& e : errors) std::fprintf(stderr, "tradeagg: %s %s\n", e.field.c_str(), e.message.c_str());
     if (!errors.empty()) return 2;
-    if (Status s = (*results)->PutFxRates(date, rates, tradeagg::Timestamp::Now()); !s.ok()) return Fail(s);
+    if (Status s = results->PutFxRates(date, rates, tradeagg::Timestamp::Now()); !s.ok()) return Fail(s);
   }
-  auto rates = (*results)->GetFxRates(date);
+  auto rates = results->GetFxRates(date);
   if (!rates.ok()) return Fail(rates.status());
   std::printf("%s rates into %s:\n", date.ToString().c_str(), reporting.c_str());
   for (const auto& [currency, rate] : rates->to_reporting) std::printf("  %s %s\n", currency.c_str(), rate.ToString().c_str());

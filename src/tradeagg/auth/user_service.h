@@ -1,6 +1,6 @@
 // UserService: logins, bearer-token authentication and user management.
 //
-// Users live in the TradeStore (the system of record) and are cached here so authenticating a
+// Users live in the UserStore (the system of record) and are cached here so authenticating a
 // request costs an HMAC and a hash lookup, no I/O. A token is honoured only while its user
 // still exists with the same role and participant: deleting a user revokes its tokens at once.
 // Login and user creation run argon2id (tens of milliseconds, 64 MiB): callers keep them off
@@ -25,7 +25,7 @@
 #include "tradeagg/auth/user.h"
 #include "tradeagg/core/status.h"
 #include "tradeagg/domain/trade_validator.h"
-#include "tradeagg/store/trade_store.h"
+#include "tradeagg/store/user_store.h"
 
 namespace tradeagg::auth {
 
@@ -63,7 +63,7 @@ class UserService {
   static constexpr size_t kMaxPasswordLength = 128;
 
   // `throttle` and `hashing` are shared with nobody else in the service, and outlive it.
-  UserService(store::TradeStore& store, TokenSigner signer, int64_t token_ttl_seconds, LoginThrottle& throttle,
+  UserService(store::UserStore& store, TokenSigner signer, int64_t token_ttl_seconds, LoginThrottle& throttle,
               PasswordHashingGate& hashing)
       : store_(store),
         signer_(std::move(signer)),
@@ -109,7 +109,7 @@ class UserService {
   Result<TokenClaims> VerifyCached(std::string_view token) const;
   static void LogFailedLogin(const LoginAttempt& attempt, std::string_view reason);
 
-  store::TradeStore& store_;
+  store::UserStore& store_;
   TokenSigner signer_;
   int64_t token_ttl_seconds_;
   LoginThrottle& throttle_;

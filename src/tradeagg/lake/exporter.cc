@@ -228,6 +228,14 @@ ExportStatus Exporter::status() const {
   return status_;
 }
 
+bool Exporter::EnoughPending(int64_t watermark, int64_t last_seq) {
+  // The seq distance bounds the count from above (seqs may have gaps), so the count is asked
+  // for only when the distance alone could reach the threshold.
+  if (static_cast<uint64_t>(last_seq - watermark) < config_.flush_trades) return false;
+  auto pending = store_.CountTrades(watermark, last_seq);
+  return !pending.ok() || static_cast<uint64_t>(*pending) >= config_.flush_trades;  // unknown: try an export
+}
+
 void Exporter::Loop() {
   using Clock = std::chrono::steady_clock;
   // When trades were first seen pending; time_point::max() while nothing is pending.
@@ -245,8 +253,7 @@ void Exporter::Loop() {
     if (last_seq.ok() && *last_seq > watermark) {
       Clock::time_point now = Clock::now();
       if (pending_since == Clock::time_point::max()) pending_since = now;
-      flush = requested || static_cast<size_t>(*last_seq - watermark) >= config_.flush_trades ||
-              now - pending_since >= config_.flush_interval;
+      flush = requested || now - pending_since >= config_.flush_interval || EnoughPending(watermark, *last_seq);
     }
     if (flush) {
       auto cycle = ExportOnce();

@@ -94,6 +94,8 @@ class Exporter {
 
  private:
   void Loop();
+  // Are at least flush_trades trades waiting above the watermark?
+  bool EnoughPending(int64_t watermark, int64_t last_seq);
   // Deletes unreferenced files of the table last modified more than `min_age` ago.
   Status RemoveOrphans(const iceberg::LoadedTable& table, std::chrono::milliseconds min_age);
   void Record(const Result<ExportCycle>& cycle);

@@ -2,14 +2,12 @@
 
 namespace tradeagg::lake {
 
-Result<std::unique_ptr<Lake>> Lake::Open(const std::filesystem::path& warehouse,
-                                         const std::filesystem::path& catalog_db, store::TradeStore& store,
+Result<std::unique_ptr<Lake>> Lake::Open(std::unique_ptr<ObjectStore> objects,
+                                         std::unique_ptr<iceberg::Catalog> catalog, store::TradeStore& store,
                                          ExporterConfig config, bool owner) {
   std::unique_ptr<Lake> lake(new Lake());
-  ASSIGN_OR_RETURN(lake->objects_, LocalObjectStore::Open(warehouse));
-  iceberg::SqlCatalog::Options options;
-  options.db_path = catalog_db;
-  ASSIGN_OR_RETURN(lake->catalog_, iceberg::SqlCatalog::Open(options, lake->objects_.get()));
+  lake->objects_ = std::move(objects);
+  lake->catalog_ = std::move(catalog);
   engine::DatabaseOptions duckdb_options;
   duckdb_options.threads = config.duckdb_threads;
   ASSIGN_OR_RETURN(lake->duckdb_, engine::Database::OpenInMemory(duckdb_options));

@@ -13,9 +13,8 @@
 
 #include "tradeagg/agg/aggregator.h"
 #include "tradeagg/agg/book_source.h"
+#include "tradeagg/app/backends.h"
 #include "tradeagg/lake/lake.h"
-#include "tradeagg/store/sqlite/sqlite_exposure_store.h"
-#include "tradeagg/store/sqlite/sqlite_trade_store.h"
 
 namespace tradeagg::agg {
 
@@ -48,24 +47,28 @@ class LakeFixture : public ::testing::Test {
     std::string dir = (std::filesystem::temp_directory_path() / "tradeagg-agg-test-XXXXXX").string();
     ASSERT_NE(mkdtemp(dir.data()), nullptr);
     dir_ = std::filesystem::canonical(dir);
-    auto store = store::SqliteTradeStore::Open(dir_ / "tradeagg.db");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    // The composition root's own factories, on the embedded default in the temp directory.
+    app::Config config;
+    config.data_dir = dir_;
+    auto stores = app::OpenStores(config);
+    ASSERT_TRUE(stores.ok()) << stores.status().ToString();
+    stores_ = std::move(stores).value();
+    store_ = stores_.trades.get();
+    results_ = stores_.results.get();
+    auto storage = app::OpenLakeStorage(config);
+    ASSERT_TRUE(storage.ok()) << storage.status().ToString();
     lake::ExporterConfig exporter;
     exporter.staging_dir = dir_ / "lake-staging";
-    auto lake = lake::Lake::Open(dir_ / "warehouse", dir_ / "catalog.db", *store_, exporter, /*owner=*/true);
+    auto lake = lake::Lake::Open(std::move(storage->objects), std::move(storage->catalog), *store_, exporter,
+                                 /*owner=*/true);
     ASSERT_TRUE(lake.ok()) << lake.status().ToString();
     lake_ = std::move(lake).value();
-    auto results = store::SqliteExposureStore::Open(dir_ / "tradeagg.db");
-    ASSERT_TRUE(results.ok()) << results.status().ToString();
-    results_ = std::move(results).value();
     book_ = std::make_unique<StoreBookSource>(*store_);
   }
   void TearDown() override {
     aggregator_.reset();
     lake_.reset();
-    results_.reset();
-    store_.reset();
+    stores_ = {};
     std::filesystem::remove_all(dir_);
   }
 
@@ -96,9 +99,10 @@ class LakeFixture : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<store::SqliteTradeStore> store_;
+  app::Stores stores_;
+  store::TradeStore* store_ = nullptr;         // stores_.trades
   std::unique_ptr<lake::Lake> lake_;
-  std::unique_ptr<store::SqliteExposureStore> results_;
+  store::ExposureStore* results_ = nullptr;  // stores_.results
   std::unique_ptr<StoreBookSource> book_;
   std::unique_ptr<Aggregator> aggregator_;
   AggregatorConfig aggregator_config_ = [] {

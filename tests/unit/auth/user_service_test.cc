@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "tradeagg/store/sqlite/sqlite_trade_store.h"
+#include "testing/in_memory_user_store.h"
 
 namespace tradeagg::auth {
 namespace {
@@ -21,9 +21,7 @@ class UserServiceLoginTest : public ::testing::Test {
     std::string dir = (std::filesystem::temp_directory_path() / "tradeagg-users-test-XXXXXX").string();
     ASSERT_NE(mkdtemp(dir.data()), nullptr);
     dir_ = dir;
-    auto store = store::SqliteTradeStore::Open(dir_ / "tradeagg.db");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    store_ = std::make_unique<testing::InMemoryUserStore>();
     LoginThrottleConfig limits;
     limits.max_failures_per_user = 2;
     limits.max_failures_per_address = 3;
@@ -47,7 +45,7 @@ class UserServiceLoginTest : public ::testing::Test {
   std::filesystem::path dir_;
   Timestamp now_ = Timestamp::FromMicros(1'700'000'000'000'000);
   PasswordHashingGate gate_{PasswordHashingConfig{}};
-  std::unique_ptr<store::TradeStore> store_;
+  std::unique_ptr<testing::InMemoryUserStore> store_;
   std::unique_ptr<LoginThrottle> throttle_;
   std::unique_ptr<UserService> users_;
 };

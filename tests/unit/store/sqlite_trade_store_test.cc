@@ -589,8 +589,6 @@ TEST_F(SqliteTradeStoreTest, LockedDatabaseIsUnavailableButReadable) {
   Status status = Append({&request});
   EXPECT_EQ(status.code(), StatusCode::kUnavailable) << status.ToString();
   EXPECT_EQ(request.trades[0].seq, 0);
-  Status user = store_->CreateUser({"u", "h", auth::Role::kRisk, "", Timestamp::FromMicros(1)});
-  EXPECT_EQ(user.code(), StatusCode::kUnavailable) << user.ToString();
 
   // WAL: readers are not blocked by the writer and see the last committed state only.
   EXPECT_EQ(LastSeq(), 1);
@@ -740,63 +738,8 @@ TEST_F(SqliteTradeStoreListTest, ScanVisitorMayUseTheStore) {
   EXPECT_EQ(LastSeq(), 8);
 }
 
-// --- users ---
-
-auth::User MakeUser(std::string name, auth::Role role, std::string participant) {
-  return {std::move(name), "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA", role, std::move(participant),
-          Timestamp::FromMicros(1'795'512'600'000'001)};
-}
-
-void ExpectSameUser(const auth::User& actual, const auth::User& expected) {
-  EXPECT_EQ(actual.username, expected.username);
-  EXPECT_EQ(actual.password_hash, expected.password_hash);
-  EXPECT_EQ(actual.role, expected.role);
-  EXPECT_EQ(actual.participant, expected.participant);
-  EXPECT_EQ(actual.created_at.micros(), expected.created_at.micros());
-}
-
-TEST_F(SqliteTradeStoreTest, UsersCreateFindListDelete) {
-  const auth::User alice = MakeUser("alice", auth::Role::kMember, "ALPHA");
-  const auth::User bob = MakeUser("bob", auth::Role::kRisk, "");
-  const auth::User admin = MakeUser("admin", auth::Role::kAdmin, "");
-  ASSERT_TRUE(store_->CreateUser(bob).ok());
-  ASSERT_TRUE(store_->CreateUser(alice).ok());
-  ASSERT_TRUE(store_->CreateUser(admin).ok());
-
-  Status taken = store_->CreateUser(MakeUser("alice", auth::Role::kAdmin, ""));
-  EXPECT_EQ(taken.code(), StatusCode::kAlreadyExists) << taken.ToString();
-
-  Result<std::optional<auth::User>> found = store_->FindUser("alice");
-  ASSERT_TRUE(found.ok());
-  ASSERT_TRUE(found->has_value());
-  ExpectSameUser(**found, alice);  // the failed create changed nothing
-  found = store_->FindUser("carol");
-  ASSERT_TRUE(found.ok());
-  EXPECT_FALSE(found->has_value());
-
-  Result<std::vector<auth::User>> all = store_->ListUsers();
-  ASSERT_TRUE(all.ok());
-  ASSERT_EQ(all->size(), 3u);  // ordered by name
-  ExpectSameUser((*all)[0], admin);
-  ExpectSameUser((*all)[1], alice);
-  ExpectSameUser((*all)[2], bob);
-
-  ASSERT_TRUE(store_->DeleteUser("alice").ok());
-  EXPECT_EQ(store_->DeleteUser("alice").code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->DeleteUser("nobody").code(), StatusCode::kNotFound);
-  found = store_->FindUser("alice");
-  ASSERT_TRUE(found.ok());
-  EXPECT_FALSE(found->has_value());
-  EXPECT_EQ(store_->ListUsers()->size(), 2u);
-
-  // The name is free again.
-  EXPECT_TRUE(store_->CreateUser(alice).ok());
-}
-
-TEST_F(SqliteTradeStoreTest, ReopenPersistsTradesAndUsers) {
+TEST_F(SqliteTradeStoreTest, ReopenPersistsTrades) {
   AppendRequest request = AppendOk({MakeTrade("A", "1"), MakeTrade("B", "1")});
-  const auth::User alice = MakeUser("alice", auth::Role::kMember, "A");
-  ASSERT_TRUE(store_->CreateUser(alice).ok());
 
   Reopen();
   EXPECT_EQ(LastSeq(), 2);
@@ -804,9 +747,6 @@ TEST_F(SqliteTradeStoreTest, ReopenPersistsTradesAndUsers) {
   ASSERT_EQ(trades.size(), 2u);
   ExpectSameTrade(trades[0], request.trades[0]);
   ExpectSameTrade(trades[1], request.trades[1]);
-  Result<std::optional<auth::User>> found = store_->FindUser("alice");
-  ASSERT_TRUE(found.ok() && found->has_value());
-  ExpectSameUser(**found, alice);
 
   // Idempotency survives the restart too.
   AppendRequest retry = AppendOk({MakeTrade("B", "1")});

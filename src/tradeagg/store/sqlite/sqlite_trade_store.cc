@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "tradeagg/core/fault_injector.h"
+#include "tradeagg/store/append_plan.h"
 #include "tradeagg/store/sqlite/schema.h"
 
 namespace tradeagg::store {
@@ -41,20 +42,14 @@ constexpr std::string_view kScanTradesSql =
     "SELECT " TRADE_COLUMNS " FROM trades WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 constexpr std::string_view kDeleteTradesAfterSql = "DELETE FROM trades WHERE seq > ?1";
 constexpr std::string_view kMaxSeqSql = "SELECT COALESCE(MAX(seq), 0) FROM trades";
+constexpr std::string_view kCountTradesSql = "SELECT COUNT(*) FROM trades WHERE seq > ?1 AND seq <= ?2";
 constexpr std::string_view kAddDateTotalsSql =
     "INSERT INTO trade_dates (business_date, trades, last_seq) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (business_date) DO UPDATE SET trades = trades + excluded.trades,"
     " last_seq = MAX(last_seq, excluded.last_seq)";
 constexpr std::string_view kDateTotalsSql = "SELECT trades, last_seq FROM trade_dates WHERE business_date = ?1";
 
-#define USER_COLUMNS "username, password_hash, role, participant, created_at"
-constexpr std::string_view kInsertUserSql =
-    "INSERT INTO users (" USER_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5)";
-constexpr std::string_view kFindUserSql = "SELECT " USER_COLUMNS " FROM users WHERE username = ?1";
-constexpr std::string_view kListUsersSql = "SELECT " USER_COLUMNS " FROM users ORDER BY username";
-constexpr std::string_view kDeleteUserSql = "DELETE FROM users WHERE username = ?1";
 #undef TRADE_COLUMNS
-#undef USER_COLUMNS
 
 // --- decimals as text, without allocating on the insert path ---
 
@@ -137,17 +132,6 @@ Status ReadTradeRow(const SqliteStatement& row, domain::Trade& trade) {
   return Status::Ok();
 }
 
-Result<auth::User> ReadUserRow(const SqliteStatement& row) {
-  auth::User user;
-  user.username.assign(row.ColumnText(0));
-  user.password_hash.assign(row.ColumnText(1));
-  std::optional<auth::Role> role = auth::ParseRole(row.ColumnText(2));
-  if (!role) return Status::Internal("corrupt users row '" + user.username + "': unknown role");
-  user.role = *role;
-  user.participant.assign(row.ColumnText(3));
-  user.created_at = Timestamp::FromMicros(row.ColumnInt64(4));
-  return user;
-}
 
 // SQLite takes LIMIT as a signed 64-bit value.
 int64_t SaturatingLimit(size_t limit) {
@@ -186,8 +170,7 @@ struct SqliteTradeStore::Reader {
   SqliteStatement list_trades;
   SqliteStatement scan_trades;
   SqliteStatement max_seq;
-  SqliteStatement find_user;
-  SqliteStatement list_users;
+  SqliteStatement count_trades;
 };
 
 void SqliteTradeStore::ReaderReturn::operator()(Reader* reader) const { store->ReleaseReader(reader); }
@@ -243,8 +226,6 @@ Status SqliteTradeStore::PrepareWriterStatements() {
   ASSIGN_OR_RETURN(find_trade_for_write_, writer_.Prepare(kFindTradeSql));
   ASSIGN_OR_RETURN(max_seq_, writer_.Prepare(kMaxSeqSql));
   ASSIGN_OR_RETURN(add_date_totals_, writer_.Prepare(kAddDateTotalsSql));
-  ASSIGN_OR_RETURN(insert_user_, writer_.Prepare(kInsertUserSql));
-  ASSIGN_OR_RETURN(delete_user_, writer_.Prepare(kDeleteUserSql));
   return Status::Ok();
 }
 
@@ -259,8 +240,7 @@ Result<std::unique_ptr<SqliteTradeStore::Reader>> SqliteTradeStore::OpenReader()
   ASSIGN_OR_RETURN(reader->scan_trades, reader->db.Prepare(kScanTradesSql));
   ASSIGN_OR_RETURN(reader->max_seq, reader->db.Prepare(kMaxSeqSql));
   ASSIGN_OR_RETURN(reader->date_totals, reader->db.Prepare(kDateTotalsSql));
-  ASSIGN_OR_RETURN(reader->find_user, reader->db.Prepare(kFindUserSql));
-  ASSIGN_OR_RETURN(reader->list_users, reader->db.Prepare(kListUsersSql));
+  ASSIGN_OR_RETURN(reader->count_trades, reader->db.Prepare(kCountTradesSql));
   return reader;
 }
 
@@ -298,15 +278,11 @@ Status SqliteTradeStore::RecoverWriterLocked() {
 Status SqliteTradeStore::Append(std::span<AppendRequest* const> requests) {
   std::lock_guard lock(writer_mutex_);
   size_t trade_count = 0;
-  for (AppendRequest* request : requests) {
-    const size_t n = request->trades.size();
-    request->outcomes.assign(n, AppendOutcome::kAccepted);
-    request->seqs.assign(n, 0);
-    request->business_dates.assign(n, Date{});
-    request->conflict_index.reset();
-    trade_count += n;
+  for (const AppendRequest* request : requests) trade_count += request->trades.size();
+  if (trade_count == 0) {
+    const AppendPlan sized(requests, last_seq_);  // sizes the out fields, decides nothing
+    return Status::Ok();
   }
-  if (trade_count == 0) return Status::Ok();
   ClearSeqs(requests);
 
   TRY(AsAppendFailure(RecoverWriterLocked()));
@@ -321,10 +297,12 @@ Status SqliteTradeStore::Append(std::span<AppendRequest* const> requests) {
     last_seq_stale_ = false;
   }
   const int64_t seq_before = last_seq_;
-  for (AppendRequest* request : requests) {
-    Status status = AppendRequestLocked(*request);
+  AppendPlan plan(requests, last_seq_);
+  for (size_t r = 0; r < requests.size(); ++r) {
+    Status status = AppendRequestLocked(plan, *requests[r], r);
     if (!status.ok()) return AbortAppendLocked(requests, seq_before, status);
   }
+  last_seq_ = plan.last_seq();
   if (options_.maintain_date_totals) {
     Status counted = AddDateTotalsLocked(requests);
     if (!counted.ok()) return AbortAppendLocked(requests, seq_before, counted);
@@ -388,51 +366,45 @@ Status SqliteTradeStore::AddDateTotalsLocked(std::span<AppendRequest* const> req
   return Status::Ok();
 }
 
-Status SqliteTradeStore::AppendRequestLocked(AppendRequest& request) {
-  const size_t n = request.trades.size();
-  const int64_t seq_before = last_seq_;
-  for (size_t i = 0; i < n; ++i) {
-    domain::Trade& trade = request.trades[i];
-    ASSIGN_OR_RETURN(bool inserted, InsertTradeLocked(trade, last_seq_ + 1));
-    if (inserted) {
-      trade.seq = ++last_seq_;
-      request.seqs[i] = trade.seq;
-      request.business_dates[i] = trade.business_date;
-      continue;
+// Insert first, ask the plan after: the unique (participant, trade_id) index answers whether
+// the key is free in the same B-tree probe that inserts, so a fresh trade (nearly all of them)
+// costs one statement; only a taken key is read back for the plan to compare.
+Status SqliteTradeStore::AppendRequestLocked(AppendPlan& plan, AppendRequest& request, size_t r) {
+  int64_t inserted_rows = 0;
+  for (size_t i = 0; i < request.trades.size(); ++i) {
+    const domain::Trade& trade = request.trades[i];
+    ASSIGN_OR_RETURN(bool inserted, InsertTradeLocked(trade, plan.last_seq() + 1));
+    const domain::Trade* stored = nullptr;
+    if (!inserted) {
+      // The key is taken: stored before this call, or by an earlier trade of it (which the
+      // plan knows and prefers; the row read here is that same trade).
+      TRY(LoadStoredTradeLocked(trade));
+      stored = &stored_;
     }
-    // (participant, trade_id) is taken, possibly by an earlier trade of this very call.
-    TRY(LoadStoredTradeLocked(trade));
-    if (stored_.SameContentAs(trade)) {
-      request.outcomes[i] = AppendOutcome::kDuplicate;
-      request.seqs[i] = stored_.seq;
-      request.business_dates[i] = stored_.business_date;
-      continue;
+    const AppendPlan::Decision decision = plan.Decide(r, i, stored);
+    if (inserted != (decision == AppendPlan::Decision::kInsert)) {
+      return Status::Internal("append: the file and the plan disagree on whether (" + trade.participant + ", " +
+                              trade.trade_id + ") is free");
     }
-    request.outcomes[i] = AppendOutcome::kConflict;
-    request.conflict_index = i;
-    TRY(UndoRequestLocked(request, seq_before));
-    return Status::Ok();
+    if (decision == AppendPlan::Decision::kInsert) ++inserted_rows;
+    if (decision == AppendPlan::Decision::kConflict) return UndoRowsLocked(plan.undo_after_seq(), inserted_rows);
   }
   return Status::Ok();
 }
 
-Status SqliteTradeStore::UndoRequestLocked(AppendRequest& request, int64_t seq_before) {
-  // The request's inserts are exactly the rows above seq_before: seqs are consecutive, the
+Status SqliteTradeStore::UndoRowsLocked(int64_t after_seq, int64_t expected_rows) {
+  // The request's inserts are exactly the rows above after_seq: seqs are consecutive, the
   // request is the last thing this transaction wrote, and nobody else writes. Deleting that
   // rowid range replaces a SAVEPOINT per request, which measured at half the insert rate
   // (every savepoint journals the pages it touches again); a conflict is rare, a request
   // is not.
-  if (last_seq_ > seq_before) {
-    delete_trades_after_.BindInt64(1, seq_before);
-    TRY(delete_trades_after_.Run());
-    if (writer_.changes() != last_seq_ - seq_before) {
-      return Status::Internal("append: undoing a conflicted request deleted " +
-                              std::to_string(writer_.changes()) + " rows, expected " +
-                              std::to_string(last_seq_ - seq_before));
-    }
+  if (expected_rows == 0) return Status::Ok();
+  delete_trades_after_.BindInt64(1, after_seq);
+  TRY(delete_trades_after_.Run());
+  if (writer_.changes() != expected_rows) {
+    return Status::Internal("append: undoing a conflicted request deleted " + std::to_string(writer_.changes()) +
+                            " rows, expected " + std::to_string(expected_rows));
   }
-  last_seq_ = seq_before;
-  for (domain::Trade& trade : request.trades) trade.seq = 0;
   return Status::Ok();
 }
 
@@ -541,6 +513,17 @@ Result<int64_t> SqliteTradeStore::LastSeq() {
   return row ? max_seq.ColumnInt64(0) : int64_t{0};
 }
 
+Result<int64_t> SqliteTradeStore::CountTrades(int64_t after_seq, int64_t through_seq) {
+  if (through_seq <= after_seq) return int64_t{0};
+  ASSIGN_OR_RETURN(ReaderLease reader, AcquireReader());
+  SqliteStatement& count = reader->count_trades;
+  SqliteStatement::ResetGuard reset(count);
+  count.BindInt64(1, after_seq);
+  count.BindInt64(2, through_seq);
+  ASSIGN_OR_RETURN(bool row, count.Step());
+  return row ? count.ColumnInt64(0) : int64_t{0};
+}
+
 Result<DateTradeCount> SqliteTradeStore::DateTotals(Date business_date) {
   ASSIGN_OR_RETURN(ReaderLease reader, AcquireReader());
   SqliteStatement& query = reader->date_totals;
@@ -549,58 +532,6 @@ Result<DateTradeCount> SqliteTradeStore::DateTotals(Date business_date) {
   ASSIGN_OR_RETURN(bool row, query.Step());
   if (!row) return DateTradeCount{};
   return DateTradeCount{query.ColumnInt64(0), query.ColumnInt64(1)};
-}
-
-// --- users ---
-
-Status SqliteTradeStore::CreateUser(const auth::User& user) {
-  std::lock_guard lock(writer_mutex_);
-  TRY(RecoverWriterLocked());
-  SqliteStatement& insert = insert_user_;
-  insert.BindText(1, user.username);
-  insert.BindText(2, user.password_hash);
-  insert.BindText(3, auth::RoleName(user.role));
-  insert.BindText(4, user.participant);
-  insert.BindInt64(5, user.created_at.micros());
-  Status status = insert.Run();  // autocommit: one durable transaction
-  if (status.code() == StatusCode::kAlreadyExists) {
-    return Status::AlreadyExists("user '" + user.username + "' already exists");
-  }
-  return status;
-}
-
-Result<std::optional<auth::User>> SqliteTradeStore::FindUser(std::string_view username) {
-  ASSIGN_OR_RETURN(ReaderLease reader, AcquireReader());
-  SqliteStatement& find = reader->find_user;
-  SqliteStatement::ResetGuard reset(find);
-  find.BindText(1, username);
-  ASSIGN_OR_RETURN(bool row, find.Step());
-  if (!row) return std::optional<auth::User>();
-  ASSIGN_OR_RETURN(auth::User user, ReadUserRow(find));
-  return std::optional<auth::User>(std::move(user));
-}
-
-Result<std::vector<auth::User>> SqliteTradeStore::ListUsers() {
-  ASSIGN_OR_RETURN(ReaderLease reader, AcquireReader());
-  SqliteStatement& list = reader->list_users;
-  SqliteStatement::ResetGuard reset(list);
-  std::vector<auth::User> users;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, list.Step());
-    if (!row) return users;
-    ASSIGN_OR_RETURN(auth::User user, ReadUserRow(list));
-    users.push_back(std::move(user));
-  }
-}
-
-Status SqliteTradeStore::DeleteUser(std::string_view username) {
-  std::lock_guard lock(writer_mutex_);
-  TRY(RecoverWriterLocked());
-  SqliteStatement& remove = delete_user_;
-  remove.BindText(1, username);
-  TRY(remove.Run());
-  if (writer_.changes() == 0) return Status::NotFound("user '" + std::string(username) + "' not found");
-  return Status::Ok();
 }
 
 }  // namespace tradeagg::store

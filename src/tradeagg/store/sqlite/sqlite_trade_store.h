@@ -11,14 +11,16 @@
 //     UNIQUE(participant, trade_id) is the only secondary index: every index is paid for on the
 //     hot path. Decimals are exact text (Decimal::ToString form), times UTC microseconds, dates
 //     days since 1970-01-01, side 0 = BUY / 1 = SELL.
-//   users(username PRIMARY KEY, password_hash, role, participant, created_at)
 //
-// Seqs: assigned here, consecutive in commit order. The last seq is kept in memory (loaded at
+// Seqs: assigned here, consecutive in commit order (dense: a stronger promise than TradeStore's,
+// which callers must not rely on). The last seq is kept in memory (loaded at
 // Open) and given back when a request or a call is rolled back, so rolled-back work leaves no
 // gap; after a failure whose effect is uncertain it is re-read from the file in the next
 // transaction.
 //
 // Append() details beyond the TradeStore contract:
+// - The idempotency rules are AppendPlan's; this store inserts each trade first and asks the
+//   plan only about keys the insert found taken.
 // - A conflict undoes only its request: the rows the request inserted (the seq range above the
 //   last seq before it) are deleted again inside the transaction. (A SAVEPOINT per request does
 //   the same but halved the insert rate of multi-trade requests.) A duplicate inside the same
@@ -38,10 +40,10 @@
 // ListTrades needs limit >= 1 (kInvalidArgument otherwise); next_after_seq is set only when
 // another matching row exists.
 //
-// Thread safety: all methods may be called from any thread. Writes (Append, CreateUser,
-// DeleteUser) share one read-write connection under a mutex. Reads use a small pool of
-// read-only connections, one thread per connection at a time; WAL lets them read the last
-// committed state while a write transaction is open. ScanTrades calls `visit` while it holds a
+// Thread safety: all methods may be called from any thread. Append writes on one read-write
+// connection under a mutex. Reads use a small pool of read-only connections, one thread per
+// connection at a time; WAL lets them read the last committed state while a write transaction
+// is open. ScanTrades calls `visit` while it holds a
 // read connection and an open read snapshot: visit may call the store (it gets another
 // connection) but should be quick, because a long-open snapshot stops WAL checkpoints from
 // completing. The store must outlive every call into it.
@@ -60,6 +62,7 @@
 
 #include "tradeagg/core/status.h"
 #include "tradeagg/store/sqlite/sqlite_db.h"
+#include "tradeagg/store/append_plan.h"
 #include "tradeagg/store/sqlite/wal_checkpointer.h"
 #include "tradeagg/store/trade_store.h"
 
@@ -101,12 +104,8 @@ class SqliteTradeStore final : public TradeStore {
   Status ScanTrades(int64_t after_seq, size_t limit,
                     const std::function<void(const domain::Trade&)>& visit) override;
   Result<int64_t> LastSeq() override;
+  Result<int64_t> CountTrades(int64_t after_seq, int64_t through_seq) override;
   Result<DateTradeCount> DateTotals(Date business_date) override;
-
-  Status CreateUser(const auth::User& user) override;
-  Result<std::optional<auth::User>> FindUser(std::string_view username) override;
-  Result<std::vector<auth::User>> ListUsers() override;
-  Status DeleteUser(std::string_view username) override;
 
  private:
   struct Reader;  // a read-only connection with its prepared statements
@@ -125,8 +124,10 @@ class SqliteTradeStore final : public TradeStore {
 
   // Writer side; every *Locked method requires writer_mutex_.
   Status RecoverWriterLocked();
-  Status AppendRequestLocked(AppendRequest& request);
-  Status UndoRequestLocked(AppendRequest& request, int64_t seq_before);
+  // Request `request` (index r of the call) under `plan`; on a conflict it undoes the rows the
+  // request inserted.
+  Status AppendRequestLocked(AppendPlan& plan, AppendRequest& request, size_t r);
+  Status UndoRowsLocked(int64_t after_seq, int64_t expected_rows);
   Result<bool> InsertTradeLocked(const domain::Trade& trade, int64_t seq);
   Status LoadStoredTradeLocked(const domain::Trade& trade);
   Status AbortAppendLocked(std::span<AppendRequest* const> requests, int64_t seq_before,
@@ -147,8 +148,6 @@ class SqliteTradeStore final : public TradeStore {
   SqliteStatement find_trade_for_write_;
   SqliteStatement max_seq_;
   SqliteStatement add_date_totals_;
-  SqliteStatement insert_user_;
-  SqliteStatement delete_user_;
   int64_t last_seq_ = 0;          // highest seq committed or assigned in the open transaction
   bool last_seq_stale_ = false;   // re-read last_seq_ from the file before assigning seqs
   domain::Trade stored_;          // scratch for duplicate checks, reused to avoid allocations

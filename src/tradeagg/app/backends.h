@@ -1,0 +1,43 @@
+// Backends: the one place that chooses an implementation for each storage role from the
+// configuration. Everything else is handed the roles (store::TradeStore, store::UserStore,
+// store::ExposureStore, lake::ObjectStore, lake::iceberg::Catalog) and never names a backend.
+//
+// store.uri "sqlite": the data directory's SQLite file (store/sqlite), the default.
+// store.uri mongodb://...: a MongoDB database (store/mongo), shared by every instance.
+// The lake: a warehouse directory and a SQLite catalog in the data directory.
+// Thread safety: functions; what they open is documented by each backend.
+#pragma once
+
+#include <memory>
+
+#include "tradeagg/app/config.h"
+#include "tradeagg/core/status.h"
+#include "tradeagg/lake/iceberg/catalog.h"
+#include "tradeagg/lake/object_store.h"
+#include "tradeagg/store/exposure_store.h"
+#include "tradeagg/store/trade_store.h"
+#include "tradeagg/store/user_store.h"
+
+namespace tradeagg::app {
+
+// The system of record's three roles. Destroyed in reverse order of declaration; a backend
+// that shares one connection among them keeps it alive until the last is gone.
+struct Stores {
+  std::unique_ptr<store::TradeStore> trades;
+  std::unique_ptr<store::UserStore> users;
+  std::unique_ptr<store::ExposureStore> results;
+};
+
+// Opens (creating as needed) the configured store. Also makes the data directory private,
+// which every backend uses (staging files, the token key).
+Result<Stores> OpenStores(const Config& config);
+
+// The lake's storage: the catalog borrows the object store, so destroy it first.
+struct LakeStorage {
+  std::unique_ptr<lake::ObjectStore> objects;
+  std::unique_ptr<lake::iceberg::Catalog> catalog;
+};
+
+Result<LakeStorage> OpenLakeStorage(const Config& config);
+
+}  // namespace tradeagg::app
