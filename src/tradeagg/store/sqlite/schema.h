@@ -1,6 +1,6 @@
 // The schema of tradeagg's SQLite database, shared by the stores that live in it
-// (SqliteTradeStore: trades and users; SqliteExposureStore: aggregation runs, exposures and FX
-// rates), and the migrations that bring a file up to date.
+// (SqliteTradeStore: trades; SqliteUserStore: users; SqliteExposureStore: aggregation runs,
+// exposures and FX rates), and the migrations that bring a file up to date.
 //
 // The version is PRAGMA user_version. MigrateSchema applies every pending migration in one
 // write transaction (a crash leaves the old version intact; two processes opening a new file
