@@ -22,15 +22,6 @@ AppendPlan::AppendPlan(std::span<AppendRequest* const> requests, int64_t last_se
   if (numbering_ == Numbering::kPositional) last_seq_ = last_seq + static_cast<int64_t>(trade_count_);
 }
 
-std::string AppendPlan::KeyOf(const domain::Trade& trade) {
-  // '\0' cannot occur in a validated id, so the pair maps to one key and back.
-  std::string key;
-  key.reserve(trade.participant.size() + 1 + trade.trade_id.size());
-  key.append(trade.participant).push_back('\0');
-  key.append(trade.trade_id);
-  return key;
-}
-
 void AppendPlan::BeginRequest(size_t r) {
   current_request_ = r;
   request_seq_before_ =
@@ -40,7 +31,7 @@ void AppendPlan::BeginRequest(size_t r) {
 
 void AppendPlan::UndoRequest(size_t r) {
   AppendRequest& request = *requests_[r];
-  for (const std::string& key : request_keys_) taken_in_call_.erase(key);
+  for (const Key& key : request_keys_) taken_in_call_.erase(key);
   request_keys_.clear();
   if (numbering_ == Numbering::kDense) last_seq_ = request_seq_before_;
   for (size_t i = 0; i < request.trades.size(); ++i) {
@@ -53,7 +44,7 @@ AppendPlan::Decision AppendPlan::Decide(size_t r, size_t i, const domain::Trade*
   if (r != current_request_) BeginRequest(r);
   AppendRequest& request = *requests_[r];
   domain::Trade& trade = request.trades[i];
-  std::string key = KeyOf(trade);
+  const Key key = KeyOf(trade);
 
   const domain::Trade* holder = stored;
   int64_t holder_seq = stored ? stored->seq : 0;
@@ -71,7 +62,7 @@ AppendPlan::Decision AppendPlan::Decide(size_t r, size_t i, const domain::Trade*
     request.seqs[i] = trade.seq;
     request.business_dates[i] = trade.business_date;
     taken_in_call_.emplace(key, Holder{r, i});
-    request_keys_.push_back(std::move(key));
+    request_keys_.push_back(key);
     return Decision::kInsert;
   }
   if (holder->SameContentAs(trade)) {

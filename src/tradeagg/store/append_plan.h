@@ -77,7 +77,20 @@ class AppendPlan {
     size_t request;
     size_t index;
   };
-  static std::string KeyOf(const domain::Trade& trade);
+  // A trade's key as views into the requests' trades, which the plan does not outlive: no
+  // allocation per trade on the append path.
+  struct Key {
+    std::string_view participant;
+    std::string_view trade_id;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& key) const {
+      const size_t h = std::hash<std::string_view>()(key.participant);
+      return h ^ (std::hash<std::string_view>()(key.trade_id) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+    }
+  };
+  static Key KeyOf(const domain::Trade& trade) { return {trade.participant, trade.trade_id}; }
   void BeginRequest(size_t r);
   void UndoRequest(size_t r);
 
@@ -89,8 +102,8 @@ class AppendPlan {
   int64_t request_seq_before_;
   size_t current_request_ = SIZE_MAX;
   size_t trade_count_ = 0;
-  std::unordered_map<std::string, Holder> taken_in_call_;
-  std::vector<std::string> request_keys_;  // the keys the current request added
+  std::unordered_map<Key, Holder, KeyHash> taken_in_call_;
+  std::vector<Key> request_keys_;  // the keys the current request added
 };
 
 }  // namespace tradeagg::store

@@ -42,7 +42,7 @@ class InMemoryTradeStore final : public store::TradeStore {
 
   Result<std::optional<domain::Trade>> FindTrade(std::string_view participant, std::string_view trade_id) override {
     std::lock_guard lock(mutex_);
-    auto it = by_key_.find(std::string(participant) + '\0' + std::string(trade_id));
+    auto it = by_key_.find(Key(participant, trade_id));
     if (it == by_key_.end()) return std::optional<domain::Trade>();
     return std::optional<domain::Trade>(trades_[it->second]);
   }
@@ -107,7 +107,10 @@ class InMemoryTradeStore final : public store::TradeStore {
   }
 
  private:
-  static std::string Key(const domain::Trade& t) { return t.participant + '\0' + t.trade_id; }
+  static std::string Key(std::string_view participant, std::string_view trade_id) {
+    return std::string(participant) + '\0' + std::string(trade_id);
+  }
+  static std::string Key(const domain::Trade& t) { return Key(t.participant, t.trade_id); }
 
   std::mutex mutex_;
   std::vector<domain::Trade> trades_;  // in seq order

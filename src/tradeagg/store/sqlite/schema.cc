@@ -173,4 +173,12 @@ Status MigrateSchema(SqliteDb& db) {
   return db.Exec("COMMIT");
 }
 
+Result<SqliteDb> OpenDurableConnection(const std::filesystem::path& db_path, int busy_timeout_ms) {
+  ASSIGN_OR_RETURN(SqliteDb db, SqliteDb::Open(db_path, SqliteDb::Mode::kReadWriteCreate, busy_timeout_ms));
+  TRY(EnableWal(db));
+  TRY(db.Exec("PRAGMA synchronous = FULL;"));
+  TRY(MigrateSchema(db));
+  return db;
+}
+
 }  // namespace tradeagg::store

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 
 #include "tradeagg/core/status.h"
 #include "tradeagg/store/sqlite/sqlite_db.h"
@@ -22,5 +23,9 @@ int64_t CurrentSchemaVersion();
 Status EnableWal(SqliteDb& db);
 
 Status MigrateSchema(SqliteDb& db);
+
+// A read-write connection for a store that writes now and then (users, results): the file
+// created if needed, in WAL, synchronous=FULL (a commit survives a crash), schema up to date.
+Result<SqliteDb> OpenDurableConnection(const std::filesystem::path& db_path, int busy_timeout_ms);
 
 }  // namespace tradeagg::store

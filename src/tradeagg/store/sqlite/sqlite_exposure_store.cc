@@ -248,10 +248,7 @@ void SortRows(std::vector<ExposureRow>& rows) {
 
 Result<std::unique_ptr<SqliteExposureStore>> SqliteExposureStore::Open(const std::filesystem::path& db_path,
                                                                         int busy_timeout_ms) {
-  ASSIGN_OR_RETURN(SqliteDb db, SqliteDb::Open(db_path, SqliteDb::Mode::kReadWriteCreate, busy_timeout_ms));
-  TRY(EnableWal(db));
-  TRY(db.Exec("PRAGMA synchronous = FULL;"));
-  TRY(MigrateSchema(db));
+  ASSIGN_OR_RETURN(SqliteDb db, OpenDurableConnection(db_path, busy_timeout_ms));
   return std::unique_ptr<SqliteExposureStore>(new SqliteExposureStore(std::move(db)));
 }
 

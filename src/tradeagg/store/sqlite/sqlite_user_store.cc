@@ -32,10 +32,7 @@ Result<auth::User> ReadUserRow(const SqliteStatement& row) {
 
 Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::Open(const std::filesystem::path& db_path,
                                                                int busy_timeout_ms) {
-  ASSIGN_OR_RETURN(SqliteDb db, SqliteDb::Open(db_path, SqliteDb::Mode::kReadWriteCreate, busy_timeout_ms));
-  TRY(EnableWal(db));
-  TRY(db.Exec("PRAGMA synchronous = FULL;"));
-  TRY(MigrateSchema(db));
+  ASSIGN_OR_RETURN(SqliteDb db, OpenDurableConnection(db_path, busy_timeout_ms));
   return std::unique_ptr<SqliteUserStore>(new SqliteUserStore(std::move(db)));
 }
 
