@@ -2,9 +2,11 @@
 
 namespace tradeagg::store {
 
-AppendPlan::AppendPlan(std::span<AppendRequest* const> requests, int64_t last_seq, Numbering numbering)
+AppendPlan::AppendPlan(std::span<AppendRequest* const> requests, int64_t last_seq, Numbering numbering,
+                       Lookup lookup)
     : requests_(requests),
       numbering_(numbering),
+      lookup_(lookup),
       first_seq_(last_seq + 1),
       last_seq_(last_seq),
       request_seq_before_(last_seq) {
@@ -20,6 +22,7 @@ AppendPlan::AppendPlan(std::span<AppendRequest* const> requests, int64_t last_se
     trade_count_ += n;
   }
   if (numbering_ == Numbering::kPositional) last_seq_ = last_seq + static_cast<int64_t>(trade_count_);
+  if (lookup_ == Lookup::kBeforeCall) taken_in_call_.reserve(trade_count_);  // no rehashing mid-call
 }
 
 void AppendPlan::BeginRequest(size_t r) {
@@ -49,7 +52,8 @@ AppendPlan::Decision AppendPlan::Decide(size_t r, size_t i, const domain::Trade*
   const domain::Trade* holder = stored;
   int64_t holder_seq = stored ? stored->seq : 0;
   Date holder_date = stored ? stored->business_date : Date{};
-  if (auto it = taken_in_call_.find(key); it != taken_in_call_.end()) {
+  if (auto it = lookup_ == Lookup::kBeforeCall ? taken_in_call_.find(key) : taken_in_call_.end();
+      it != taken_in_call_.end()) {
     const AppendRequest& owner = *requests_[it->second.request];
     holder = &owner.trades[it->second.index];
     holder_seq = owner.seqs[it->second.index];
@@ -61,8 +65,10 @@ AppendPlan::Decision AppendPlan::Decide(size_t r, size_t i, const domain::Trade*
                                                 : first_seq_ + static_cast<int64_t>(request_offsets_[r] + i);
     request.seqs[i] = trade.seq;
     request.business_dates[i] = trade.business_date;
-    taken_in_call_.emplace(key, Holder{r, i});
-    request_keys_.push_back(key);
+    if (lookup_ == Lookup::kBeforeCall) {
+      taken_in_call_.emplace(key, Holder{r, i});
+      request_keys_.push_back(key);
+    }
     return Decision::kInsert;
   }
   if (holder->SameContentAs(trade)) {

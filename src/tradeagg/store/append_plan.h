@@ -52,13 +52,25 @@ class AppendPlan {
     kPositional,
   };
 
+  // Whether `stored`, as the caller passes it to Decide, already reflects this call's own writes.
+  enum class Lookup : uint8_t {
+    // Only what was stored before the call (MongoDB plans before it writes): the plan keeps
+    // the keys the call takes itself.
+    kBeforeCall,
+    // The store's current state, this call's inserts and undos included (SQLite inserts each
+    // trade before asking): the store already knows the call's keys, so the plan keeps none,
+    // which keeps a hash table off the embedded default's append path.
+    kIncludesCall,
+  };
+
   // Starts a call: resets every request's out fields (outcomes kAccepted, seqs 0, dates unset,
   // no conflict, trades' seq 0). The first seq handed out is last_seq + 1.
-  AppendPlan(std::span<AppendRequest* const> requests, int64_t last_seq, Numbering numbering = Numbering::kDense);
+  AppendPlan(std::span<AppendRequest* const> requests, int64_t last_seq, Numbering numbering = Numbering::kDense,
+             Lookup lookup = Lookup::kBeforeCall);
 
   // Decides requests[r].trades[i]. Calls come in order: r ascending, i ascending within r,
-  // and after a kConflict the next call is for request r + 1. `stored`: the trade stored under
-  // the same key before this call, nullptr when there is none.
+  // and after a kConflict the next call is for request r + 1. `stored`: the trade holding the
+  // same key (before this call, or now: see Lookup), nullptr when there is none.
   Decision Decide(size_t r, size_t i, const domain::Trade* stored);
 
   // Runs the whole call against a lookup of what is stored before it; returns the trades to
@@ -96,6 +108,7 @@ class AppendPlan {
 
   std::span<AppendRequest* const> requests_;
   Numbering numbering_;
+  Lookup lookup_;
   int64_t first_seq_;  // last_seq + 1 at the start
   std::vector<size_t> request_offsets_;  // flat position of each request's first trade
   int64_t last_seq_;

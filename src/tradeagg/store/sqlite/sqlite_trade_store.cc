@@ -297,7 +297,7 @@ Status SqliteTradeStore::Append(std::span<AppendRequest* const> requests) {
     last_seq_stale_ = false;
   }
   const int64_t seq_before = last_seq_;
-  AppendPlan plan(requests, last_seq_);
+  AppendPlan plan(requests, last_seq_, AppendPlan::Numbering::kDense, AppendPlan::Lookup::kIncludesCall);
   for (size_t r = 0; r < requests.size(); ++r) {
     Status status = AppendRequestLocked(plan, *requests[r], r);
     if (!status.ok()) return AbortAppendLocked(requests, seq_before, status);
@@ -376,8 +376,8 @@ Status SqliteTradeStore::AppendRequestLocked(AppendPlan& plan, AppendRequest& re
     ASSIGN_OR_RETURN(bool inserted, InsertTradeLocked(trade, plan.last_seq() + 1));
     const domain::Trade* stored = nullptr;
     if (!inserted) {
-      // The key is taken: stored before this call, or by an earlier trade of it (which the
-      // plan knows and prefers; the row read here is that same trade).
+      // The key is taken: stored before this call, or by an earlier trade of it; the row read
+      // here is the holder either way (an undone request's rows are deleted again).
       TRY(LoadStoredTradeLocked(trade));
       stored = &stored_;
     }
