@@ -36,6 +36,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
+import store_backend
+
 # Sums of up to thousands of notionals < 10^15 with 8 decimal places need more than the default
 # 28 significant digits to stay exact.
 decimal.getcontext().prec = 80
@@ -92,6 +94,8 @@ class Server:
         self._reader: threading.Thread | None = None
         self._listening = threading.Event()
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # The store backend of this run (store_backend.py); one database per server for its life.
+        self.store_uri = store_backend.store_uri_for_new_server()
         Server.registry.append(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -111,6 +115,8 @@ class Server:
         # The suites back-load history (trade times of fixed past dates): no past bound unless a
         # test sets one; a test that needs the built-in default sets this to None.
         env["TRADEAGG_MAX_PAST_DAYS"] = "0"
+        if self.store_uri is not None:
+            env["TRADEAGG_STORE_URI"] = self.store_uri
         env.update(self.env)
         return {k: v for k, v in env.items() if v is not None}
 
@@ -688,6 +694,7 @@ def server_factory(tmp_path_factory, tradeagg_bin):
     for s in made:
         if s.running:
             s.kill()
+    store_backend.shutdown()
 
 
 @pytest.fixture(scope="session")

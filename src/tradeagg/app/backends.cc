@@ -1,10 +1,17 @@
 #include "tradeagg/app/backends.h"
 
 #include <filesystem>
+#include <fstream>
+#include <random>
 #include <system_error>
+
+#include <unistd.h>
 
 #include "tradeagg/lake/iceberg/sql_catalog.h"
 #include "tradeagg/lake/local/local_object_store.h"
+#include "tradeagg/store/mongo/mongo_client.h"
+#include "tradeagg/store/mongo/mongo_trade_store.h"
+#include "tradeagg/store/mongo/mongo_user_store.h"
 #include "tradeagg/store/sqlite/sqlite_exposure_store.h"
 #include "tradeagg/store/sqlite/sqlite_trade_store.h"
 #include "tradeagg/store/sqlite/sqlite_user_store.h"
@@ -43,13 +50,60 @@ Result<Stores> OpenSqliteStores(const Config& config) {
   return stores;
 }
 
+// store.instance_id, or one derived once (host name and a random suffix) and kept in the data
+// directory, so that a restarted server is the same writer and reaps what its crash left.
+Result<std::string> InstanceId(const Config& config) {
+  if (!config.store.instance_id.empty()) return config.store.instance_id;
+  const std::filesystem::path path = config.instance_id_path();
+  {
+    std::ifstream in(path);
+    std::string id;
+    if (in && std::getline(in, id) && !id.empty()) return id;
+  }
+  char host[64] = {};
+  gethostname(host, sizeof(host) - 1);
+  std::string id;
+  for (const char* c = host; *c != '\0' && id.size() < 40; ++c) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(*c)) || *c == '-' || *c == '_' || *c == '.';
+    id.push_back(ok ? *c : '-');
+  }
+  if (id.empty()) id = "tradeagg";
+  std::random_device random;
+  char suffix[16];
+  std::snprintf(suffix, sizeof(suffix), "-%08x", static_cast<unsigned>(random()));
+  id += suffix;
+  std::ofstream out(path, std::ios::trunc);
+  out << id << "\n";
+  out.close();
+  if (!out) return Status::Unavailable("cannot write " + path.string() + " (store.instance_id)");
+  return id;
+}
+
+Result<Stores> OpenMongoStores(const Config& config) {
+  store::MongoClientOptions client_options;
+  client_options.uri = config.store.uri;
+  client_options.write_concern = config.store.write_concern;
+  ASSIGN_OR_RETURN(std::unique_ptr<store::MongoClient> client, store::MongoClient::Open(client_options));
+  store::MongoTradeStoreOptions trade_options;
+  ASSIGN_OR_RETURN(trade_options.instance_id, InstanceId(config));
+  Stores stores;
+  std::shared_ptr<store::MongoClient> shared(std::move(client));
+  stores.connection = shared;
+  ASSIGN_OR_RETURN(stores.trades, store::MongoTradeStore::Open(*shared, trade_options));
+  ASSIGN_OR_RETURN(stores.users, store::MongoUserStore::Open(*shared));
+  // Not yet in MongoDB: aggregation results stay in the data directory's SQLite file, so they
+  // are per instance (docs/architecture.md, "MongoDB backend").
+  ASSIGN_OR_RETURN(stores.results, store::SqliteExposureStore::Open(config.store_path()));
+  return stores;
+}
+
 }  // namespace
 
 Result<Stores> OpenStores(const Config& config) {
   TRY(ValidateStoreConfig(config.store));
   TRY(SecureDataDir(config));
   if (config.store.is_sqlite()) return OpenSqliteStores(config);
-  return Status::InvalidArgument("store.uri: the MongoDB backend is not built into this binary");
+  return OpenMongoStores(config);
 }
 
 Result<LakeStorage> OpenLakeStorage(const Config& config) {

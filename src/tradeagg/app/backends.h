@@ -23,6 +23,7 @@ namespace tradeagg::app {
 // The system of record's three roles. Destroyed in reverse order of declaration; a backend
 // that shares one connection among them keeps it alive until the last is gone.
 struct Stores {
+  std::shared_ptr<void> connection;  // what the roles share (MongoDB's client pool), or null
   std::unique_ptr<store::TradeStore> trades;
   std::unique_ptr<store::UserStore> users;
   std::unique_ptr<store::ExposureStore> results;

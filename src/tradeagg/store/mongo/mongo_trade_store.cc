@@ -1,0 +1,503 @@
+#include "tradeagg/store/mongo/mongo_trade_store.h"
+
+#include <algorithm>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "tradeagg/core/fault_injector.h"
+#include "tradeagg/core/time.h"
+#include "tradeagg/store/mongo/mongo_trade_document.h"
+
+namespace tradeagg::store {
+
+namespace {
+
+constexpr std::string_view kTrades = "trades";
+constexpr std::string_view kBlocks = "seq_blocks";
+constexpr std::string_view kPending = "pending";
+constexpr std::string_view kCommitted = "committed";
+constexpr std::string_view kVoid = "void";
+constexpr int kClaimAttempts = 16;
+constexpr int kPlanRounds = 4;
+constexpr size_t kScanBatch = 1000;
+
+Bson SeqRange(int64_t after, int64_t through) {
+  Bson range;
+  range.Append("$gt", after).Append("$lte", through);
+  Bson filter;
+  filter.AppendDocument("seq", range);
+  return filter;
+}
+
+Bson BlockTrades(int64_t lo, int64_t hi) {
+  Bson range;
+  range.Append("$gte", lo).Append("$lte", hi);
+  Bson filter;
+  filter.AppendDocument("seq", range);
+  return filter;
+}
+
+Bson SortBySeq(int32_t direction, size_t limit) {
+  Bson sort;
+  sort.Append("seq", direction);
+  Bson opts;
+  opts.AppendDocument("sort", sort);
+  if (limit > 0) opts.Append("limit", static_cast<int64_t>(limit));
+  return opts;
+}
+
+Bson IdIn(const std::vector<std::string>& ids) {
+  Bson in;
+  in.AppendStringArray("$in", ids);
+  Bson filter;
+  filter.AppendDocument("_id", in);
+  return filter;
+}
+
+Bson SeqIn(const std::vector<int64_t>& seqs) {
+  Bson in;
+  in.AppendInt64Array("$in", seqs);
+  Bson filter;
+  filter.AppendDocument("seq", in);
+  return filter;
+}
+
+}  // namespace
+
+MongoTradeStore::MongoTradeStore(MongoClient& client, MongoTradeStoreOptions options)
+    : client_(client), options_(std::move(options)) {}
+
+Result<std::unique_ptr<MongoTradeStore>> MongoTradeStore::Open(MongoClient& client, MongoTradeStoreOptions options) {
+  if (options.instance_id.empty()) return Status::InvalidArgument("store.instance_id: empty");
+  std::unique_ptr<MongoTradeStore> store(new MongoTradeStore(client, std::move(options)));
+  Bson seq;
+  seq.Append("seq", int32_t{1});
+  TRY(client.EnsureIndex(kTrades, "trades_seq", seq, /*unique=*/true));
+  Bson by_participant_date;
+  by_participant_date.Append("participant", int32_t{1}).Append("business_date", int32_t{1});
+  TRY(client.EnsureIndex(kTrades, "trades_participant_business_date", by_participant_date, false));
+  Bson by_instrument;
+  by_instrument.Append("instrument", int32_t{1});
+  TRY(client.EnsureIndex(kTrades, "trades_instrument", by_instrument, false));
+
+  ASSIGN_OR_RETURN(std::vector<Block> blocks, store->ReadBlocks());
+  TRY(store->ReapBlocks(blocks, /*own_too=*/false));
+  for (const Block& block : blocks) store->next_lo_ = std::max(store->next_lo_, block.hi + 1);
+  store->StablePoint(blocks);
+  return store;
+}
+
+// --- seq blocks ------------------------------------------------------------------------------
+
+Result<std::vector<MongoTradeStore::Block>> MongoTradeStore::ReadBlocks() {
+  std::vector<Block> blocks;
+  TRY(client_.Find(kBlocks, Bson(), Bson(), [&](const Bson& doc) {
+    blocks.push_back({doc.GetInt64("_id"), doc.GetInt64("hi"), doc.GetString("writer"), doc.GetString("state"),
+                      doc.GetInt64("deadline_us")});
+  }));
+  return blocks;
+}
+
+Status MongoTradeStore::VoidBlock(const Block& block) {
+  // Trades first: a void block must hold none, because readers treat it as settled.
+  TRY(client_.DeleteMany(kTrades, BlockTrades(block.lo, block.hi)).status());
+  Bson selector;
+  selector.Append("_id", block.lo).Append("state", kPending);
+  Bson set;
+  set.Append("state", kVoid);
+  Bson update;
+  update.AppendDocument("$set", set);
+  return client_.UpdateOne(kBlocks, selector, update).status();
+}
+
+Status MongoTradeStore::ReapBlocks(std::vector<Block>& blocks, bool own_too) {
+  const int64_t now_us = Timestamp::Now().micros();
+  for (Block& block : blocks) {
+    if (block.state != kPending) continue;
+    const bool expired = block.deadline_us < now_us;
+    const bool own_earlier_life = own_too && block.writer == options_.instance_id;
+    if (!expired && !own_earlier_life) continue;
+    TRY(VoidBlock(block));
+    block.state = kVoid;
+  }
+  return Status::Ok();
+}
+
+int64_t MongoTradeStore::StablePoint(const std::vector<Block>& blocks) {
+  int64_t highest = 0;
+  std::optional<int64_t> lowest_pending;
+  for (const Block& block : blocks) {
+    highest = std::max(highest, block.hi);
+    if (block.state == kPending) lowest_pending = std::min(lowest_pending.value_or(block.lo), block.lo);
+  }
+  const int64_t stable = lowest_pending ? *lowest_pending - 1 : highest;
+  // Never below a point reported before: a block claimed and then voided by its check (step 1)
+  // may lower the computed point for a moment, but nothing is ever added below a reported one.
+  int64_t reported = reported_stable_.load();
+  while (stable > reported && !reported_stable_.compare_exchange_weak(reported, stable)) {
+  }
+  return std::max(stable, reported);
+}
+
+Result<int64_t> MongoTradeStore::LastSeq() {
+  ASSIGN_OR_RETURN(std::vector<Block> blocks, ReadBlocks());
+  TRY(ReapBlocks(blocks, /*own_too=*/false));
+  return StablePoint(blocks);
+}
+
+Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
+  for (int attempt = 0; attempt < kClaimAttempts; ++attempt) {
+    claimed_at_ = std::chrono::steady_clock::now();
+    const int64_t now_us = Timestamp::Now().micros();
+    Block block{next_lo_, next_lo_ + size - 1, options_.instance_id, std::string(kPending),
+                now_us + std::chrono::duration_cast<std::chrono::microseconds>(options_.lease).count()};
+    Bson doc;
+    doc.Append("_id", block.lo)
+        .Append("hi", block.hi)
+        .Append("writer", block.writer)
+        .Append("state", kPending)
+        .Append("claimed_us", now_us)
+        .Append("deadline_us", block.deadline_us);
+    Status inserted = client_.InsertOne(kBlocks, doc);
+    if (!inserted.ok() && inserted.code() != StatusCode::kAlreadyExists) {
+      // The claim may exist: it is pending and holds no trades, so voiding it is all it takes.
+      if (inserted.code() == StatusCode::kStateUnknown) unclean_ = block;
+      return Status::Unavailable("claim seqs: " + inserted.message());
+    }
+    Result<std::vector<Block>> blocks = ReadBlocks();
+    if (!blocks.ok()) {
+      if (inserted.ok()) unclean_ = block;
+      return Status::Unavailable("check claimed seqs: " + blocks.status().message());
+    }
+    bool valid = inserted.ok();
+    for (const Block& other : blocks.value()) {
+      next_lo_ = std::max(next_lo_, other.hi + 1);
+      if (other.lo != block.lo && other.hi >= block.lo) valid = false;
+    }
+    if (valid) {
+      next_lo_ = block.hi + 1;
+      return block;
+    }
+    if (inserted.ok()) {
+      Status voided = VoidBlock(block);
+      if (!voided.ok()) {
+        unclean_ = block;
+        return Status::Unavailable("void an overlapping seq claim: " + voided.message());
+      }
+    }
+  }
+  return Status::Unavailable("could not claim seqs: other writers kept taking them; retry");
+}
+
+Result<std::vector<domain::Trade>> MongoTradeStore::CommittedHolders(const std::vector<std::string>& keys,
+                                                                     const Block& own) {
+  const auto give_up = std::chrono::steady_clock::now() + options_.holder_wait;
+  while (true) {
+    std::vector<domain::Trade> holders;
+    Status parsed = Status::Ok();
+    TRY(client_.Find(kTrades, IdIn(keys), Bson(), [&](const Bson& doc) {
+      Result<domain::Trade> trade = TradeFromDocument(doc);
+      if (!trade.ok()) {
+        parsed = trade.status();
+        return;
+      }
+      if (trade.value().seq >= own.lo && trade.value().seq <= own.hi) return;  // this call's own
+      holders.push_back(std::move(trade).value());
+    }));
+    TRY(parsed);
+    ASSIGN_OR_RETURN(std::vector<Block> blocks, ReadBlocks());
+    TRY(ReapBlocks(blocks, false));
+    bool settled = true;
+    for (const domain::Trade& holder : holders) {
+      for (const Block& block : blocks) {
+        if (holder.seq < block.lo || holder.seq > block.hi) continue;
+        // Pending: being written (or abandoned) by another writer. Void: being deleted.
+        if (block.state != kCommitted) settled = false;
+      }
+      // No block holds it: its block was pruned, which only happens to committed ones (a void
+      // block's trades are deleted before it is voided).
+    }
+    if (settled) return holders;
+    if (std::chrono::steady_clock::now() >= give_up) {
+      return Status::Unavailable("a trade with the same participant and trade_id is being written by another "
+                                 "instance; retry").WithRetryAfter(1);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+// --- Append ----------------------------------------------------------------------------------
+
+namespace {
+
+std::vector<Bson> DocumentsOf(const std::vector<const domain::Trade*>& trades) {
+  std::vector<Bson> docs;
+  docs.reserve(trades.size());
+  for (const domain::Trade* trade : trades) docs.push_back(TradeToDocument(*trade));
+  return docs;
+}
+
+}  // namespace
+
+Status MongoTradeStore::WriteTrades(std::span<AppendRequest* const> requests, const Block& block) {
+  AppendPlan first(requests, block.lo - 1, AppendPlan::Numbering::kPositional, AppendPlan::Lookup::kBeforeCall);
+  std::vector<const domain::Trade*> writes = first.DecideAll([](const domain::Trade&) { return nullptr; });
+  std::vector<Bson> docs = DocumentsOf(writes);
+  ASSIGN_OR_RETURN(InsertManyResult inserted, client_.InsertMany(kTrades, docs));
+  if (Fault("mongo.append.after_insert")) return Status::Unavailable("injected fault: mongo.append.after_insert");
+
+  std::unordered_set<int64_t> written;  // seqs the block holds now
+  std::vector<std::string> taken;       // keys held by trades outside the block
+  std::vector<bool> duplicate(writes.size(), false);
+  for (size_t position : inserted.duplicates) duplicate[position] = true;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (duplicate[i]) {
+      taken.push_back(TradeDocumentId(writes[i]->participant, writes[i]->trade_id));
+    } else {
+      written.insert(writes[i]->seq);
+    }
+  }
+
+  for (int round = 0; round < kPlanRounds; ++round) {
+    if (taken.empty() && round == 0) return Status::Ok();  // the common case: every key was free
+    ASSIGN_OR_RETURN(std::vector<domain::Trade> holders, CommittedHolders(taken, block));
+    std::unordered_map<std::string, const domain::Trade*> by_key;
+    for (const domain::Trade& holder : holders) by_key[TradeDocumentId(holder.participant, holder.trade_id)] = &holder;
+    AppendPlan plan(requests, block.lo - 1, AppendPlan::Numbering::kPositional, AppendPlan::Lookup::kBeforeCall);
+    std::vector<const domain::Trade*> wanted = plan.DecideAll([&](const domain::Trade& incoming) -> const domain::Trade* {
+      auto it = by_key.find(TradeDocumentId(incoming.participant, incoming.trade_id));
+      return it == by_key.end() ? nullptr : it->second;
+    });
+    std::unordered_set<int64_t> wanted_seqs;
+    std::vector<const domain::Trade*> to_insert;
+    for (const domain::Trade* trade : wanted) {
+      wanted_seqs.insert(trade->seq);
+      if (!written.contains(trade->seq)) to_insert.push_back(trade);
+    }
+    std::vector<int64_t> to_delete;
+    for (int64_t seq : written) {
+      if (!wanted_seqs.contains(seq)) to_delete.push_back(seq);
+    }
+    // Deletes first: a trade the new plan accepts may take the key of one it undoes.
+    if (!to_delete.empty()) TRY(client_.DeleteMany(kTrades, SeqIn(to_delete)).status());
+    for (int64_t seq : to_delete) written.erase(seq);
+    if (to_insert.empty()) return Status::Ok();
+    std::vector<Bson> more = DocumentsOf(to_insert);
+    ASSIGN_OR_RETURN(InsertManyResult again, client_.InsertMany(kTrades, more));
+    std::vector<bool> again_duplicate(to_insert.size(), false);
+    for (size_t position : again.duplicates) again_duplicate[position] = true;
+    for (size_t i = 0; i < to_insert.size(); ++i) {
+      if (again_duplicate[i]) {
+        taken.push_back(TradeDocumentId(to_insert[i]->participant, to_insert[i]->trade_id));
+      } else {
+        written.insert(to_insert[i]->seq);
+      }
+    }
+    if (again.duplicates.empty()) return Status::Ok();
+  }
+  return Status::Unavailable("keys kept being taken by other writers while this call was written; retry");
+}
+
+Status MongoTradeStore::CommitBlock(const Block& block) {
+  if (Fault("mongo.append.before_commit")) return Status::Unavailable("injected fault: mongo.append.before_commit");
+  if (std::chrono::steady_clock::now() - claimed_at_ > options_.write_budget) {
+    return Status::Unavailable("the write took longer than its budget");
+  }
+  Bson selector;
+  selector.Append("_id", block.lo).Append("writer", block.writer).Append("state", kPending);
+  Bson set;
+  set.Append("state", kCommitted);
+  Bson update;
+  update.AppendDocument("$set", set);
+  Result<int64_t> matched = client_.UpdateOne(kBlocks, selector, update);
+  if (matched.ok() && Fault("mongo.append.commit_reply_lost")) {
+    matched = Status::StateUnknown("injected fault: mongo.append.commit_reply_lost");
+  }
+  if (matched.ok() && matched.value() == 1) return Status::Ok();
+  // The reply was lost, or nothing matched: what the block says now is the outcome.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Bson by_id;
+    by_id.Append("_id", block.lo);
+    std::optional<std::string> state;
+    Status read = client_.Find(kBlocks, by_id, Bson(), [&](const Bson& doc) { state = doc.GetString("state"); });
+    if (read.ok()) {
+      if (state == kCommitted) return Status::Ok();
+      if (state != kPending) return Status::Unavailable("the seq block was reaped before its commit");
+      Result<int64_t> retried = client_.UpdateOne(kBlocks, selector, update);
+      if (retried.ok() && retried.value() == 1) return Status::Ok();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return Status::StateUnknown("commit of seqs " + std::to_string(block.lo) + ".." + std::to_string(block.hi) +
+                              ": outcome unknown (" + (matched.ok() ? std::string("no match") : matched.status().message()) +
+                              ")");
+}
+
+Status MongoTradeStore::AbandonBlock(const Block& block, Status cause) {
+  if (cause.code() == StatusCode::kStateUnknown) {
+    unclean_ = block;  // perhaps committed: resolved by reading it back before the next append
+    return cause;
+  }
+  if (Fault("mongo.append.cleanup") || !VoidBlock(block).ok()) {
+    // Still pending, so invisible to readers; cleaned before the next append, or reaped.
+    unclean_ = block;
+  }
+  return Status(cause.code() == StatusCode::kAlreadyExists ? StatusCode::kUnavailable : cause.code(),
+                cause.message());
+}
+
+Status MongoTradeStore::Append(std::span<AppendRequest* const> requests) {
+  if (first_append_) {
+    // Blocks this instance id left pending in an earlier life (a crash): nobody will commit
+    // them. Done at the first append, not at Open, so that a CLI command sharing the id with a
+    // running server never touches the server's block in flight.
+    ASSIGN_OR_RETURN(std::vector<Block> blocks, ReadBlocks());
+    TRY(ReapBlocks(blocks, /*own_too=*/true));
+    first_append_ = false;
+  }
+  if (unclean_) {
+    // An earlier call left a block behind: committed after all (then its trades are stored and
+    // a retry finds them as duplicates), or still pending (then it goes).
+    Bson by_id;
+    by_id.Append("_id", unclean_->lo);
+    std::optional<std::string> state;
+    TRY(client_.Find(kBlocks, by_id, Bson(), [&](const Bson& doc) { state = doc.GetString("state"); }));
+    if (state == kPending) TRY(VoidBlock(*unclean_));
+    unclean_.reset();
+  }
+  size_t total = 0;
+  for (AppendRequest* request : requests) total += request->trades.size();
+  if (total == 0) {
+    AppendPlan plan(requests, 0);
+    plan.DecideAll([](const domain::Trade&) { return nullptr; });
+    return Status::Ok();
+  }
+  auto reset = [&] {
+    for (AppendRequest* request : requests) {
+      for (domain::Trade& trade : request->trades) trade.seq = 0;
+    }
+  };
+  Result<Block> claimed = ClaimBlock(static_cast<int64_t>(total));
+  if (!claimed.ok()) {
+    reset();
+    return claimed.status();
+  }
+  const Block block = claimed.value();
+  Status written = WriteTrades(requests, block);
+  if (written.ok()) written = CommitBlock(block);
+  if (!written.ok()) {
+    reset();
+    return AbandonBlock(block, written);
+  }
+  if (++commits_ % 16 == 0) PruneBlocks(block);
+  return Status::Ok();
+}
+
+void MongoTradeStore::PruneBlocks(const Block& newest) {
+  // This writer's settled blocks below its newest: the newest stays, so the highest block
+  // (which claims check against) is never deleted.
+  Bson below;
+  below.Append("$lt", newest.lo);
+  Bson states;
+  std::vector<std::string> settled{std::string(kCommitted), std::string(kVoid)};
+  states.AppendStringArray("$in", settled);
+  Bson selector;
+  selector.Append("writer", options_.instance_id).AppendDocument("_id", below).AppendDocument("state", states);
+  (void)client_.DeleteMany(kBlocks, selector);  // best effort: pruning only keeps reads small
+}
+
+// --- reads -----------------------------------------------------------------------------------
+
+Result<std::optional<domain::Trade>> MongoTradeStore::FindTrade(std::string_view participant, std::string_view trade_id) {
+  ASSIGN_OR_RETURN(int64_t stable, LastSeq());
+  Bson filter;
+  filter.Append("_id", TradeDocumentId(participant, trade_id));
+  std::optional<domain::Trade> found;
+  Status parsed = Status::Ok();
+  TRY(client_.Find(kTrades, filter, Bson(), [&](const Bson& doc) {
+    Result<domain::Trade> trade = TradeFromDocument(doc);
+    if (!trade.ok()) {
+      parsed = trade.status();
+    } else if (trade.value().seq <= stable) {
+      found = std::move(trade).value();
+    }
+  }));
+  TRY(parsed);
+  return found;
+}
+
+Result<TradePage> MongoTradeStore::ListTrades(const TradeQuery& query) {
+  if (query.limit == 0) return Status::InvalidArgument("limit must be at least 1");
+  ASSIGN_OR_RETURN(int64_t stable, LastSeq());
+  Bson filter = SeqRange(query.after_seq, stable);
+  if (query.participant) filter.Append("participant", *query.participant);
+  if (query.business_date) filter.Append("business_date", query.business_date->ToString());
+  if (query.instrument) filter.Append("instrument", *query.instrument);
+  TradePage page;
+  Status parsed = Status::Ok();
+  TRY(client_.Find(kTrades, filter, SortBySeq(1, query.limit + 1), [&](const Bson& doc) {
+    Result<domain::Trade> trade = TradeFromDocument(doc);
+    if (!trade.ok()) {
+      parsed = trade.status();
+      return;
+    }
+    page.trades.push_back(std::move(trade).value());
+  }));
+  TRY(parsed);
+  if (page.trades.size() > query.limit) {
+    page.trades.resize(query.limit);
+    page.next_after_seq = page.trades.back().seq;
+  }
+  return page;
+}
+
+Status MongoTradeStore::ScanTrades(int64_t after_seq, size_t limit,
+                                   const std::function<void(const domain::Trade&)>& visit) {
+  ASSIGN_OR_RETURN(int64_t stable, LastSeq());
+  size_t visited = 0;
+  int64_t cursor = after_seq;
+  while (limit == 0 || visited < limit) {
+    const size_t batch = limit == 0 ? kScanBatch : std::min(kScanBatch, limit - visited);
+    size_t got = 0;
+    Status parsed = Status::Ok();
+    TRY(client_.Find(kTrades, SeqRange(cursor, stable), SortBySeq(1, batch), [&](const Bson& doc) {
+      Result<domain::Trade> trade = TradeFromDocument(doc);
+      if (!trade.ok()) {
+        parsed = trade.status();
+        return;
+      }
+      ++got;
+      cursor = trade.value().seq;
+      visit(trade.value());
+    }));
+    TRY(parsed);
+    visited += got;
+    if (got < batch) break;
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> MongoTradeStore::CountTrades(int64_t after_seq, int64_t through_seq) {
+  ASSIGN_OR_RETURN(int64_t stable, LastSeq());
+  const int64_t through = std::min(through_seq, stable);
+  if (through <= after_seq) return int64_t{0};
+  return client_.Count(kTrades, SeqRange(after_seq, through));
+}
+
+Result<DateTradeCount> MongoTradeStore::DateTotals(Date business_date) {
+  ASSIGN_OR_RETURN(int64_t stable, LastSeq());
+  Bson filter = SeqRange(0, stable);
+  filter.Append("business_date", business_date.ToString());
+  DateTradeCount totals;
+  ASSIGN_OR_RETURN(totals.trades, client_.Count(kTrades, filter));
+  if (totals.trades == 0) return totals;
+  Bson projection;
+  projection.Append("seq", int32_t{1});
+  Bson opts = SortBySeq(-1, 1);
+  TRY(client_.Find(kTrades, filter, opts, [&](const Bson& doc) { totals.last_seq = doc.GetInt64("seq"); }));
+  return totals;
+}
+
+}  // namespace tradeagg::store

@@ -1,0 +1,123 @@
+// MongoTradeStore: the TradeStore on a MongoDB database, which several tradeagg instances may
+// share. Written for what FerretDB 1.x (and many deployments) lack: no multi-document
+// transactions, no atomic read-modify-write across clients; the only atomic primitive used is
+// an insert into a unique index (_id).
+//
+// Collections (document layout: mongo_trade_document.h):
+//   trades      _id "<participant>|<trade_id>" (the idempotency key), indexes seq (unique),
+//               (participant, business_date), instrument
+//   seq_blocks  { _id: lo, hi, writer, state: "pending"|"committed"|"void", claimed_us,
+//                 deadline_us }: the seq ranges handed out, one per Append call
+//
+// Append, one call (a group of requests):
+//  1. Claim a block [lo, lo + n - 1] for the call's n trades: insert {_id: lo} (kAlreadyExists
+//     means another writer took lo: re-read, retry above it), then read seq_blocks once and keep
+//     the claim only if every other block ends below lo, else void it and retry. Every kept
+//     block is above every block that existed when it was claimed, and the block with the
+//     highest end is never deleted, so no block is ever claimed below a stable point reported.
+//  2. Plan (AppendPlan, positional numbering: trade k of the call has seq lo + k) as if no key
+//     were stored, and insert those trades with one unordered insert_many (the write concern,
+//     journaled).
+//  3. Keys the insert found taken: read their holders. A holder in another writer's pending
+//     block is waited for (bounded, then kUnavailable); committed holders are stored trades.
+//     Plan again with them; delete what the first plan wrote and the second does not accept
+//     (a request undone by a conflict), insert what the second accepts and the first did not;
+//     repeat while new keys turn up taken (bounded).
+//  4. Commit: update the block {state: pending, writer: me} to committed. Only now is the call
+//     acknowledged. A lost reply is resolved by reading the block back.
+//  Any failure before the commit: delete the block's trades (seq in [lo, hi]), then mark it
+//  void; that is kUnavailable. If that cleanup fails too, kStateUnknown, and the cleanup is
+//  retried before the next append.
+//
+// LastSeq (the stable point): from one read of seq_blocks, the lowest pending block's lo - 1,
+// or with none pending the highest block's hi; never less than a value reported before. Every
+// read filters seq <= it, so a reader never sees the trades of an uncommitted block. Gaps:
+// seqs of duplicates, conflicts and void blocks are never used.
+//
+// Dead writers: a pending block whose deadline has passed is reaped by whoever reads it (its
+// trades deleted, then voided). A writer gives up on its own block well before the deadline
+// (write_budget < lease), and every call is bounded by the client's operation timeout, so a
+// live writer never writes into a reaped block as long as clocks agree within
+// lease - 2 * write_budget. At its first Append, a store reaps the pending blocks of its own
+// instance id (an earlier life's): the instance id must be unique per running server.
+//
+// Thread safety: every method may be called from any thread; Append() calls are serialised by
+// the caller (one writer per instance), reads run concurrently.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tradeagg/store/append_plan.h"
+#include "tradeagg/store/mongo/mongo_client.h"
+#include "tradeagg/store/trade_store.h"
+
+namespace tradeagg::store {
+
+struct MongoTradeStoreOptions {
+  std::string instance_id;  // this writer's name in seq_blocks; unique per running instance
+  // A pending block older than this is taken for a dead writer's and reaped.
+  std::chrono::milliseconds lease{60'000};
+  // A writer abandons its own block when the commit has not happened by then.
+  std::chrono::milliseconds write_budget{15'000};
+  // How long a trade whose key is held by another writer's uncommitted block waits for it.
+  std::chrono::milliseconds holder_wait{3'000};
+};
+
+class MongoTradeStore final : public TradeStore {
+ public:
+  // Creates the indexes (one command each) and reaps expired blocks.
+  static Result<std::unique_ptr<MongoTradeStore>> Open(MongoClient& client, MongoTradeStoreOptions options);
+
+  Status Append(std::span<AppendRequest* const> requests) override;
+  Result<std::optional<domain::Trade>> FindTrade(std::string_view participant, std::string_view trade_id) override;
+  Result<TradePage> ListTrades(const TradeQuery& query) override;
+  Status ScanTrades(int64_t after_seq, size_t limit, const std::function<void(const domain::Trade&)>& visit) override;
+  Result<int64_t> LastSeq() override;
+  Result<int64_t> CountTrades(int64_t after_seq, int64_t through_seq) override;
+  Result<DateTradeCount> DateTotals(Date business_date) override;
+
+ private:
+  struct Block {
+    int64_t lo = 0;
+    int64_t hi = 0;
+    std::string writer;
+    std::string state;
+    int64_t deadline_us = 0;
+  };
+
+  MongoTradeStore(MongoClient& client, MongoTradeStoreOptions options);
+
+  Result<std::vector<Block>> ReadBlocks();
+  // Reaps expired pending blocks (and, with `own_too`, this instance's pending blocks other
+  // than the one in flight) among `blocks`, updating their state in place.
+  Status ReapBlocks(std::vector<Block>& blocks, bool own_too);
+  Status VoidBlock(const Block& block);
+  int64_t StablePoint(const std::vector<Block>& blocks);
+
+  Result<Block> ClaimBlock(int64_t size);
+  // Steps 2 and 3: writes the plan's trades; returns when the block holds exactly them.
+  Status WriteTrades(std::span<AppendRequest* const> requests, const Block& block);
+  Status CommitBlock(const Block& block);
+  Status AbandonBlock(const Block& block, Status cause);
+  // The holders of `keys` that are committed; kUnavailable when one stays uncommitted.
+  Result<std::vector<domain::Trade>> CommittedHolders(const std::vector<std::string>& keys, const Block& own);
+  void PruneBlocks(const Block& newest);
+
+  MongoClient& client_;
+  const MongoTradeStoreOptions options_;
+  int64_t next_lo_ = 1;  // writer only: where the next claim starts
+  std::optional<Block> unclean_;  // writer only: a block whose cleanup failed
+  std::chrono::steady_clock::time_point claimed_at_;
+  int64_t commits_ = 0;
+  bool first_append_ = true;
+  std::atomic<int64_t> reported_stable_{0};
+};
+
+}  // namespace tradeagg::store

@@ -1,0 +1,103 @@
+"""The store backend the system suite runs against, chosen by TRADEAGG_SYSTEM_STORE.
+
+"sqlite" (the default): every server on its data directory's SQLite file.
+"mongodb": one FerretDB (MongoDB wire protocol; scripts/ferretdb.sh builds it) for the
+session, on a free loopback port, and a database of its own per server, kept across the
+server's restarts. The whole suite runs once per backend (scripts/test.sh), not copied.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+BACKEND = os.environ.get("TRADEAGG_SYSTEM_STORE", "sqlite")
+if BACKEND not in ("sqlite", "mongodb"):
+    raise RuntimeError(f"TRADEAGG_SYSTEM_STORE must be sqlite or mongodb, got {BACKEND!r}")
+
+
+def ferretdb_binary() -> Path:
+    if os.environ.get("TRADEAGG_FERRETDB"):
+        return Path(os.environ["TRADEAGG_FERRETDB"])
+    cache = Path(os.environ.get("TRADEAGG_CACHE", Path.home() / ".cache" / "tradeagg"))
+    return cache / "ferretdb-v1.24.2" / "bin" / "ferretdb"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class FerretDb:
+    """A real FerretDB server on SQLite files in a temporary directory."""
+
+    def __init__(self):
+        binary = ferretdb_binary()
+        if not binary.is_file():
+            raise RuntimeError(f"FerretDB not found at {binary}: run scripts/ferretdb.sh")
+        self.binary = binary
+        self.dir = Path(tempfile.mkdtemp(prefix="tradeagg-ferretdb-"))
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 15.0) -> "FerretDb":
+        self.proc = subprocess.Popen(
+            [str(self.binary), "--handler=sqlite", f"--sqlite-url=file:{self.dir}/",
+             f"--listen-addr=127.0.0.1:{self.port}", f"--state-dir={self.dir}", "--telemetry=disable",
+             "--debug-addr=127.0.0.1:0", "--log-level=error"],
+            stdin=subprocess.DEVNULL, stdout=open(self.dir / "ferretdb.log", "a"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"FerretDB exited with {self.proc.returncode}: "
+                                   f"{(self.dir / 'ferretdb.log').read_text()[-2000:]}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("FerretDB did not listen in time")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def uri(self, database: str) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/{database}"
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_server: FerretDb | None = None
+
+
+def store_uri_for_new_server() -> str | None:
+    """The store.uri a new tradeagg server of this session gets (None: the default)."""
+    global _server
+    if BACKEND == "sqlite":
+        return None
+    if _server is None:
+        _server = FerretDb().start()
+    return _server.uri("t" + uuid.uuid4().hex[:16])
+
+
+def ferretdb() -> FerretDb | None:
+    return _server
+
+
+def shutdown() -> None:
+    if _server is not None:
+        _server.close()
