@@ -92,4 +92,6 @@ done
 for jar in "$spark_jars"/*.jar; do
   [[ " ${wanted_jars[*]} " == *" $jar "* ]] || rm -f "$jar"
 done
+# --- FerretDB, the MongoDB-wire server the MongoDB backend's tests run against (cached) -------
+log "FerretDB: $(bash "$root/scripts/ferretdb.sh")"
 log "ready"

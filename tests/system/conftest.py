@@ -95,7 +95,7 @@ class Server:
         self._listening = threading.Event()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # The store backend of this run (store_backend.py); one database per server for its life.
-        self.store_uri = store_backend.store_uri_for_new_server()
+        self.store_uri = store_backend.store_uri_for(self.data_dir)
         Server.registry.append(self)
 
     # -- lifecycle ---------------------------------------------------------------------------

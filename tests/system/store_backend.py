@@ -82,16 +82,30 @@ class FerretDb:
 
 
 _server: FerretDb | None = None
+_uris: dict[Path, str] = {}
 
 
-def store_uri_for_new_server() -> str | None:
-    """The store.uri a new tradeagg server of this session gets (None: the default)."""
+def store_uri_for(data_dir: Path) -> str | None:
+    """The store.uri of everything run on `data_dir` (a server, its restarts, the CLI beside
+    it): None on the default backend; on MongoDB a database of the data directory's own."""
     global _server
     if BACKEND == "sqlite":
         return None
     if _server is None:
         _server = FerretDb().start()
-    return _server.uri("t" + uuid.uuid4().hex[:16])
+    key = Path(data_dir).resolve()
+    if key not in _uris:
+        _uris[key] = _server.uri("t" + uuid.uuid4().hex[:16])
+    return _uris[key]
+
+
+def cli_env(data_dir: Path) -> dict:
+    """The environment for a `tradeagg` command run on `data_dir`."""
+    env = dict(os.environ)
+    uri = store_uri_for(data_dir)
+    if uri is not None:
+        env["TRADEAGG_STORE_URI"] = uri
+    return env
 
 
 def ferretdb() -> FerretDb | None:

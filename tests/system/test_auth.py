@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+import store_backend
+
 from conftest import (ADMIN_PASSWORD, DEFAULT_PASSWORD, HTTP_TIMEOUT, Client, Server, UserFactory,
                       assert_problem, binary_path, unique)
 
@@ -320,8 +322,9 @@ def test_signup_cannot_create_privileged_users(signup_server, role):
 
 
 def cli(*args) -> subprocess.CompletedProcess:
+    data_dir = args[args.index("--data-dir") + 1]
     return subprocess.run([str(binary_path()), "users", *map(str, args)], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, env=store_backend.cli_env(data_dir))
 
 
 def test_cli_users_add_list_delete(tmp_path, tradeagg_bin, trades):

@@ -18,6 +18,8 @@ from fractions import Fraction
 
 import duckdb
 import pytest
+
+import store_backend
 from pyiceberg.catalog.sql import SqlCatalog
 
 from conftest import (ISINS, NOT_IN_TOTALS, Calendar, TradeFactory, _Acc, assert_problem, binary_path,
@@ -591,7 +593,8 @@ def test_bad_requests_name_the_field(workload):
 
 def cli(server, *args, timeout=120):
     return subprocess.run([str(binary_path()), *args, "--data-dir", str(server.data_dir)],
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout,
+                          env=store_backend.cli_env(server.data_dir))
 
 
 def test_cli_aggregate_runs_beside_the_server_and_reconciles(exp_server, workload):

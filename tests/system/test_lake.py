@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+
+import store_backend
 from pyiceberg.catalog.sql import SqlCatalog
 
 from conftest import parse_ts
@@ -178,7 +180,8 @@ def test_only_the_server_sweeps_orphans(server_factory, trades_module):
     stray.write_bytes(b"not referenced by any snapshot")
     for command in ("status", "snapshots", "export"):
         done = subprocess.run([str(binary_path()), "lake", command, "--data-dir", str(server.data_dir)],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60,
+                              env=store_backend.cli_env(server.data_dir))
         assert done.returncode == 0, done.stderr
         assert stray.exists(), f"`tradeagg lake {command}` removed a file it does not own"
     server.start()

@@ -1,17 +1,21 @@
+// What the SQLite store promises beyond the TradeStore contract (dense seqs, its schema and
+// file, failures it can be made to have, WAL readers and checkpoints). The role's own rules are
+// tested for every store by the contract suite (trade_store_contract_test.cc).
 #include "tradeagg/store/sqlite/sqlite_trade_store.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <cstdio>
 #include <chrono>
 #include <filesystem>
-#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "testing/temp_dir.h"
+#include "testing/trade_builder.h"
+#include "testing/trade_query_builder.h"
 #include "tradeagg/core/fault_injector.h"
 #include "tradeagg/store/sqlite/sqlite_db.h"
 
@@ -23,98 +27,20 @@ using domain::Trade;
 
 constexpr const char* kFaultPoint = "store.append.before_commit";
 
-Decimal D(std::string_view text) {
-  Result<Decimal> d = Decimal::Parse(text);
-  EXPECT_TRUE(d.ok()) << text;
-  return d.ok() ? *d : Decimal();
-}
+using testing::MakeTrade;
+using testing::Query;
+using testing::RequestOf;
+using testing::SeqsOf;
 
-const Date kDay1 = Date::FromCivil(2026, 11, 24);
-const Date kDay2 = Date::FromCivil(2026, 11, 25);
+Decimal D(std::string_view text) { return testing::Dec(text); }
 
-Trade MakeTrade(std::string participant, std::string trade_id) {
-  Trade t;
-  t.trade_id = std::move(trade_id);
-  t.participant = std::move(participant);
-  t.counterparty = "CPTY";
-  t.instrument = "US0378331005";
-  t.side = Side::kBuy;
-  t.quantity = 100;
-  t.price = D("101.25");
-  t.notional = D("10125");
-  t.currency = "USD";
-  t.trade_time = Timestamp::FromMicros(1'795'512'600'123'456);  // microseconds matter
-  t.received_at = Timestamp::FromMicros(1'795'512'600'654'321);
-  t.business_date = kDay1;
-  return t;
-}
-
-AppendRequest Request(std::vector<Trade> trades) {
-  AppendRequest request;
-  request.trades = std::move(trades);
-  return request;
-}
-
-void ExpectSameTrade(const Trade& actual, const Trade& expected) {
-  EXPECT_EQ(actual.seq, expected.seq);
-  EXPECT_EQ(actual.trade_id, expected.trade_id);
-  EXPECT_EQ(actual.participant, expected.participant);
-  EXPECT_EQ(actual.counterparty, expected.counterparty);
-  EXPECT_EQ(actual.instrument, expected.instrument);
-  EXPECT_EQ(actual.side, expected.side);
-  EXPECT_EQ(actual.quantity, expected.quantity);
-  EXPECT_EQ(actual.price.ToString(), expected.price.ToString());
-  EXPECT_TRUE(actual.price == expected.price);
-  EXPECT_EQ(actual.notional.ToString(), expected.notional.ToString());
-  EXPECT_TRUE(actual.notional == expected.notional);
-  EXPECT_EQ(actual.currency, expected.currency);
-  EXPECT_EQ(actual.trade_time.micros(), expected.trade_time.micros());
-  EXPECT_EQ(actual.received_at.micros(), expected.received_at.micros());
-  EXPECT_EQ(actual.business_date.days(), expected.business_date.days());
-  EXPECT_FALSE(actual.trade_time_defaulted);
-}
-
-std::vector<int64_t> Seqs(const std::vector<Trade>& trades) {
-  std::vector<int64_t> seqs;
-  for (const Trade& t : trades) seqs.push_back(t.seq);
-  return seqs;
-}
-
-// TradeQuery has optional members without initializers, so designated initializers would trip
-// -Wmissing-field-initializers; tests build queries fluently instead.
-struct QueryBuilder {
-  TradeQuery query;
-  QueryBuilder& Participant(std::string participant) {
-    query.participant = std::move(participant);
-    return *this;
-  }
-  QueryBuilder& On(Date date) {
-    query.business_date = date;
-    return *this;
-  }
-  QueryBuilder& Instrument(std::string instrument) {
-    query.instrument = std::move(instrument);
-    return *this;
-  }
-  QueryBuilder& After(int64_t seq) {
-    query.after_seq = seq;
-    return *this;
-  }
-  QueryBuilder& Limit(size_t limit) {
-    query.limit = limit;
-    return *this;
-  }
-  operator TradeQuery() const { return query; }  // NOLINT(google-explicit-constructor)
-};
-
-QueryBuilder Query() { return QueryBuilder(); }
+const Date kDay1 = testing::kTradeDate;
+const Date kDay2 = kDay1 + 1;
 
 class SqliteTradeStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string dir = (std::filesystem::temp_directory_path() / "tradeagg-store-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(dir.data()), nullptr);
-    dir_ = dir;
+    ASSERT_FALSE(dir_.path().empty());
     path_ = dir_ / "nested" / "dir" / "trades.db";  // Open creates the parents
     Reopen();
   }
@@ -122,8 +48,6 @@ class SqliteTradeStoreTest : public ::testing::Test {
   void TearDown() override {
     FaultInjector::Global().Arm(kFaultPoint, 0);
     store_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   void Reopen(SqliteTradeStoreOptions options = {}) {
@@ -137,7 +61,7 @@ class SqliteTradeStoreTest : public ::testing::Test {
 
   // Appends one single-request call and expects it to succeed.
   AppendRequest AppendOk(std::vector<Trade> trades) {
-    AppendRequest request = Request(std::move(trades));
+    AppendRequest request = RequestOf(std::move(trades));
     Status status = Append({&request});
     EXPECT_TRUE(status.ok()) << status.ToString();
     return request;
@@ -169,7 +93,7 @@ class SqliteTradeStoreTest : public ::testing::Test {
     return std::move(db).value();
   }
 
-  std::filesystem::path dir_;
+  testing::TempDir dir_{"tradeagg-store-test"};
   std::filesystem::path path_;
   std::unique_ptr<SqliteTradeStore> store_;
 };
@@ -192,39 +116,17 @@ TEST_F(SqliteTradeStoreTest, OpenCreatesDirectoriesAndVersionedWalSchema) {
             "participant,trade_id");
 }
 
-TEST_F(SqliteTradeStoreTest, DateTotalsCountEachDatesAcceptedTradesOnly) {
-  std::vector<Trade> trades;
-  for (int i = 0; i < 6; ++i) {
-    Trade t = MakeTrade("ALPHA", "T" + std::to_string(i));
-    t.business_date = i % 2 == 0 ? kDay1 : kDay2;  // seqs 1, 3, 5 on day 1; 2, 4, 6 on day 2
-    trades.push_back(t);
-  }
-  AppendOk(trades);
-  auto day1 = store_->DateTotals(kDay1);
-  ASSERT_TRUE(day1.ok()) << day1.status().ToString();
-  EXPECT_EQ(*day1, (DateTradeCount{3, 5}));
-  EXPECT_EQ(*store_->DateTotals(kDay2), (DateTradeCount{3, 6}));
-  EXPECT_EQ(*store_->DateTotals(Date::FromDays(kDay1.days() - 1)), (DateTradeCount{0, 0}));
-
-  // Duplicates add nothing; a conflicted request adds nothing; the other request of the call does.
-  AppendRequest duplicate = Request({trades[0]});
-  Trade conflicting = trades[1];
-  conflicting.quantity += 1;
-  AppendRequest conflict = Request({MakeTrade("ALPHA", "T-new"), conflicting});
-  Trade late = MakeTrade("ALPHA", "T-late");
-  late.business_date = kDay1;
-  AppendRequest accepted = Request({late});
-  ASSERT_TRUE(Append({&duplicate, &conflict, &accepted}).ok());
-  ASSERT_TRUE(conflict.conflict_index.has_value());
-  EXPECT_EQ(*store_->DateTotals(kDay1), (DateTradeCount{4, accepted.seqs[0]}));
-  EXPECT_EQ(*store_->DateTotals(kDay2), (DateTradeCount{3, 6}));
-
-  // A failed commit adds nothing; a reopen keeps the totals.
+// trade_dates is written in the trades' transaction: a call that fails before COMMIT leaves the
+// totals as they were (the rest of DateTotals is the contract suite's).
+TEST_F(SqliteTradeStoreTest, DateTotalsAreUntouchedByAFailedCommit) {
+  AppendOk({MakeTrade("ALPHA", "T1"), MakeTrade("ALPHA", "T2")});
+  EXPECT_EQ(*store_->DateTotals(kDay1), (DateTradeCount{2, 2}));
   FaultInjector::Global().Arm(kFaultPoint, 1);
-  AppendRequest lost = Request({MakeTrade("ALPHA", "T-lost")});
+  AppendRequest lost = RequestOf({MakeTrade("ALPHA", "T-lost")});
   EXPECT_FALSE(Append({&lost}).ok());
+  EXPECT_EQ(*store_->DateTotals(kDay1), (DateTradeCount{2, 2}));
   Reopen();
-  EXPECT_EQ(*store_->DateTotals(kDay1), (DateTradeCount{4, accepted.seqs[0]}));
+  EXPECT_EQ(*store_->DateTotals(kDay1), (DateTradeCount{2, 2}));
 }
 
 TEST_F(SqliteTradeStoreTest, ReopenKeepsSchemaVersion) {
@@ -254,48 +156,12 @@ TEST_F(SqliteTradeStoreTest, OpenFailsWhenParentIsAFile) {
   EXPECT_EQ(opened.status().code(), StatusCode::kUnavailable);
 }
 
-// --- append and read back ---
-
-TEST_F(SqliteTradeStoreTest, AppendThenReadBackEveryFieldExactly) {
-  Trade buy = MakeTrade("ALPHA", "T1");
-  Trade sell = MakeTrade("ALPHA", "T2");
-  sell.counterparty = "GAMMA";
-  sell.instrument = "GB0002634946";
-  sell.side = Side::kSell;
-  sell.quantity = 1'000'000'000'000;
-  sell.price = D("9999999999.99999999");
-  sell.notional = D("0.00000001");
-  sell.currency = "GBP";
-  sell.trade_time = Timestamp::FromMicros(-1);  // before the epoch, down to the microsecond
-  sell.received_at = Timestamp::FromMicros(1);
-  sell.business_date = kDay2;
-
-  AppendRequest request = AppendOk({buy, sell});
-  ASSERT_EQ(request.outcomes.size(), 2u);
-  EXPECT_EQ(request.outcomes[0], AppendOutcome::kAccepted);
-  EXPECT_EQ(request.outcomes[1], AppendOutcome::kAccepted);
-  EXPECT_EQ(request.seqs, (std::vector<int64_t>{1, 2}));
-  EXPECT_EQ(Seqs(request.trades), (std::vector<int64_t>{1, 2}));
-  EXPECT_EQ(request.business_dates, (std::vector<Date>{kDay1, kDay2}));
-  EXPECT_FALSE(request.conflict_index.has_value());
-
-  buy.seq = 1;
-  sell.seq = 2;
-  std::optional<Trade> found = Find("ALPHA", "T1");
-  ASSERT_TRUE(found.has_value());
-  ExpectSameTrade(*found, buy);
-  found = Find("ALPHA", "T2");
-  ASSERT_TRUE(found.has_value());
-  ExpectSameTrade(*found, sell);
-  EXPECT_FALSE(Find("ALPHA", "T3").has_value());
-  EXPECT_FALSE(Find("BETA", "T1").has_value());
-  EXPECT_EQ(LastSeq(), 2);
-}
+// --- the file's contents ---
 
 TEST_F(SqliteTradeStoreTest, DecimalsAreStoredAsExactCanonicalText) {
-  // Values beyond what validation admits still round-trip: the store is not the validator, and
-  // the 128-bit formatting path (integer part of 2^64 and more) must be right too. The widest
-  // values are the widest Decimal::Parse reads back (28 integer digits).
+  // That they round-trip is the contract suite's; here: the column holds Decimal::ToString's
+  // text, never a REAL, also for values beyond what validation admits (the 128-bit formatting
+  // path, integer parts of 2^64 and more, up to the 28 integer digits Decimal::Parse reads).
   const std::vector<Decimal> values = {
       D("0"), D("1"), D("-0.5"), D("0.00000001"), D("123.4"), D("1234.56789012"),
       D("99999999999999.99999999"), D("18446744073709551615.99999999"),
@@ -321,21 +187,14 @@ TEST_F(SqliteTradeStoreTest, DecimalsAreStoredAsExactCanonicalText) {
     EXPECT_EQ(select->ColumnText(2), "text");
   }
   select->Reset();
-
-  std::vector<Trade> read = ScanAll();
-  ASSERT_EQ(read.size(), values.size());
-  for (size_t i = 0; i < values.size(); ++i) {
-    EXPECT_TRUE(read[i].price == values[i]) << values[i].ToString();
-    EXPECT_TRUE(read[i].notional == values[values.size() - 1 - i]);
-  }
 }
 
 TEST_F(SqliteTradeStoreTest, SeqsAreConsecutiveAcrossCallsAndReopen) {
   AppendRequest first = AppendOk({MakeTrade("A", "1"), MakeTrade("A", "2"), MakeTrade("A", "3")});
   EXPECT_EQ(first.seqs, (std::vector<int64_t>{1, 2, 3}));
 
-  AppendRequest r1 = Request({MakeTrade("B", "1")});
-  AppendRequest r2 = Request({MakeTrade("C", "1"), MakeTrade("C", "2")});
+  AppendRequest r1 = RequestOf({MakeTrade("B", "1")});
+  AppendRequest r2 = RequestOf({MakeTrade("C", "1"), MakeTrade("C", "2")});
   ASSERT_TRUE(Append({&r1, &r2}).ok());
   EXPECT_EQ(r1.seqs, (std::vector<int64_t>{4}));
   EXPECT_EQ(r2.seqs, (std::vector<int64_t>{5, 6}));
@@ -344,195 +203,43 @@ TEST_F(SqliteTradeStoreTest, SeqsAreConsecutiveAcrossCallsAndReopen) {
   EXPECT_EQ(LastSeq(), 6);
   AppendRequest after = AppendOk({MakeTrade("A", "4")});
   EXPECT_EQ(after.seqs, (std::vector<int64_t>{7}));
-  EXPECT_EQ(Seqs(ScanAll()), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(SeqsOf(ScanAll()), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
 }
 
-TEST_F(SqliteTradeStoreTest, EmptyCallsAndEmptyRequestsDoNothing) {
-  EXPECT_TRUE(Append({}).ok());
-  AppendRequest empty;
-  AppendRequest one = Request({MakeTrade("A", "1")});
-  ASSERT_TRUE(Append({&empty, &one, &empty}).ok());
-  EXPECT_TRUE(empty.outcomes.empty());
-  EXPECT_EQ(one.seqs, (std::vector<int64_t>{1}));
-  EXPECT_EQ(LastSeq(), 1);
-}
+// --- seqs ---
 
-// --- duplicates ---
-
-TEST_F(SqliteTradeStoreTest, DuplicateWithinOneRequestIsStoredOnce) {
-  Trade t = MakeTrade("A", "T1");
-  AppendRequest request = AppendOk({t, MakeTrade("A", "T2"), t});
-  EXPECT_EQ(request.outcomes,
-            (std::vector<AppendOutcome>{AppendOutcome::kAccepted, AppendOutcome::kAccepted,
-                                        AppendOutcome::kDuplicate}));
-  EXPECT_EQ(request.seqs, (std::vector<int64_t>{1, 2, 1}));
-  EXPECT_EQ(Seqs(request.trades), (std::vector<int64_t>{1, 2, 0}));  // seq set for accepted only
-  EXPECT_EQ(request.business_dates[2], kDay1);
-  EXPECT_EQ(ScanAll().size(), 2u);
-}
-
-TEST_F(SqliteTradeStoreTest, DuplicateAcrossRequestsOfOneCall) {
-  AppendRequest r1 = Request({MakeTrade("A", "T1")});
-  AppendRequest r2 = Request({MakeTrade("A", "T2"), MakeTrade("A", "T1")});
-  ASSERT_TRUE(Append({&r1, &r2}).ok());
-  EXPECT_EQ(r1.outcomes[0], AppendOutcome::kAccepted);
-  EXPECT_EQ(r2.outcomes, (std::vector<AppendOutcome>{AppendOutcome::kAccepted, AppendOutcome::kDuplicate}));
-  EXPECT_EQ(r2.seqs, (std::vector<int64_t>{2, 1}));
-  EXPECT_EQ(LastSeq(), 2);
-}
-
-TEST_F(SqliteTradeStoreTest, DuplicateAcrossCallsReportsTheStoredSeqAndBusinessDate) {
-  AppendOk({MakeTrade("A", "T1"), MakeTrade("A", "T2")});
-  Trade again = MakeTrade("A", "T2");
-  // What the store derives or records itself is not content: a retry received later (and, say,
-  // after the cut-off) is still the same trade, and reports the stored business date.
-  again.received_at = Timestamp::FromMicros(again.received_at.micros() + 86'400'000'000);
-  again.business_date = kDay2;
-  AppendRequest retry = AppendOk({again, MakeTrade("A", "T3")});
-  EXPECT_EQ(retry.outcomes, (std::vector<AppendOutcome>{AppendOutcome::kDuplicate, AppendOutcome::kAccepted}));
-  EXPECT_EQ(retry.seqs, (std::vector<int64_t>{2, 3}));
-  EXPECT_EQ(retry.business_dates, (std::vector<Date>{kDay1, kDay1}));
-  EXPECT_EQ(retry.trades[0].seq, 0);
-
-  std::optional<Trade> stored = Find("A", "T2");
-  ASSERT_TRUE(stored.has_value());
-  EXPECT_EQ(stored->received_at.micros(), MakeTrade("A", "T2").received_at.micros());
-  EXPECT_EQ(stored->business_date, kDay1);
-}
-
-TEST_F(SqliteTradeStoreTest, SameTradeIdForAnotherParticipantIsAnotherTrade) {
-  AppendRequest r = AppendOk({MakeTrade("A", "T1"), MakeTrade("B", "T1")});
-  EXPECT_EQ(r.outcomes, (std::vector<AppendOutcome>{AppendOutcome::kAccepted, AppendOutcome::kAccepted}));
-  EXPECT_EQ(r.seqs, (std::vector<int64_t>{1, 2}));
-}
-
-TEST_F(SqliteTradeStoreTest, DefaultedTradeTimeIsIgnoredForIdempotency) {
-  Trade original = MakeTrade("A", "T1");
-  original.trade_time_defaulted = true;  // not stored
-  AppendOk({original});
-
-  // A retry without trade_time gets a new default (its own receive time): still a duplicate.
-  Trade retry = original;
-  retry.trade_time = Timestamp::FromMicros(original.trade_time.micros() + 5'000'000);
-  retry.received_at = retry.trade_time;
-  AppendRequest r = AppendOk({retry});
-  EXPECT_EQ(r.outcomes[0], AppendOutcome::kDuplicate);
-  EXPECT_EQ(r.seqs[0], 1);
-  std::optional<Trade> stored = Find("A", "T1");
-  ASSERT_TRUE(stored.has_value());
-  EXPECT_EQ(stored->trade_time.micros(), original.trade_time.micros());
-  EXPECT_FALSE(stored->trade_time_defaulted);
-
-  // An explicit, different trade_time is different content.
-  Trade explicit_time = retry;
-  explicit_time.trade_time_defaulted = false;
-  AppendRequest conflict = Request({explicit_time});
-  ASSERT_TRUE(Append({&conflict}).ok());
-  EXPECT_EQ(conflict.conflict_index, std::optional<size_t>(0));
-
-  // And the explicit original time is the same content.
-  Trade explicit_same = original;
-  explicit_same.trade_time_defaulted = false;
-  r = AppendOk({explicit_same});
-  EXPECT_EQ(r.outcomes[0], AppendOutcome::kDuplicate);
-}
-
-// --- conflicts ---
-
-TEST_F(SqliteTradeStoreTest, ConflictRollsBackOnlyItsRequest) {
+// Dense seqs, a promise beyond the contract: a request undone on a conflict gives its seqs back,
+// so the rest of its call and the next call go on without a gap, and a duplicate takes none.
+TEST_F(SqliteTradeStoreTest, UndoneRequestsAndDuplicatesLeaveNoGaps) {
   AppendOk({MakeTrade("A", "X1")});  // seq 1
 
   Trade changed = MakeTrade("A", "X1");
   changed.quantity = 101;
-  AppendRequest before = Request({MakeTrade("B", "1")});
-  AppendRequest conflicting = Request({MakeTrade("A", "Y1"), MakeTrade("A", "Y2"), changed, MakeTrade("A", "Y3")});
-  AppendRequest after = Request({MakeTrade("C", "1"), MakeTrade("C", "2")});
+  AppendRequest before = RequestOf({MakeTrade("B", "1")});
+  AppendRequest conflicting = RequestOf({MakeTrade("A", "Y1"), MakeTrade("A", "Y2"), changed, MakeTrade("A", "Y3")});
+  AppendRequest after = RequestOf({MakeTrade("C", "1"), MakeTrade("C", "2")});
   ASSERT_TRUE(Append({&before, &conflicting, &after}).ok());
-
+  ASSERT_EQ(conflicting.conflict_index, std::optional<size_t>(2));
   EXPECT_EQ(before.seqs, (std::vector<int64_t>{2}));
-  EXPECT_EQ(conflicting.conflict_index, std::optional<size_t>(2));
-  EXPECT_EQ(conflicting.outcomes[2], AppendOutcome::kConflict);
-  EXPECT_EQ(Seqs(conflicting.trades), (std::vector<int64_t>{0, 0, 0, 0}));
-  // The rolled-back request's seqs are given back: no gap.
   EXPECT_EQ(after.seqs, (std::vector<int64_t>{3, 4}));
-  EXPECT_FALSE(after.conflict_index.has_value());
 
-  EXPECT_FALSE(Find("A", "Y1").has_value());
-  EXPECT_FALSE(Find("A", "Y2").has_value());
-  EXPECT_FALSE(Find("A", "Y3").has_value());
-  EXPECT_EQ(Find("A", "X1")->quantity, 100);  // the stored trade is untouched
-  EXPECT_EQ(Seqs(ScanAll()), (std::vector<int64_t>{1, 2, 3, 4}));
-}
+  // A request undone after storing a new trade that a later request of the call stores afresh.
+  Trade changed_c = MakeTrade("C", "1");
+  changed_c.side = Side::kSell;
+  AppendRequest undone = RequestOf({MakeTrade("D", "1"), changed_c});
+  AppendRequest later = RequestOf({MakeTrade("D", "1")});
+  ASSERT_TRUE(Append({&undone, &later}).ok());
+  ASSERT_TRUE(undone.conflict_index.has_value());
+  EXPECT_EQ(later.seqs, (std::vector<int64_t>{5}));
 
-TEST_F(SqliteTradeStoreTest, SingleTradeConflictAndEveryContentField) {
-  AppendOk({MakeTrade("A", "T1")});
-  const std::vector<void (*)(Trade&)> changes = {
-      [](Trade& t) { t.counterparty = "OTHER"; },
-      [](Trade& t) { t.instrument = "GB0002634946"; },
-      [](Trade& t) { t.side = Side::kSell; },
-      [](Trade& t) { t.quantity += 1; },
-      [](Trade& t) { t.price = t.price + Decimal::FromUnits(1); },
-      [](Trade& t) { t.notional = t.notional + Decimal::FromUnits(1); },
-      [](Trade& t) { t.currency = "EUR"; },
-      [](Trade& t) { t.trade_time = Timestamp::FromMicros(t.trade_time.micros() + 1); },
-  };
-  for (size_t i = 0; i < changes.size(); ++i) {
-    Trade t = MakeTrade("A", "T1");
-    changes[i](t);
-    AppendRequest conflict = Request({t});
-    AppendRequest fine = Request({MakeTrade("A", "N" + std::to_string(i))});
-    ASSERT_TRUE(Append({&conflict, &fine}).ok());
-    EXPECT_EQ(conflict.conflict_index, std::optional<size_t>(0)) << "change " << i;
-    EXPECT_EQ(conflict.outcomes[0], AppendOutcome::kConflict);
-    EXPECT_EQ(fine.seqs[0], static_cast<int64_t>(i) + 2) << "change " << i;
-  }
-}
-
-TEST_F(SqliteTradeStoreTest, ConflictInsideOneRequestRollsItBack) {
-  Trade changed = MakeTrade("A", "T1");
-  changed.side = Side::kSell;
-  AppendRequest request = Request({MakeTrade("A", "T1"), MakeTrade("A", "T2"), changed});
-  ASSERT_TRUE(Append({&request}).ok());
-  EXPECT_EQ(request.conflict_index, std::optional<size_t>(2));
-  EXPECT_EQ(LastSeq(), 0);
-  EXPECT_TRUE(ScanAll().empty());
-  AppendRequest next = AppendOk({MakeTrade("A", "T1")});
-  EXPECT_EQ(next.seqs[0], 1);
-}
-
-TEST_F(SqliteTradeStoreTest, ConflictUndoKeepsTradesTheRequestOnlyDuplicated) {
-  AppendRequest earlier = Request({MakeTrade("A", "S1"), MakeTrade("A", "S2")});  // seqs 1, 2
-  Trade changed = MakeTrade("A", "S2");
-  changed.price = D("101.26");
-  // The conflicting request first repeats a trade stored in this very call, then adds new ones.
-  AppendRequest conflicting =
-      Request({MakeTrade("A", "S1"), MakeTrade("A", "N1"), MakeTrade("A", "N2"), changed});
-  AppendRequest later = Request({MakeTrade("A", "N1")});
-  ASSERT_TRUE(Append({&earlier, &conflicting, &later}).ok());
-  EXPECT_EQ(earlier.seqs, (std::vector<int64_t>{1, 2}));
-  EXPECT_EQ(conflicting.conflict_index, std::optional<size_t>(3));
-  // N1 was undone with its request, so the later request stores it afresh.
-  EXPECT_EQ(later.outcomes[0], AppendOutcome::kAccepted);
-  EXPECT_EQ(later.seqs, (std::vector<int64_t>{3}));
-  EXPECT_EQ(Seqs(ScanAll()), (std::vector<int64_t>{1, 2, 3}));
-  EXPECT_TRUE(Find("A", "S1").has_value());
-  EXPECT_FALSE(Find("A", "N2").has_value());
-}
-
-TEST_F(SqliteTradeStoreTest, RetryOfConflictedRequestWithFixedTradeIsAccepted) {
-  AppendOk({MakeTrade("A", "T1")});
-  Trade changed = MakeTrade("A", "T1");
-  changed.quantity = 5;
-  AppendRequest request = Request({MakeTrade("A", "T2"), changed});
-  ASSERT_TRUE(Append({&request}).ok());
-  ASSERT_TRUE(request.conflict_index.has_value());
-
-  // Reusing the request object: outputs are reset by Append.
-  request.trades[1] = MakeTrade("A", "T1");
-  ASSERT_TRUE(Append({&request}).ok());
-  EXPECT_FALSE(request.conflict_index.has_value());
-  EXPECT_EQ(request.outcomes, (std::vector<AppendOutcome>{AppendOutcome::kAccepted, AppendOutcome::kDuplicate}));
-  EXPECT_EQ(request.seqs, (std::vector<int64_t>{2, 1}));
+  // A conflict in the only request of a call: the next call starts where the last commit ended.
+  AppendRequest alone = RequestOf({MakeTrade("E", "1"), changed});
+  ASSERT_TRUE(Append({&alone}).ok());
+  ASSERT_TRUE(alone.conflict_index.has_value());
+  AppendRequest with_duplicate = AppendOk({MakeTrade("E", "1"), MakeTrade("D", "1"), MakeTrade("E", "2")});
+  EXPECT_EQ(with_duplicate.seqs, (std::vector<int64_t>{6, 5, 7}));
+  EXPECT_EQ(SeqsOf(ScanAll()), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(LastSeq(), 7);
 }
 
 // --- failures ---
@@ -540,13 +247,13 @@ TEST_F(SqliteTradeStoreTest, RetryOfConflictedRequestWithFixedTradeIsAccepted) {
 TEST_F(SqliteTradeStoreTest, FailureBeforeCommitStoresNothingOfTheCall) {
   AppendOk({MakeTrade("A", "0")});
   FaultInjector::Global().Arm(kFaultPoint, 1);
-  AppendRequest r1 = Request({MakeTrade("A", "1"), MakeTrade("A", "2")});
-  AppendRequest r2 = Request({MakeTrade("B", "1"), MakeTrade("A", "0")});
+  AppendRequest r1 = RequestOf({MakeTrade("A", "1"), MakeTrade("A", "2")});
+  AppendRequest r2 = RequestOf({MakeTrade("B", "1"), MakeTrade("A", "0")});
   Status status = Append({&r1, &r2});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.code(), StatusCode::kUnavailable) << status.ToString();
-  EXPECT_EQ(Seqs(r1.trades), (std::vector<int64_t>{0, 0}));
-  EXPECT_EQ(Seqs(r2.trades), (std::vector<int64_t>{0, 0}));
+  EXPECT_EQ(SeqsOf(r1.trades), (std::vector<int64_t>{0, 0}));
+  EXPECT_EQ(SeqsOf(r2.trades), (std::vector<int64_t>{0, 0}));
   EXPECT_EQ(LastSeq(), 1);
   EXPECT_FALSE(Find("A", "1").has_value());
   EXPECT_FALSE(Find("B", "1").has_value());
@@ -565,12 +272,12 @@ TEST_F(SqliteTradeStoreTest, FailureMidTransactionRollsBackTheWholeCall) {
                          "BEGIN SELECT RAISE(ABORT, 'injected'); END")
                     .ok());
   }
-  AppendRequest r1 = Request({MakeTrade("A", "1")});
-  AppendRequest r2 = Request({MakeTrade("A", "2"), MakeTrade("A", "BOOM")});
+  AppendRequest r1 = RequestOf({MakeTrade("A", "1")});
+  AppendRequest r2 = RequestOf({MakeTrade("A", "2"), MakeTrade("A", "BOOM")});
   Status status = Append({&r1, &r2});
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("injected"), std::string::npos) << status.ToString();
-  EXPECT_EQ(Seqs(r1.trades), (std::vector<int64_t>{0}));
+  EXPECT_EQ(SeqsOf(r1.trades), (std::vector<int64_t>{0}));
   EXPECT_EQ(LastSeq(), 0);
   EXPECT_TRUE(ScanAll().empty());
 
@@ -585,7 +292,7 @@ TEST_F(SqliteTradeStoreTest, LockedDatabaseIsUnavailableButReadable) {
   SqliteDb other = RawConnection();
   ASSERT_TRUE(other.Exec("BEGIN IMMEDIATE; DELETE FROM trades;").ok());  // holds the write lock
 
-  AppendRequest request = Request({MakeTrade("A", "2")});
+  AppendRequest request = RequestOf({MakeTrade("A", "2")});
   Status status = Append({&request});
   EXPECT_EQ(status.code(), StatusCode::kUnavailable) << status.ToString();
   EXPECT_EQ(request.trades[0].seq, 0);
@@ -609,7 +316,7 @@ TEST_F(SqliteTradeStoreTest, CorruptRowIsInternalError) {
   ASSERT_FALSE(found.ok());
   EXPECT_EQ(found.status().code(), StatusCode::kInternal);
   // A duplicate check that reads the corrupt row fails the call rather than guessing.
-  AppendRequest again = Request({MakeTrade("A", "1")});
+  AppendRequest again = RequestOf({MakeTrade("A", "1")});
   EXPECT_EQ(Append({&again}).code(), StatusCode::kInternal);
 }
 
@@ -645,83 +352,24 @@ class SqliteTradeStoreListTest : public SqliteTradeStoreTest {
   static constexpr const char* kI2 = "GB0002634946";
 };
 
-TEST_F(SqliteTradeStoreListTest, FiltersAlone) {
-  EXPECT_EQ(Seqs(List(Query()).trades), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
-  EXPECT_EQ(Seqs(List(Query().Participant("A")).trades), (std::vector<int64_t>{1, 3, 4, 6}));
-  EXPECT_EQ(Seqs(List(Query().On(kDay2)).trades), (std::vector<int64_t>{3, 5}));
-  EXPECT_EQ(Seqs(List(Query().Instrument(kI2)).trades), (std::vector<int64_t>{3, 4}));
-  EXPECT_TRUE(List(Query().Participant("Z")).trades.empty());
-  EXPECT_FALSE(List(Query().Participant("Z")).next_after_seq.has_value());
-}
-
-TEST_F(SqliteTradeStoreListTest, FiltersCombined) {
-  EXPECT_EQ(Seqs(List(Query().Participant("A").On(kDay1)).trades), (std::vector<int64_t>{1, 4, 6}));
-  EXPECT_EQ(Seqs(List(Query().Participant("A").On(kDay1).Instrument(kI1)).trades),
-            (std::vector<int64_t>{1, 6}));
-  EXPECT_EQ(Seqs(List(Query().On(kDay2).Instrument(kI1)).trades), (std::vector<int64_t>{5}));
-  EXPECT_EQ(Seqs(List(Query().Participant("A").After(3)).trades), (std::vector<int64_t>{4, 6}));
-}
-
-TEST_F(SqliteTradeStoreListTest, ReturnsFullTrades) {
-  TradePage page = List(Query().Participant("B").On(kDay2));
-  ASSERT_EQ(page.trades.size(), 1u);
-  Trade expected = MakeTrade("B", "T5");
-  expected.business_date = kDay2;
-  expected.seq = 5;
-  ExpectSameTrade(page.trades[0], expected);
-}
-
-TEST_F(SqliteTradeStoreListTest, CursorPaging) {
-  TradeQuery query = Query().Participant("A").Limit(3);
-  TradePage page = List(query);
-  EXPECT_EQ(Seqs(page.trades), (std::vector<int64_t>{1, 3, 4}));
-  ASSERT_EQ(page.next_after_seq, std::optional<int64_t>(4));
-
-  query.after_seq = *page.next_after_seq;
-  page = List(query);
-  EXPECT_EQ(Seqs(page.trades), (std::vector<int64_t>{6}));
-  EXPECT_FALSE(page.next_after_seq.has_value());
-
-  // Exactly `limit` rows left: no next page is announced.
-  page = List(Query().Participant("A").Limit(4));
+// The SQLite store looks one row ahead: next_after_seq is set only when another matching row
+// exists (the contract only says "when more may follow").
+TEST_F(SqliteTradeStoreListTest, NextPageIsAnnouncedOnlyWhenARowFollows) {
+  TradePage page = List(Query().Participant("A").Limit(3));
+  EXPECT_EQ(SeqsOf(page.trades), (std::vector<int64_t>{1, 3, 4}));
+  EXPECT_EQ(page.next_after_seq, std::optional<int64_t>(4));
+  page = List(Query().Participant("A").Limit(4));  // exactly `limit` rows left
   EXPECT_EQ(page.trades.size(), 4u);
   EXPECT_FALSE(page.next_after_seq.has_value());
-
-  // Walking the whole table one row at a time visits every row once.
-  std::vector<int64_t> walked;
-  TradeQuery one = Query().Limit(1);
-  while (true) {
-    page = List(one);
-    for (const Trade& t : page.trades) walked.push_back(t.seq);
-    if (!page.next_after_seq) break;
-    one.after_seq = *page.next_after_seq;
-  }
-  EXPECT_EQ(walked, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
-
-  EXPECT_EQ(List(Query().Limit(std::numeric_limits<size_t>::max())).trades.size(), 7u);
-  EXPECT_TRUE(List(Query().After(7)).trades.empty());
+  page = List(Query().Participant("A").After(4).Limit(3));
+  EXPECT_EQ(SeqsOf(page.trades), (std::vector<int64_t>{6}));
+  EXPECT_FALSE(page.next_after_seq.has_value());
 }
 
 TEST_F(SqliteTradeStoreListTest, ZeroLimitIsInvalid) {
   Result<TradePage> page = store_->ListTrades(Query().Limit(0));
   ASSERT_FALSE(page.ok());
   EXPECT_EQ(page.status().code(), StatusCode::kInvalidArgument);
-}
-
-TEST_F(SqliteTradeStoreListTest, ScanAfterSeqWithLimit) {
-  std::vector<int64_t> seen;
-  auto collect = [&](const Trade& t) { seen.push_back(t.seq); };
-  ASSERT_TRUE(store_->ScanTrades(0, 0, collect).ok());
-  EXPECT_EQ(seen, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
-  seen.clear();
-  ASSERT_TRUE(store_->ScanTrades(2, 3, collect).ok());
-  EXPECT_EQ(seen, (std::vector<int64_t>{3, 4, 5}));
-  seen.clear();
-  ASSERT_TRUE(store_->ScanTrades(5, 0, collect).ok());
-  EXPECT_EQ(seen, (std::vector<int64_t>{6, 7}));
-  seen.clear();
-  ASSERT_TRUE(store_->ScanTrades(7, 10, collect).ok());
-  EXPECT_TRUE(seen.empty());
 }
 
 TEST_F(SqliteTradeStoreListTest, ScanVisitorMayUseTheStore) {
@@ -738,24 +386,10 @@ TEST_F(SqliteTradeStoreListTest, ScanVisitorMayUseTheStore) {
   EXPECT_EQ(LastSeq(), 8);
 }
 
-TEST_F(SqliteTradeStoreTest, ReopenPersistsTrades) {
-  AppendRequest request = AppendOk({MakeTrade("A", "1"), MakeTrade("B", "1")});
-
-  Reopen();
-  EXPECT_EQ(LastSeq(), 2);
-  std::vector<Trade> trades = ScanAll();
-  ASSERT_EQ(trades.size(), 2u);
-  ExpectSameTrade(trades[0], request.trades[0]);
-  ExpectSameTrade(trades[1], request.trades[1]);
-
-  // Idempotency survives the restart too.
-  AppendRequest retry = AppendOk({MakeTrade("B", "1")});
-  EXPECT_EQ(retry.outcomes[0], AppendOutcome::kDuplicate);
-  EXPECT_EQ(retry.seqs[0], 2);
-}
-
 // --- concurrency ---
 
+// Beyond the contract's stable point (its suite checks that for every store): here a reader
+// sees whole calls only, which dense seqs make visible as multiples of the call size.
 TEST_F(SqliteTradeStoreTest, ReadersRunWhileOneWriterAppends) {
   constexpr int kCalls = 40;
   constexpr int kTradesPerCall = 25;
@@ -764,8 +398,8 @@ TEST_F(SqliteTradeStoreTest, ReadersRunWhileOneWriterAppends) {
 
   std::thread writer([&] {
     for (int c = 0; c < kCalls; ++c) {
-      AppendRequest a = Request({});
-      AppendRequest b = Request({});
+      AppendRequest a = RequestOf({});
+      AppendRequest b = RequestOf({});
       for (int i = 0; i < kTradesPerCall; ++i) {
         (i % 2 ? a : b).trades.push_back(MakeTrade(i % 3 ? "A" : "B", std::to_string(c) + "-" + std::to_string(i)));
       }
@@ -806,11 +440,11 @@ TEST_F(SqliteTradeStoreTest, InjectedCommitFaultFailsOneCallThenRecovers) {
   ASSERT_EQ(LastSeq(), 1);
 
   FaultInjector::Global().Arm(kFaultPoint, 1);
-  AppendRequest failed = Request({MakeTrade("A", "2")});
+  AppendRequest failed = RequestOf({MakeTrade("A", "2")});
   Status status = Append({&failed});
   EXPECT_EQ(status.code(), StatusCode::kUnavailable) << status.ToString();
   EXPECT_EQ(status.message(), "injected fault: store.append.before_commit");
-  EXPECT_EQ(Seqs(failed.trades), (std::vector<int64_t>{0}));
+  EXPECT_EQ(SeqsOf(failed.trades), (std::vector<int64_t>{0}));
   EXPECT_EQ(LastSeq(), 1);
   EXPECT_FALSE(Find("A", "2").has_value());
   EXPECT_EQ(ScanAll().size(), 1u);

@@ -1,6 +1,7 @@
 // InMemoryTradeStore: a TradeStore in a vector, for unit tests of the code that uses the role
 // (ingest/, api/, agg/). It runs the same AppendPlan as the real stores, so its idempotency is
-// theirs, and can be told to fail the next appends like an unreachable store.
+// theirs (tests/unit/store/trade_store_contract_test.cc holds it to the same rules as the real
+// stores), and can be told to fail the next appends like an unreachable store.
 #pragma once
 
 #include <algorithm>

@@ -301,7 +301,7 @@ Status MongoTradeStore::WriteTrades(std::span<AppendRequest* const> requests, co
 }
 
 Status MongoTradeStore::CommitBlock(const Block& block) {
-  if (Fault("mongo.append.before_commit")) return Status::Unavailable("injected fault: mongo.append.before_commit");
+  if (Fault("store.append.before_commit")) return Status::Unavailable("injected fault: store.append.before_commit");
   if (std::chrono::steady_clock::now() - claimed_at_ > options_.write_budget) {
     return Status::Unavailable("the write took longer than its budget");
   }
