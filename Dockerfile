@@ -1,0 +1,57 @@
+# tradeagg on Debian 12 (bookworm): built in the first stage, run from debian:12-slim with only
+# the runtime libraries. docker-compose.yml runs it on a MongoDB replica set; alone, it runs on
+# the embedded SQLite default:
+#   docker build -t tradeagg . && docker run -p 8080:8080 -e TRADEAGG_ADMIN_PASSWORD=… tradeagg
+# DuckDB's library comes from its linux-x64 node bindings: the image is linux/amd64 only.
+
+# --- build ---------------------------------------------------------------------------------------
+FROM debian:12 AS build
+# The C++ build's packages from scripts/setup.sh (not the test tools, nor libcurl4-openssl-dev,
+# which nothing links). libgtest-dev too, because CMakeLists.txt configures the unit-test target
+# (only `tradeagg` is built). nodejs and npm run the `npm pack` of scripts/duckdb.sh.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      build-essential cmake ninja-build pkg-config ca-certificates \
+      libboost1.81-dev libboost-url1.81-dev libsimdjson-dev nlohmann-json3-dev \
+      libsqlite3-dev libsodium-dev libtomlplusplus-dev libcli11-dev libspdlog-dev \
+      libhowardhinnant-date-dev libzstd-dev libssl-dev libmongoc-dev libbson-dev \
+      libgtest-dev \
+      nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# DuckDB 1.4.4, pinned and checksummed, into /src/.deps/duckdb-1.4.4 (CMakeLists.txt's default
+# DUCKDB_ROOT); before the sources, so this layer outlives source changes.
+COPY scripts/duckdb.sh scripts/
+RUN bash scripts/duckdb.sh
+COPY . .
+RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+ && ninja -C build tradeagg
+
+# --- runtime -------------------------------------------------------------------------------------
+FROM debian:12-slim
+# The packages of the libraries the binary links (ldd build/tradeagg, dpkg -S); apt brings theirs
+# (libmongoc's OpenSSL, SASL, zstd, snappy, ICU, libmongocrypt). tzdata: calendar.time_zone is
+# read from /usr/share/zoneinfo. ca-certificates: TLS to MongoDB without tlsCAFile.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      libboost-url1.81.0 libsimdjson14 libspdlog1.10 libfmt9 libtomlplusplus3 libdate-tz3 \
+      libsqlite3-0 libsodium23 libmongoc-1.0-0 libbson-1.0-0 \
+      tzdata ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+# The binary's RUNPATH points into the build tree: libduckdb.so goes where ld.so looks.
+COPY --from=build /src/.deps/duckdb-1.4.4/lib/libduckdb.so /usr/local/lib/
+COPY --from=build /src/build/tradeagg /usr/local/bin/
+RUN ldconfig \
+ && useradd --system --user-group --uid 10001 --home-dir /var/lib/tradeagg --shell /usr/sbin/nologin tradeagg \
+ && mkdir -p /var/lib/tradeagg \
+ && chown tradeagg:tradeagg /var/lib/tradeagg
+USER tradeagg
+# Run in the (writable) data directory, so nothing relative lands in an unwritable place.
+WORKDIR /var/lib/tradeagg
+# Every subcommand finds the data directory, e.g.
+#   docker compose exec tradeagg tradeagg sql "SELECT count(*) FROM trades"
+ENV TRADEAGG_DATA_DIR=/var/lib/tradeagg
+EXPOSE 8080
+VOLUME /var/lib/tradeagg
+ENTRYPOINT ["tradeagg"]
+CMD ["serve", "--data-dir", "/var/lib/tradeagg", "--listen", "0.0.0.0:8080"]
