@@ -12,6 +12,8 @@ import stat
 
 import pytest
 
+import store_backend
+
 from conftest import ISINS, TradeFactory, UserFactory, assert_problem, make_isin, unique
 from test_exposures import cli
 from test_lake import wait_for_lake
@@ -109,7 +111,9 @@ def test_the_data_directory_and_its_files_are_the_services_alone_whatever_the_um
             assert mode == 0o600, (path, oct(mode))
             checked += 1
     names = {p.name for p in data.rglob("*")}
-    assert {"tradeagg.db", "tradeagg.db-wal", "catalog.db", "token.key"} <= names
+    # The token signing key lives in the store (shared by every instance on it), not in a file.
+    stored = {"tradeagg.db", "tradeagg.db-wal"} if store_backend.BACKEND == "sqlite" else set()
+    assert {"catalog.db", *stored} <= names and "token.key" not in names
     assert any(n.endswith(".parquet") for n in names) and checked > 6
 
 
@@ -142,7 +146,7 @@ def test_tradeagg_sql_reads_the_lake_and_nothing_else_of_the_host(server_factory
     done = cli(server, "sql", f"SELECT count(*) FROM read_parquet('{data_file}')")  # a lake file: allowed
     assert done.returncode == 0, done.stderr
     for query in ("SELECT * FROM read_csv('/etc/passwd', sep = ':')",
-                  f"SELECT * FROM read_text('{server.data_dir}/token.key')",
+                  f"SELECT * FROM read_text('{server.data_dir}/catalog.db')",
                   "SELECT * FROM read_parquet('https://127.0.0.1:9/x.parquet')",
                   "SELECT * FROM iceberg_scan('/tmp/x')"):  # an extension it would otherwise fetch
         refused = cli(server, "sql", query)

@@ -51,10 +51,17 @@ void AggregationScheduler::Loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
-    Tick();
+    if (HoldsLease()) Tick();
     lock.lock();
     wake_.wait_for(lock, config_.poll_interval, [&] { return stopping_; });
   }
+}
+
+bool AggregationScheduler::HoldsLease() {
+  if (lease_ == nullptr) return true;
+  Result<bool> held = lease_->Hold();
+  if (!held.ok()) spdlog::warn("aggregation: cannot ask for the schedule lease: {}", held.status().ToString());
+  return held.ok() && *held;
 }
 
 void AggregationScheduler::Tick() {

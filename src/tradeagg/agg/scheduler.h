@@ -16,6 +16,8 @@
 //   so a trickle of late trades does not make a version per trade). Checked whenever the
 //   store's last seq has moved.
 // Every run submitted here answers for every trade acknowledged before it (aggregator.h).
+// Several instances on one shared store: with a lease (UseLease) only its holder schedules, so
+// a date gets one eod run, not one per instance.
 // Tick() makes one round of decisions at the clock's time; tests drive it with their own clock.
 // Thread safety: Start/Stop from one thread; Tick only from the scheduler's thread (or a test).
 #pragma once
@@ -32,6 +34,7 @@
 #include "tradeagg/domain/business_calendar.h"
 #include "tradeagg/store/exposure_store.h"
 #include "tradeagg/store/trade_store.h"
+#include "tradeagg/store/work_lease.h"
 
 namespace tradeagg::agg {
 
@@ -52,12 +55,15 @@ class AggregationScheduler {
                        Clock clock = &Timestamp::Now);
   ~AggregationScheduler();
 
+  // Schedules only while holding `lease` (borrowed; outlives the scheduler). Before Start.
+  void UseLease(store::WorkLease* lease) { lease_ = lease; }
   void Start();
   void Stop();
   void Tick();
 
  private:
   void Loop();
+  bool HoldsLease();
   void MaybeRunIntraday(Timestamp now, Date current);
   void MaybeRunEod(Timestamp now, Date closed);
   // Late trades: stale eod runs are published (tradeagg.runs) and, with eod on, run again.
@@ -70,6 +76,7 @@ class AggregationScheduler {
   Watermark lake_watermark_;
   SchedulerConfig config_;
   Clock clock_;
+  store::WorkLease* lease_ = nullptr;  // null: this instance alone schedules
 
   std::optional<Timestamp> next_intraday_;
   std::optional<Date> closed_;            // the closed date being waited for

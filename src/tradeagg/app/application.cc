@@ -5,7 +5,7 @@
 #include <thread>
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
+#include <sodium.h>
 
 #include "tradeagg/api/aggregations_api.h"
 #include "tradeagg/api/auth_api.h"
@@ -24,30 +24,41 @@ namespace tradeagg::app {
 
 namespace {
 
-// The token signing secret lives beside the store, readable only by the service, so tokens
-// survive restarts.
-Result<auth::TokenSigner::Secret> LoadOrCreateTokenSecret(const std::filesystem::path& path) {
+constexpr std::string_view kTokenKeyName = "token-signing-key";
+
+// What this instance proposes as the token signing secret: the key file an earlier build kept
+// in the data directory, so its tokens stay valid, or else a new random one.
+Result<auth::TokenSigner::Secret> ProposedTokenSecret(const std::filesystem::path& legacy_file) {
+  std::ifstream in(legacy_file, std::ios::binary);
+  if (!in) return auth::TokenSigner::RandomSecret();
   auth::TokenSigner::Secret secret;
-  std::ifstream in(path, std::ios::binary);
-  if (in) {
-    in.read(reinterpret_cast<char*>(secret.data()), secret.size());
-    if (in.gcount() != static_cast<std::streamsize>(secret.size())) {
-      return Status::Internal("token key " + path.string() + " is truncated; delete it to make a new one");
-    }
-    return secret;
+  in.read(reinterpret_cast<char*>(secret.data()), secret.size());
+  if (in.gcount() != static_cast<std::streamsize>(secret.size())) {
+    return Status::Internal("token key " + legacy_file.string() + " is truncated; delete it to make a new one");
   }
-  secret = auth::TokenSigner::RandomSecret();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(secret.data()), secret.size());
-  out.close();
-  if (!out) return Status::Unavailable("cannot write token key " + path.string());
-  ::chmod(path.c_str(), 0600);
+  return secret;
+}
+
+// The token signing secret lives in the store, so that every instance on one store signs and
+// accepts the same tokens, and tokens survive restarts; the first instance's proposal wins.
+Result<auth::TokenSigner::Secret> LoadOrCreateTokenSecret(const Config& config, store::UserStore& store) {
+  ASSIGN_OR_RETURN(auth::TokenSigner::Secret proposed, ProposedTokenSecret(config.token_key_path()));
+  std::string proposed_hex(proposed.size() * 2 + 1, '\0');
+  sodium_bin2hex(proposed_hex.data(), proposed_hex.size(), proposed.data(), proposed.size());
+  proposed_hex.pop_back();
+  ASSIGN_OR_RETURN(std::string stored_hex, store.SharedSecret(kTokenKeyName, proposed_hex));
+  auth::TokenSigner::Secret secret;
+  size_t length = 0;
+  if (sodium_hex2bin(secret.data(), secret.size(), stored_hex.data(), stored_hex.size(), nullptr, &length, nullptr) != 0 ||
+      length != secret.size()) {
+    return Status::Internal("the store's token signing key is not " + std::to_string(secret.size()) + " bytes of hex");
+  }
   return secret;
 }
 
 Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store::UserStore& store,
                                                      auth::LoginThrottle& throttle, auth::PasswordHashingGate& hashing) {
-  ASSIGN_OR_RETURN(auto secret, LoadOrCreateTokenSecret(config.token_key_path()));
+  ASSIGN_OR_RETURN(auto secret, LoadOrCreateTokenSecret(config, store));
   auto users = std::make_unique<auth::UserService>(store, auth::TokenSigner(secret), config.token_ttl_seconds,
                                                    throttle, hashing);
   TRY(users->Load());
@@ -56,25 +67,29 @@ Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store
 }
 
 // `owner`: the server, which runs the background exporter (see lake::Lake::Open); the CLI may
-// run beside a server and must not sweep its export in flight.
-Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::TradeStore& store, bool owner) {
+// run beside a server and must not sweep its export in flight, nor may a server whose lake
+// other instances share (`sweep_at_start` false).
+Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::TradeStore& store, bool owner,
+                                                bool sweep_at_start) {
   lake::ExporterConfig exporter = config.lake;
   exporter.staging_dir = config.data_dir / (owner ? "lake-staging" : "lake-staging-cli");
   // The server's exporter runs beside ingestion on one DuckDB thread; the CLI's may use them all.
   if (!owner) exporter.duckdb_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   ASSIGN_OR_RETURN(LakeStorage storage, OpenLakeStorage(config));
-  return lake::Lake::Open(std::move(storage.objects), std::move(storage.catalog), store, exporter, owner);
+  return lake::Lake::Open(std::move(storage.objects), std::move(storage.catalog), store, exporter,
+                          owner && sweep_at_start);
 }
 
-// `owner` as for the lake: only the server sweeps tradeagg.exposures. A run waiting for the
+// `owner` and `sweep_at_start` as for the lake: only the server sweeps tradeagg.exposures, and
+// not on a shared lake. A run waiting for the
 // lake asks the server's background exporter to export now; the CLI has none, so it exports
 // on the run's thread (beside a server that may export too: exports are exactly once either way).
 Result<std::unique_ptr<agg::Aggregator>> OpenAggregator(const Config& config, store::ExposureStore& results,
                                                         store::TradeStore& trades, lake::Lake& lake,
-                                                        agg::BookSource& book, bool owner) {
+                                                        agg::BookSource& book, bool owner, bool sweep_at_start) {
   agg::AggregatorConfig aggregation = config.aggregation;
   aggregation.staging_dir = config.data_dir / (owner ? "agg-staging" : "agg-staging-cli");
-  aggregation.owner = owner;
+  aggregation.owner = owner && sweep_at_start;
   lake::Exporter& exporter = lake.exporter();
   agg::Aggregator::ExportRequest request_export;
   if (owner) {
@@ -95,11 +110,11 @@ Result<LakeAdmin> OpenLakeAdmin(const Config& config, bool aggregation) {
   LakeAdmin admin;
   ASSIGN_OR_RETURN(admin.stores, OpenStores(config));
   store::TradeStore& trades = *admin.stores.trades;
-  ASSIGN_OR_RETURN(admin.lake, OpenLakeFor(config, trades, /*owner=*/false));
+  ASSIGN_OR_RETURN(admin.lake, OpenLakeFor(config, trades, /*owner=*/false, /*sweep_at_start=*/false));
   if (aggregation) {
     admin.book = std::make_unique<agg::StoreBookSource>(trades);
     ASSIGN_OR_RETURN(admin.aggregator,
-                     OpenAggregator(config, *admin.stores.results, trades, *admin.lake, *admin.book, false));
+                     OpenAggregator(config, *admin.stores.results, trades, *admin.lake, *admin.book, false, false));
   }
   return admin;
 }
@@ -132,9 +147,15 @@ Status Application::Open() {
   password_hashing_ = std::make_unique<auth::PasswordHashingGate>(config_.password_hashing);
   ASSIGN_OR_RETURN(users_, OpenUsers(config_, *stores_.users, *login_throttle_, *password_hashing_));
   TRY(RebuildBook());
-  if (config_.lake_enabled) { ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true)); }
+  OpenBookUpdates();
+  if (config_.lake_enabled) {
+    // On a shared store the lake is shared too: removing files at start could take another
+    // instance's export in flight, so only the lease holder's periodic sweep (of old files) runs.
+    ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true, /*sweep_at_start=*/!stores_.shared));
+    lake_->exporter().UseLease(stores_.export_lease.get());
+  }
   TRY(OpenAggregation());
-  pipeline_ = std::make_unique<ingest::Pipeline>(*store_, book_, config_.ingest);
+  pipeline_ = std::make_unique<ingest::Pipeline>(*store_, *book_updater_, config_.ingest);
   blocking_ = std::make_unique<boost::asio::thread_pool>(config_.blocking_threads);
   if (config_.api.fault_injection) FaultInjector::Global().Enable();
   api_context_ = std::make_unique<api::ApiContext>(
@@ -155,6 +176,19 @@ Status Application::RebuildBook() {
   return Status::Ok();
 }
 
+void Application::OpenBookUpdates() {
+  if (!stores_.shared) {
+    book_updater_ = std::make_unique<ingest::DirectBookUpdater>(book_);
+    return;
+  }
+  auto follower = std::make_unique<ingest::BookFollower>(*store_, book_, config_.store.poll_interval);
+  book_follower_ = follower.get();
+  book_updater_ = std::move(follower);
+  user_refresh_ = std::make_unique<PeriodicTask>("user-refresh", config_.store.poll_interval, [this] {
+    if (Status loaded = users_->Load(); !loaded.ok()) spdlog::warn("users: refresh from the store failed: {}", loaded.ToString());
+  });
+}
+
 Status Application::OpenAggregation() {
   ASSIGN_OR_RETURN(int64_t interrupted,
                    results_->FailUnfinishedRuns("interrupted: the server stopped before the run finished",
@@ -162,12 +196,14 @@ Status Application::OpenAggregation() {
   if (interrupted > 0) spdlog::warn("{} aggregation runs were interrupted by the last stop; marked failed", interrupted);
   if (!lake_) return Status::Ok();  // runs read the lake
   book_source_ = std::make_unique<agg::LiveBookSource>(book_, *store_);
-  ASSIGN_OR_RETURN(aggregator_, OpenAggregator(config_, *results_, *store_, *lake_, *book_source_, /*owner=*/true));
+  ASSIGN_OR_RETURN(aggregator_, OpenAggregator(config_, *results_, *store_, *lake_, *book_source_, /*owner=*/true,
+                                               /*sweep_at_start=*/!stores_.shared));
   if (config_.scheduler_enabled) {
     lake::Exporter& exporter = lake_->exporter();
     scheduler_ = std::make_unique<agg::AggregationScheduler>(
         *aggregator_, *results_, *store_, validator_->calendar(), [&exporter] { return exporter.status().watermark; },
         config_.schedule);
+    scheduler_->UseLease(stores_.schedule_lease.get());
   }
   return Status::Ok();
 }
@@ -192,6 +228,8 @@ void Application::RegisterRoutes() {
 
 Result<uint16_t> Application::Start() {
   pipeline_->Start();
+  if (book_follower_ != nullptr) book_follower_->Start();
+  if (user_refresh_) user_refresh_->Start();
   if (lake_) lake_->exporter().Start();
   if (aggregator_) aggregator_->Start();
   if (scheduler_) scheduler_->Start();
@@ -205,6 +243,8 @@ void Application::Stop() {
   if (!started_) return;
   started_ = false;
   pipeline_->Stop();  // commits and answers what reached it
+  if (book_follower_ != nullptr) book_follower_->Stop();
+  if (user_refresh_) user_refresh_->Stop();
   if (scheduler_) scheduler_->Stop();
   if (aggregator_) aggregator_->Stop();  // a run in progress finishes; queued ones fail at the next start
   if (lake_) lake_->exporter().Stop();  // the next start resumes from the table's watermark

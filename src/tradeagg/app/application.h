@@ -27,6 +27,8 @@
 #include "tradeagg/domain/trade_validator.h"
 #include "tradeagg/http/router.h"
 #include "tradeagg/http/server.h"
+#include "tradeagg/core/periodic_task.h"
+#include "tradeagg/ingest/book_follower.h"
 #include "tradeagg/ingest/pipeline.h"
 #include "tradeagg/lake/lake.h"
 
@@ -46,6 +48,7 @@ class Application {
   explicit Application(Config config) : config_(std::move(config)) {}
   Status Open();
   Status RebuildBook();
+  void OpenBookUpdates();
   Status OpenAggregation();
   void RegisterRoutes();
 
@@ -58,6 +61,10 @@ class Application {
   std::unique_ptr<auth::PasswordHashingGate> password_hashing_;  // used by users_; outlives tickets
   std::unique_ptr<auth::UserService> users_;
   book::PositionBook book_;
+  // How committed trades reach book_: applied directly, or followed from a shared store.
+  std::unique_ptr<ingest::BookUpdater> book_updater_;
+  ingest::BookFollower* book_follower_ = nullptr;  // book_updater_ on a shared store, else null
+  std::unique_ptr<PeriodicTask> user_refresh_;       // on a shared store: users written elsewhere
   std::unique_ptr<ingest::Pipeline> pipeline_;
   std::unique_ptr<lake::Lake> lake_;  // null when the lake is disabled
   store::ExposureStore* results_ = nullptr;  // stores_.results

@@ -10,8 +10,10 @@
 #include "tradeagg/lake/iceberg/sql_catalog.h"
 #include "tradeagg/lake/local/local_object_store.h"
 #include "tradeagg/store/mongo/mongo_client.h"
+#include "tradeagg/store/mongo/mongo_exposure_store.h"
 #include "tradeagg/store/mongo/mongo_trade_store.h"
 #include "tradeagg/store/mongo/mongo_user_store.h"
+#include "tradeagg/store/mongo/mongo_work_lease.h"
 #include "tradeagg/store/sqlite/sqlite_exposure_store.h"
 #include "tradeagg/store/sqlite/sqlite_trade_store.h"
 #include "tradeagg/store/sqlite/sqlite_user_store.h"
@@ -72,10 +74,14 @@ Result<std::string> InstanceId(const Config& config) {
   char suffix[16];
   std::snprintf(suffix, sizeof(suffix), "-%08x", static_cast<unsigned>(random()));
   id += suffix;
-  std::ofstream out(path, std::ios::trunc);
+  // Written aside and renamed into place: a crash never leaves a torn id behind.
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  std::ofstream out(temporary, std::ios::trunc);
   out << id << "\n";
   out.close();
-  if (!out) return Status::Unavailable("cannot write " + path.string() + " (store.instance_id)");
+  std::error_code renamed;
+  if (out) std::filesystem::rename(temporary, path, renamed);
+  if (!out || renamed) return Status::Unavailable("cannot write " + path.string() + " (store.instance_id)");
   return id;
 }
 
@@ -87,13 +93,18 @@ Result<Stores> OpenMongoStores(const Config& config) {
   store::MongoTradeStoreOptions trade_options;
   ASSIGN_OR_RETURN(trade_options.instance_id, InstanceId(config));
   Stores stores;
+  stores.shared = true;
   std::shared_ptr<store::MongoClient> shared(std::move(client));
   stores.connection = shared;
   ASSIGN_OR_RETURN(stores.trades, store::MongoTradeStore::Open(*shared, trade_options));
   ASSIGN_OR_RETURN(stores.users, store::MongoUserStore::Open(*shared));
-  // Not yet in MongoDB: aggregation results stay in the data directory's SQLite file, so they
-  // are per instance (docs/architecture.md, "MongoDB backend").
-  ASSIGN_OR_RETURN(stores.results, store::SqliteExposureStore::Open(config.store_path()));
+  store::MongoExposureStoreOptions result_options;
+  result_options.instance_id = trade_options.instance_id;
+  ASSIGN_OR_RETURN(stores.results, store::MongoExposureStore::Open(*shared, result_options));
+  stores.export_lease = std::make_unique<store::MongoWorkLease>(
+      *shared, store::MongoWorkLeaseOptions{"lake-export", trade_options.instance_id});
+  stores.schedule_lease = std::make_unique<store::MongoWorkLease>(
+      *shared, store::MongoWorkLeaseOptions{"aggregation-schedule", trade_options.instance_id});
   return stores;
 }
 

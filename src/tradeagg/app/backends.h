@@ -4,7 +4,8 @@
 //
 // store.uri "sqlite": the data directory's SQLite file (store/sqlite), the default.
 // store.uri mongodb://...: a MongoDB database (store/mongo), shared by every instance.
-// The lake: a warehouse directory and a SQLite catalog in the data directory.
+// The lake: a warehouse directory and a SQLite catalog, in the data directory unless
+// lake.warehouse and lake.catalog_uri say where (instances on one shared store share them).
 // Thread safety: functions; what they open is documented by each backend.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "tradeagg/store/exposure_store.h"
 #include "tradeagg/store/trade_store.h"
 #include "tradeagg/store/user_store.h"
+#include "tradeagg/store/work_lease.h"
 
 namespace tradeagg::app {
 
@@ -27,10 +29,17 @@ struct Stores {
   std::unique_ptr<store::TradeStore> trades;
   std::unique_ptr<store::UserStore> users;
   std::unique_ptr<store::ExposureStore> results;
+  // Other instances may write the same store (MongoDB): this one's positions and user cache
+  // must follow what they write, and its background lake work must hold the lease.
+  bool shared = false;
+  // On a shared store, who does the background lake work (store/work_lease.h): the export
+  // (and its sweeps) and the scheduled aggregation runs. Null: this instance alone.
+  std::unique_ptr<store::WorkLease> export_lease;
+  std::unique_ptr<store::WorkLease> schedule_lease;
 };
 
 // Opens (creating as needed) the configured store. Also makes the data directory private,
-// which every backend uses (staging files, the token key).
+// which every backend uses (staging files, the lake's catalog).
 Result<Stores> OpenStores(const Config& config);
 
 // The lake's storage: the catalog borrows the object store, so destroy it first.

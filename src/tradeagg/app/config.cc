@@ -86,6 +86,39 @@ Status SetLakeWait(int64_t ms, Config& config) {
   return Status::Ok();
 }
 
+Status SetStorePollInterval(int64_t ms, Config& config) {
+  if (ms < 10 || ms > 60'000) {
+    return Status::InvalidArgument("store.poll_interval_ms must be between 10 and 60000, got " + std::to_string(ms));
+  }
+  config.store.poll_interval = std::chrono::milliseconds(ms);
+  return Status::Ok();
+}
+
+// lake.warehouse: a local directory, as a path or a file:// URI (object stores come later).
+Status SetLakeWarehouse(std::string_view value, Config& config) {
+  std::string_view path = value;
+  if (path.starts_with("file://")) path.remove_prefix(7);
+  if (path.find("://") != std::string_view::npos || path.empty()) {
+    return Status::InvalidArgument("lake.warehouse must be a local directory (a path or file:// URI), got '" +
+                                   std::string(value) + "'");
+  }
+  config.lake_warehouse = std::string(path);
+  return Status::Ok();
+}
+
+// lake.catalog_uri for the SQL catalog: its SQLite file, as a path or sqlite:/// URI (as
+// PyIceberg's SqlCatalog names it).
+Status SetLakeCatalogUri(std::string_view value, Config& config) {
+  std::string_view path = value;
+  if (path.starts_with("sqlite:///")) path.remove_prefix(9);
+  if (path.find("://") != std::string_view::npos || path.empty()) {
+    return Status::InvalidArgument("lake.catalog_uri must be the SQL catalog's SQLite file (a path or sqlite:/// URI), got '" +
+                                   std::string(value) + "'");
+  }
+  config.lake_catalog_db = std::string(path);
+  return Status::Ok();
+}
+
 Status SetEodTagMaxAge(int64_t days, Config& config) {
   if (days < 0) return Status::InvalidArgument("aggregation eod tag max age must not be negative (0: forever)");
   if (days == 0) config.aggregation.eod_tag_max_age.reset();
@@ -256,6 +289,7 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = table["store"]["write_concern"].value<std::string>()) config.store.write_concern = *v;
   if (auto v = table["store"]["write_concern"].value<int64_t>()) config.store.write_concern = std::to_string(*v);
   if (auto v = table["store"]["instance_id"].value<std::string>()) config.store.instance_id = *v;
+  if (auto v = table["store"]["poll_interval_ms"].value<int64_t>()) TRY(SetStorePollInterval(*v, config));
   if (auto v = table["http"]["io_threads"].value<int64_t>()) config.http.io_threads = static_cast<size_t>(*v);
   TRY(LoadHttpLimits(table, config));
   if (auto v = table["calendar"]["time_zone"].value<std::string>()) config.calendar.time_zone = *v;
@@ -285,6 +319,8 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = table["auth"]["max_waiting_hashes"].value<int64_t>()) TRY(SetMaxWaitingHashes(*v, config));
   if (auto v = table["ingest"]["max_group_trades"].value<int64_t>()) config.ingest.max_group_trades = static_cast<size_t>(*v);
   if (auto v = table["lake"]["enabled"].value<bool>()) config.lake_enabled = *v;
+  if (auto v = table["lake"]["warehouse"].value<std::string>()) TRY(SetLakeWarehouse(*v, config));
+  if (auto v = table["lake"]["catalog_uri"].value<std::string>()) TRY(SetLakeCatalogUri(*v, config));
   if (auto v = table["lake"]["flush_interval_ms"].value<int64_t>()) config.lake.flush_interval = std::chrono::milliseconds(*v);
   if (auto v = table["lake"]["flush_trades"].value<int64_t>()) config.lake.flush_trades = static_cast<size_t>(*v);
   if (auto v = table["lake"]["max_snapshot_trades"].value<int64_t>()) {
@@ -317,6 +353,12 @@ Status ApplyEnvironment(Config& config) {
   if (auto v = env("TRADEAGG_STORE_URI")) config.store.uri = *v;
   if (auto v = env("TRADEAGG_STORE_WRITE_CONCERN")) config.store.write_concern = *v;
   if (auto v = env("TRADEAGG_STORE_INSTANCE_ID")) config.store.instance_id = *v;
+  if (auto v = env("TRADEAGG_LAKE_WAREHOUSE")) TRY(SetLakeWarehouse(*v, config));
+  if (auto v = env("TRADEAGG_LAKE_CATALOG_URI")) TRY(SetLakeCatalogUri(*v, config));
+  if (auto v = env("TRADEAGG_STORE_POLL_INTERVAL_MS")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_STORE_POLL_INTERVAL_MS", *v));
+    TRY(SetStorePollInterval(n, config));
+  }
   TRY(ApplyHttpEnvironment(config));
   if (auto v = env("TRADEAGG_IO_THREADS")) {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_IO_THREADS", *v));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -30,6 +31,9 @@ struct StoreConfig {
   // MongoDB: this instance's name as a writer of the shared database; empty: derived once and
   // kept in the data directory (instance.id).
   std::string instance_id;
+  // MongoDB: how often an instance reads what the others on the database wrote (their trades
+  // into its positions, users created or deleted elsewhere): the bound on their delay.
+  std::chrono::milliseconds poll_interval{250};
 
   bool is_sqlite() const { return uri == "sqlite"; }
 };
@@ -52,6 +56,10 @@ struct Config {
   auth::LoginThrottleConfig login_throttle;
   auth::PasswordHashingConfig password_hashing;
   bool lake_enabled = true;
+  // The lake's place, when not the data directory's: instances on one shared store must share
+  // one lake (the same warehouse directory and catalog file), or each keeps its own.
+  std::filesystem::path lake_warehouse;    // lake.warehouse: a directory (or file:// URI)
+  std::filesystem::path lake_catalog_db;   // lake.catalog_uri: the SQL catalog's SQLite file
   lake::ExporterConfig lake;
   bool scheduler_enabled = true;        // intraday and eod runs without being asked
   agg::SchedulerConfig schedule;
@@ -59,9 +67,12 @@ struct Config {
   std::string admin_password;           // TRADEAGG_ADMIN_PASSWORD only, never from a file
 
   std::filesystem::path store_path() const { return data_dir / "tradeagg.db"; }
+  // Where builds before the key moved into the store kept it; read once, as the proposal.
   std::filesystem::path token_key_path() const { return data_dir / "token.key"; }
-  std::filesystem::path warehouse_path() const { return data_dir / "warehouse"; }
-  std::filesystem::path catalog_path() const { return data_dir / "catalog.db"; }
+  std::filesystem::path warehouse_path() const {
+    return lake_warehouse.empty() ? data_dir / "warehouse" : lake_warehouse;
+  }
+  std::filesystem::path catalog_path() const { return lake_catalog_db.empty() ? data_dir / "catalog.db" : lake_catalog_db; }
   std::filesystem::path instance_id_path() const { return data_dir / "instance.id"; }
 };
 

@@ -78,6 +78,15 @@ Result<IssuedToken> UserService::Login(const LoginAttempt& attempt) {
     auto it = users_.find(attempt.username);
     if (it != users_.end()) user = it->second;
   }
+  if (!user) {
+    // Perhaps created by another instance on the same store since the last refresh.
+    Result<std::optional<User>> stored = store_.FindUser(attempt.username);
+    if (stored.ok() && stored->has_value()) {
+      user = **stored;
+      std::unique_lock lock(mutex_);
+      users_.emplace(user->username, *user);
+    }
+  }
   enum class Outcome { kOk, kThrottled, kUnknownUser, kWrongPassword };
   Status throttled;
   Outcome outcome = hashing_.Run([&] {

@@ -8,7 +8,7 @@
 
 namespace tradeagg::ingest {
 
-Pipeline::Pipeline(store::TradeStore& store, book::PositionBook& book, PipelineConfig config)
+Pipeline::Pipeline(store::TradeStore& store, BookUpdater& book, PipelineConfig config)
     : store_(store), book_(book), config_(config) {}
 
 Pipeline::~Pipeline() { Stop(); }
@@ -77,14 +77,7 @@ void Pipeline::CommitGroup(std::deque<Pending>& group) {
   }
   Status status = store_.Append(requests);
   if (status.ok()) {
-    // Seqs were assigned in request order, so applying in that order keeps the book's
-    // watermark monotonic.
-    for (Pending& p : group) {
-      if (p.request.conflict_index) continue;
-      for (size_t i = 0; i < p.request.trades.size(); ++i) {
-        if (p.request.outcomes[i] == store::AppendOutcome::kAccepted) book_.Apply(p.request.trades[i]);
-      }
-    }
+    book_.Committed(requests);
   } else {
     spdlog::error("group commit of {} requests ({} trades) failed: {}", group.size(), trades, status.ToString());
   }

@@ -1,8 +1,8 @@
 // Pipeline: group commit of trade submissions, the only writer of the TradeStore.
 //
 // Requests from every connection queue here; one writer thread takes everything queued (up to
-// a bound), commits it with a single TradeStore::Append (one fsync for the whole group), applies
-// the accepted trades to the PositionBook in seq order, and only then completes each request.
+// a bound), commits it with a single TradeStore::Append (one fsync for the whole group), brings
+// the PositionBook up to date (BookUpdater), and only then completes each request.
 // While one group is being fsync'd the next one fills, so throughput grows with concurrency
 // instead of being capped at one fsync per request.
 //
@@ -20,8 +20,8 @@
 #include <mutex>
 #include <thread>
 
-#include "tradeagg/book/position_book.h"
 #include "tradeagg/core/status.h"
+#include "tradeagg/ingest/book_updater.h"
 #include "tradeagg/store/trade_store.h"
 
 namespace tradeagg::ingest {
@@ -41,7 +41,7 @@ class Pipeline {
  public:
   using Completion = std::function<void(const Status&, store::AppendRequest&)>;
 
-  Pipeline(store::TradeStore& store, book::PositionBook& book, PipelineConfig config = {});
+  Pipeline(store::TradeStore& store, BookUpdater& book, PipelineConfig config = {});
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -63,7 +63,7 @@ class Pipeline {
   void CommitGroup(std::deque<Pending>& group);
 
   store::TradeStore& store_;
-  book::PositionBook& book_;
+  BookUpdater& book_;
   PipelineConfig config_;
 
   mutable std::mutex mutex_;

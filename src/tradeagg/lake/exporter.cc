@@ -66,15 +66,44 @@ Status Exporter::Open(bool remove_orphans) {
   std::filesystem::create_directories(config_.staging_dir, ec);
   if (ec) return Status::Unavailable("cannot create " + config_.staging_dir.string() + ": " + ec.message());
   if (remove_orphans) TRY(RemoveOrphans(*loaded, std::chrono::milliseconds(0)));
+  SetTableStatus(loaded->metadata);
+  return Status::Ok();
+}
+
+void Exporter::SetTableStatus(const iceberg::TableMetadata& metadata) {
   std::lock_guard lock(mutex_);
-  status_.watermark = WatermarkOf(loaded->metadata);
-  if (const auto* snapshot = loaded->metadata.CurrentSnapshot()) {
+  status_.watermark = WatermarkOf(metadata);
+  if (const auto* snapshot = metadata.CurrentSnapshot()) {
     status_.snapshot_id = snapshot->snapshot_id;
     status_.snapshot_timestamp_ms = snapshot->timestamp_ms;
     status_.total_records = snapshot->SummaryInt(iceberg::summary::kTotalRecords).value_or(0);
     status_.total_data_files = snapshot->SummaryInt(iceberg::summary::kTotalDataFiles).value_or(0);
   }
+}
+
+Status Exporter::ReloadStatus() {
+  ASSIGN_OR_RETURN(LoadedTable table, catalog_.LoadTable(config_.table));
+  SetTableStatus(table.metadata);
   return Status::Ok();
+}
+
+bool Exporter::HoldsLease(bool requested) {
+  if (lease_ == nullptr) return true;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_lease_check_ && !(requested && !holding_)) return holding_;
+  next_lease_check_ = now + config_.lease_check_interval;
+  Result<bool> held = lease_->Hold();
+  if (!held.ok()) spdlog::warn("lake: cannot ask for the export lease: {}", held.status().ToString());
+  const bool holding = held.ok() && *held;
+  if (holding != holding_) spdlog::info("lake: {} the export lease", holding ? "took" : "lost");
+  // Whoever exported last may be another instance: start from the table, not from memory.
+  if (!holding || !holding_) {
+    if (Status reloaded = ReloadStatus(); !reloaded.ok()) {
+      spdlog::warn("lake: cannot read the table's watermark: {}", reloaded.ToString());
+    }
+  }
+  holding_ = holding;
+  return holding_;
 }
 
 // At start (min_age 0) only the table's background writer sweeps, before it exports; later
@@ -248,6 +277,14 @@ void Exporter::Loop() {
     int64_t watermark = status_.watermark;
     const bool requested = std::exchange(export_requested_, false);
     lock.unlock();
+    if (!HoldsLease(requested)) {
+      lock.lock();
+      continue;
+    }
+    {
+      std::lock_guard status_lock(mutex_);
+      watermark = status_.watermark;  // perhaps just re-read from the table
+    }
     auto last_seq = store_.LastSeq();
     bool flush = false;
     if (last_seq.ok() && *last_seq > watermark) {

@@ -14,6 +14,9 @@
 // The background loop flushes when the oldest unexported trade is `flush_interval` old or
 // `flush_trades` are pending, whichever comes first, or at once when asked (RequestExport: an
 // aggregation run waiting for every acknowledged trade to be in the lake).
+// Several instances on one shared store export to one lake: with a lease (UseLease) only its
+// holder exports and sweeps; the others follow the table's watermark (status()), reading it
+// every lease_check_interval and at once when asked to export.
 // Thread safety: Start/Stop/ExportOnce from one thread at a time; status() from any thread.
 #pragma once
 
@@ -29,6 +32,7 @@
 #include "tradeagg/lake/iceberg/catalog.h"
 #include "tradeagg/lake/object_store.h"
 #include "tradeagg/store/trade_store.h"
+#include "tradeagg/store/work_lease.h"
 
 namespace tradeagg::lake {
 
@@ -47,6 +51,9 @@ struct ExporterConfig {
   // DuckDB threads for writing Parquet. The server's background exporter keeps to one so that it
   // never takes a core from ingestion; a one-shot export (the CLI) may use every core.
   int duckdb_threads = 1;
+  // With a lease: how often the loop renews it (holder) or asks for it and re-reads the table
+  // (the others). Well below the lease's time.
+  std::chrono::milliseconds lease_check_interval{1000};
 };
 
 struct ExportStatus {
@@ -85,6 +92,8 @@ class Exporter {
   // Exports everything pending (at most max_snapshot_trades) as one snapshot.
   Result<ExportCycle> ExportOnce();
 
+  // Exports only while holding `lease` (borrowed; outlives the exporter). Before Start.
+  void UseLease(store::WorkLease* lease) { lease_ = lease; }
   void Start();
   void Stop();
   // Asks the background loop to export whatever is pending at its next poll, without waiting
@@ -99,12 +108,20 @@ class Exporter {
   // Deletes unreferenced files of the table last modified more than `min_age` ago.
   Status RemoveOrphans(const iceberg::LoadedTable& table, std::chrono::milliseconds min_age);
   void Record(const Result<ExportCycle>& cycle);
+  // Holds the lease (or has none to hold)? Asks the lease at most every lease_check_interval.
+  bool HoldsLease(bool requested);
+  // The table's watermark and current snapshot into status_: another instance exports.
+  Status ReloadStatus();
+  void SetTableStatus(const iceberg::TableMetadata& metadata);
 
   store::TradeStore& store_;
   iceberg::Catalog& catalog_;
   ObjectStore& objects_;
   engine::Connection& duckdb_;
   ExporterConfig config_;
+  store::WorkLease* lease_ = nullptr;  // null: this exporter is the table's only writer
+  bool holding_ = false;               // loop thread only: the lease's last answer
+  std::chrono::steady_clock::time_point next_lease_check_{};  // loop thread only
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -9,12 +9,18 @@
 // - CreateUser is durable when it returns OK; kAlreadyExists if the name is taken.
 // - DeleteUser is durable when it returns OK; kNotFound if the name is absent.
 // - ListUsers is sorted by username.
+// - SharedSecret(name, proposed) returns the secret called `name` that every instance on this
+//   store uses (the token signing key): the stored one, or else `proposed`, stored durably
+//   before it returns. Of concurrent first proposals exactly one wins, and every caller gets
+//   the winner, so instances behind a load balancer accept each other's tokens. Secrets are
+//   printable text (the caller encodes bytes).
 // - kUnavailable: the store could not be reached; nothing changed.
 // Implementations: store/sqlite (embedded default), store/mongo.
 // Thread safety: every method may be called from any thread.
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +37,7 @@ class UserStore {
   virtual Result<std::optional<auth::User>> FindUser(std::string_view username) = 0;
   virtual Result<std::vector<auth::User>> ListUsers() = 0;
   virtual Status DeleteUser(std::string_view username) = 0;
+  virtual Result<std::string> SharedSecret(std::string_view name, std::string_view proposed) = 0;
 };
 
 }  // namespace tradeagg::store

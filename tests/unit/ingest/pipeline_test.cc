@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <future>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "testing/in_memory_trade_store.h"
+#include "tradeagg/ingest/book_follower.h"
 
 namespace tradeagg::ingest {
 namespace {
@@ -32,7 +35,11 @@ struct Completed {
   store::AppendRequest request;
 };
 
-class PipelineTest : public ::testing::Test {
+// Every rule holds whichever way the book is kept: applied directly (one writer) or followed
+// from the store (writers sharing it).
+enum class BookKeeping { kDirect, kFollowStore };
+
+class PipelineTest : public ::testing::TestWithParam<BookKeeping> {
  protected:
   void SetUp() override { pipeline_.Start(); }
   void TearDown() override { pipeline_.Stop(); }
@@ -47,12 +54,19 @@ class PipelineTest : public ::testing::Test {
     return done->get_future();
   }
 
+  BookUpdater& Updater() {
+    if (GetParam() == BookKeeping::kDirect) return direct_;
+    return follower_;
+  }
+
   testing::InMemoryTradeStore store_;
   book::PositionBook book_;
-  Pipeline pipeline_{store_, book_};
+  DirectBookUpdater direct_{book_};
+  BookFollower follower_{store_, book_, std::chrono::hours(1)};
+  Pipeline pipeline_{store_, Updater()};
 };
 
-TEST_F(PipelineTest, AcknowledgedTradesAreStoredAndInTheBook) {
+TEST_P(PipelineTest, AcknowledgedTradesAreStoredAndInTheBook) {
   Completed first = Submit({MakeTrade("1"), MakeTrade("2")}).get();
   ASSERT_TRUE(first.status.ok()) << first.status.ToString();
   EXPECT_EQ(first.request.seqs, (std::vector<int64_t>{1, 2}));
@@ -60,7 +74,7 @@ TEST_F(PipelineTest, AcknowledgedTradesAreStoredAndInTheBook) {
   EXPECT_EQ(book_.watermark(), 2);  // applied before the completion ran
 }
 
-TEST_F(PipelineTest, ADuplicateIsAcknowledgedWithoutReachingTheBookTwice) {
+TEST_P(PipelineTest, ADuplicateIsAcknowledgedWithoutReachingTheBookTwice) {
   ASSERT_TRUE(Submit({MakeTrade("1")}).get().status.ok());
   Completed retry = Submit({MakeTrade("1")}).get();
   ASSERT_TRUE(retry.status.ok());
@@ -70,7 +84,7 @@ TEST_F(PipelineTest, ADuplicateIsAcknowledgedWithoutReachingTheBookTwice) {
   EXPECT_EQ(book_.watermark(), 1);
 }
 
-TEST_F(PipelineTest, AFailingStoreAcknowledgesNothingAndTheBookStaysWithTheStore) {
+TEST_P(PipelineTest, AFailingStoreAcknowledgesNothingAndTheBookStaysWithTheStore) {
   store_.FailAppendsWith(Status::Unavailable("store down"));
   Completed failed = Submit({MakeTrade("1")}).get();
   EXPECT_EQ(failed.status.code(), StatusCode::kUnavailable);
@@ -82,6 +96,60 @@ TEST_F(PipelineTest, AFailingStoreAcknowledgesNothingAndTheBookStaysWithTheStore
   ASSERT_TRUE(retry.status.ok());
   EXPECT_EQ(retry.request.outcomes[0], store::AppendOutcome::kAccepted);
   EXPECT_EQ(book_.watermark(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Book, PipelineTest, ::testing::Values(BookKeeping::kDirect, BookKeeping::kFollowStore),
+                         [](const auto& info) { return info.param == BookKeeping::kDirect ? "Direct" : "FollowStore"; });
+
+// Another writer's trades (appended to the shared store, not through this pipeline) reach the
+// book with this instance's next commit, or with the follower's next poll.
+TEST(BookFollowerTest, OtherWritersTradesReachTheBook) {
+  testing::InMemoryTradeStore store;
+  book::PositionBook book;
+  BookFollower follower(store, book, std::chrono::milliseconds(20));
+  Pipeline pipeline(store, follower);
+  pipeline.Start();
+  store::AppendRequest other;
+  other.trades = {MakeTrade("other-1"), MakeTrade("other-2")};
+  store::AppendRequest* others[] = {&other};
+  ASSERT_TRUE(store.Append(others).ok());
+  EXPECT_EQ(book.watermark(), 0);
+
+  std::promise<Status> done;
+  store::AppendRequest own;
+  own.trades = {MakeTrade("own-1")};
+  pipeline.Submit(std::move(own), [&](const Status& status, store::AppendRequest&) { done.set_value(status); });
+  ASSERT_TRUE(done.get_future().get().ok());
+  EXPECT_EQ(book.watermark(), 3);  // the other writer's two, then its own
+  pipeline.Stop();
+
+  store::AppendRequest later;
+  later.trades = {MakeTrade("other-3")};
+  store::AppendRequest* more[] = {&later};
+  ASSERT_TRUE(store.Append(more).ok());
+  follower.Start();
+  for (int i = 0; i < 200 && book.watermark() < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  follower.Stop();
+  EXPECT_EQ(book.watermark(), 4);
+  EXPECT_TRUE(follower.last_error().ok());
+}
+
+// A store that cannot be read leaves the book behind, never wrong, and says why.
+TEST(BookFollowerTest, AnUnreadableStoreLeavesTheBookBehindAndSaysSo) {
+  testing::InMemoryTradeStore store;
+  book::PositionBook book;
+  BookFollower follower(store, book, std::chrono::hours(1));
+  store::AppendRequest request;
+  request.trades = {MakeTrade("1")};
+  store::AppendRequest* requests[] = {&request};
+  ASSERT_TRUE(store.Append(requests).ok());
+  store.FailReadsWith(Status::Unavailable("store down"));
+  EXPECT_EQ(follower.CatchUp().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(book.watermark(), 0);
+  EXPECT_EQ(follower.last_error().code(), StatusCode::kUnavailable);
+  store.FailReadsWith(Status::Ok());
+  EXPECT_TRUE(follower.CatchUp().ok());
+  EXPECT_EQ(book.watermark(), 1);
 }
 
 }  // namespace

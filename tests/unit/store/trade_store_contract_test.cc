@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "testing/forwarding_trade_store.h"
 #include "testing/in_memory_trade_store.h"
 #include "testing/temp_dir.h"
 #include "tradeagg/store/sqlite/sqlite_trade_store.h"
@@ -28,29 +29,7 @@ class InMemoryTrades {
  public:
   // One store for the fixture's life, so that "reopening" finds what was written.
   Result<std::unique_ptr<TradeStore>> Open() {
-    class Handle final : public TradeStore {
-     public:
-      explicit Handle(TradeStore& target) : target_(target) {}
-      Status Append(std::span<AppendRequest* const> requests) override { return target_.Append(requests); }
-      Result<std::optional<domain::Trade>> FindTrade(std::string_view participant,
-                                                     std::string_view trade_id) override {
-        return target_.FindTrade(participant, trade_id);
-      }
-      Result<TradePage> ListTrades(const TradeQuery& query) override { return target_.ListTrades(query); }
-      Status ScanTrades(int64_t after_seq, size_t limit,
-                        const std::function<void(const domain::Trade&)>& visit) override {
-        return target_.ScanTrades(after_seq, limit, visit);
-      }
-      Result<int64_t> LastSeq() override { return target_.LastSeq(); }
-      Result<int64_t> CountTrades(int64_t after_seq, int64_t through_seq) override {
-        return target_.CountTrades(after_seq, through_seq);
-      }
-      Result<DateTradeCount> DateTotals(Date business_date) override { return target_.DateTotals(business_date); }
-
-     private:
-      TradeStore& target_;
-    };
-    return std::unique_ptr<TradeStore>(std::make_unique<Handle>(store_));
+    return std::unique_ptr<TradeStore>(std::make_unique<testing::ForwardingTradeStore>(store_));
   }
   static constexpr bool kPersists = false;
 

@@ -101,6 +101,27 @@ TYPED_TEST_P(UserStoreContract, UsersSurviveReopening) {
   ExpectSameUser(**found, alice);
 }
 
-REGISTER_TYPED_TEST_SUITE_P(UserStoreContract, CreateFindListDelete, NamesAreComparedExactly, UsersSurviveReopening);
+// The first proposal of a secret wins, for good: later proposals (another instance's, or this
+// one's after a restart) get the stored secret; names are independent.
+TYPED_TEST_P(UserStoreContract, FirstProposedSecretIsEveryonesForGood) {
+  Result<std::string> first = this->store_->SharedSecret("token-signing-key", "aaaa");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, "aaaa");
+  Result<std::string> second = this->store_->SharedSecret("token-signing-key", "bbbb");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(*second, "aaaa");
+  Result<std::string> other = this->store_->SharedSecret("another", "cccc");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*other, "cccc");
+  if constexpr (TypeParam::kPersists) {
+    this->Reopen();
+    Result<std::string> after = this->store_->SharedSecret("token-signing-key", "dddd");
+    ASSERT_TRUE(after.ok()) << after.status().ToString();
+    EXPECT_EQ(*after, "aaaa");
+  }
+}
+
+REGISTER_TYPED_TEST_SUITE_P(UserStoreContract, CreateFindListDelete, NamesAreComparedExactly, UsersSurviveReopening,
+                            FirstProposedSecretIsEveryonesForGood);
 
 }  // namespace tradeagg::store

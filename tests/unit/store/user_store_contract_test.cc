@@ -35,6 +35,9 @@ class InMemoryUsers {
       Result<std::optional<auth::User>> FindUser(std::string_view name) override { return target_.FindUser(name); }
       Result<std::vector<auth::User>> ListUsers() override { return target_.ListUsers(); }
       Status DeleteUser(std::string_view name) override { return target_.DeleteUser(name); }
+      Result<std::string> SharedSecret(std::string_view name, std::string_view proposed) override {
+        return target_.SharedSecret(name, proposed);
+      }
 
      private:
       UserStore& target_;

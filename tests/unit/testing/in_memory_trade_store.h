@@ -70,6 +70,7 @@ class InMemoryTradeStore final : public store::TradeStore {
     std::vector<domain::Trade> copy;
     {
       std::lock_guard lock(mutex_);
+      TRY(read_failure_);
       for (const domain::Trade& t : trades_) {
         if (t.seq > after_seq && (limit == 0 || copy.size() < limit)) copy.push_back(t);
       }
@@ -80,6 +81,7 @@ class InMemoryTradeStore final : public store::TradeStore {
 
   Result<int64_t> LastSeq() override {
     std::lock_guard lock(mutex_);
+    TRY(read_failure_);
     return trades_.empty() ? int64_t{0} : trades_.back().seq;
   }
 
@@ -107,6 +109,12 @@ class InMemoryTradeStore final : public store::TradeStore {
     append_failure_ = std::move(status);
   }
 
+  // Every later ScanTrades and LastSeq fails with `status` (Ok() to heal).
+  void FailReadsWith(Status status) {
+    std::lock_guard lock(mutex_);
+    read_failure_ = std::move(status);
+  }
+
  private:
   static std::string Key(std::string_view participant, std::string_view trade_id) {
     return std::string(participant) + '\0' + std::string(trade_id);
@@ -118,6 +126,7 @@ class InMemoryTradeStore final : public store::TradeStore {
   std::map<std::string, size_t, std::less<>> by_key_;
   int64_t last_seq_ = 0;
   Status append_failure_ = Status::Ok();
+  Status read_failure_ = Status::Ok();
 };
 
 }  // namespace tradeagg::testing

@@ -45,6 +45,12 @@ class InMemoryUserStore final : public store::UserStore {
     return Status::Ok();
   }
 
+  Result<std::string> SharedSecret(std::string_view name, std::string_view proposed) override {
+    std::lock_guard lock(mutex_);
+    TRY(failure_);
+    return secrets_.try_emplace(std::string(name), proposed).first->second;
+  }
+
   // Every later call fails with `status` (Ok() to heal).
   void FailWith(Status status) {
     std::lock_guard lock(mutex_);
@@ -54,6 +60,7 @@ class InMemoryUserStore final : public store::UserStore {
  private:
   std::mutex mutex_;
   std::map<std::string, auth::User, std::less<>> users_;
+  std::map<std::string, std::string, std::less<>> secrets_;
   Status failure_ = Status::Ok();
 };
 

@@ -21,7 +21,6 @@ constexpr std::string_view kCommitted = "committed";
 constexpr std::string_view kVoid = "void";
 constexpr int kClaimAttempts = 16;
 constexpr int kPlanRounds = 4;
-constexpr size_t kScanBatch = 1000;
 
 Bson SeqRange(int64_t after, int64_t through) {
   Bson range;
@@ -31,13 +30,7 @@ Bson SeqRange(int64_t after, int64_t through) {
   return filter;
 }
 
-Bson BlockTrades(int64_t lo, int64_t hi) {
-  Bson range;
-  range.Append("$gte", lo).Append("$lte", hi);
-  Bson filter;
-  filter.AppendDocument("seq", range);
-  return filter;
-}
+Bson BlockTrades(int64_t lo, int64_t hi) { return SeqRange(lo - 1, hi); }
 
 Bson SortBySeq(int32_t direction, size_t limit) {
   Bson sort;
@@ -147,6 +140,28 @@ Result<int64_t> MongoTradeStore::LastSeq() {
   return StablePoint(blocks);
 }
 
+int64_t MongoTradeStore::RecentTo() {
+  std::lock_guard lock(recent_mutex_);
+  return recent_to_;
+}
+
+// Does every seq in (after, before) belong to a void block among `blocks`?
+bool MongoTradeStore::OnlyVoidBetween(const std::vector<Block>& blocks, int64_t after, int64_t before) {
+  std::vector<std::pair<int64_t, int64_t>> voids;
+  for (const Block& block : blocks) {
+    if (block.hi <= after || block.lo >= before) continue;
+    if (block.state != kVoid) return false;  // another writer's trades, or some to come
+    voids.emplace_back(block.lo, block.hi);
+  }
+  std::sort(voids.begin(), voids.end());
+  int64_t covered = after;  // every seq up to here is accounted for
+  for (const auto& [lo, hi] : voids) {
+    if (lo > covered + 1) return false;  // seqs no block accounts for: perhaps a pruned block's
+    covered = std::max(covered, hi);
+  }
+  return covered >= before - 1;
+}
+
 Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
   for (int attempt = 0; attempt < kClaimAttempts; ++attempt) {
     claimed_at_ = std::chrono::steady_clock::now();
@@ -178,6 +193,7 @@ Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
     }
     if (valid) {
       next_lo_ = block.hi + 1;
+      claim_follows_recent_ = OnlyVoidBetween(blocks.value(), RecentTo(), block.lo);
       return block;
     }
     if (inserted.ok()) {
@@ -391,8 +407,45 @@ Status MongoTradeStore::Append(std::span<AppendRequest* const> requests) {
     reset();
     return AbandonBlock(block, written);
   }
+  RememberCommitted(requests, block);
   if (++commits_ % 16 == 0) PruneBlocks(block);
   return Status::Ok();
+}
+
+void MongoTradeStore::RememberCommitted(std::span<AppendRequest* const> requests, const Block& block) {
+  if (options_.recent_trades == 0) return;
+  std::lock_guard lock(recent_mutex_);
+  if (!claim_follows_recent_ || recent_to_ == 0) {
+    recent_.clear();
+    recent_from_ = block.lo - 1;
+  }
+  for (const AppendRequest* request : requests) {
+    if (request->conflict_index) continue;
+    for (size_t i = 0; i < request->trades.size(); ++i) {
+      if (request->outcomes[i] == AppendOutcome::kAccepted) recent_.push_back(request->trades[i]);
+    }
+  }
+  recent_to_ = block.hi;
+  while (recent_.size() > options_.recent_trades) {
+    recent_from_ = recent_.front().seq;
+    recent_.pop_front();
+  }
+}
+
+bool MongoTradeStore::ScanRecent(int64_t after_seq, int64_t through_seq, size_t limit,
+                                 const std::function<void(const domain::Trade&)>& visit) {
+  std::vector<domain::Trade> copy;
+  {
+    std::lock_guard lock(recent_mutex_);
+    if (recent_to_ == 0 || after_seq < recent_from_ || through_seq > recent_to_) return false;
+    auto it = std::upper_bound(recent_.begin(), recent_.end(), after_seq,
+                               [](int64_t seq, const domain::Trade& trade) { return seq < trade.seq; });
+    for (; it != recent_.end() && it->seq <= through_seq && (limit == 0 || copy.size() < limit); ++it) {
+      copy.push_back(*it);
+    }
+  }
+  for (const domain::Trade& trade : copy) visit(trade);  // unlocked: visit may call the store
+  return true;
 }
 
 void MongoTradeStore::PruneBlocks(const Block& newest) {
@@ -456,27 +509,21 @@ Result<TradePage> MongoTradeStore::ListTrades(const TradeQuery& query) {
 Status MongoTradeStore::ScanTrades(int64_t after_seq, size_t limit,
                                    const std::function<void(const domain::Trade&)>& visit) {
   ASSIGN_OR_RETURN(int64_t stable, LastSeq());
-  size_t visited = 0;
-  int64_t cursor = after_seq;
-  while (limit == 0 || visited < limit) {
-    const size_t batch = limit == 0 ? kScanBatch : std::min(kScanBatch, limit - visited);
-    size_t got = 0;
-    Status parsed = Status::Ok();
-    TRY(client_.Find(kTrades, SeqRange(cursor, stable), SortBySeq(1, batch), [&](const Bson& doc) {
-      Result<domain::Trade> trade = TradeFromDocument(doc);
-      if (!trade.ok()) {
-        parsed = trade.status();
-        return;
-      }
-      ++got;
-      cursor = trade.value().seq;
-      visit(trade.value());
-    }));
-    TRY(parsed);
-    visited += got;
-    if (got < batch) break;
-  }
-  return Status::Ok();
+  if (ScanRecent(after_seq, stable, limit, visit)) return Status::Ok();
+  // One query, sorted by seq and limited as asked: the seq index serves it on MongoDB, and
+  // servers that cannot push the filter down (FerretDB 1.x) scan the collection once, not once
+  // per batch.
+  Status parsed = Status::Ok();
+  TRY(client_.Find(kTrades, SeqRange(after_seq, stable), SortBySeq(1, limit), [&](const Bson& doc) {
+    if (!parsed.ok()) return;
+    Result<domain::Trade> trade = TradeFromDocument(doc);
+    if (!trade.ok()) {
+      parsed = trade.status();
+      return;
+    }
+    visit(trade.value());
+  }));
+  return parsed;
 }
 
 Result<int64_t> MongoTradeStore::CountTrades(int64_t after_seq, int64_t through_seq) {

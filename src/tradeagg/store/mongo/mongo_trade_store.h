@@ -41,6 +41,14 @@
 // lease - 2 * write_budget. At its first Append, a store reaps the pending blocks of its own
 // instance id (an earlier life's): the instance id must be unique per running server.
 //
+// Recent trades: a writer keeps the trades of its latest blocks in memory (up to
+// recent_trades) while nobody else's trades lie between them, so ScanTrades after a seq they
+// cover (the book following the store after each commit, the exporter a few seconds behind) is
+// answered without reading `trades`: one read of seq_blocks. Whether another writer's trades
+// lie between is known from the claim's read of seq_blocks: the seqs between the cached ones
+// and the new block must belong to void blocks (no trades) only; a committed block elsewhere,
+// or seqs no block accounts for (a pruned block), start the cache again from the new block.
+//
 // Thread safety: every method may be called from any thread; Append() calls are serialised by
 // the caller (one writer per instance), reads run concurrently.
 #pragma once
@@ -48,6 +56,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -68,6 +77,8 @@ struct MongoTradeStoreOptions {
   std::chrono::milliseconds write_budget{15'000};
   // How long a trade whose key is held by another writer's uncommitted block waits for it.
   std::chrono::milliseconds holder_wait{3'000};
+  // The most trades kept in memory for ScanTrades near the head (0: none).
+  size_t recent_trades = 200'000;
 };
 
 class MongoTradeStore final : public TradeStore {
@@ -102,6 +113,8 @@ class MongoTradeStore final : public TradeStore {
   int64_t StablePoint(const std::vector<Block>& blocks);
 
   Result<Block> ClaimBlock(int64_t size);
+  int64_t RecentTo();
+  static bool OnlyVoidBetween(const std::vector<Block>& blocks, int64_t after, int64_t before);
   // Steps 2 and 3: writes the plan's trades; returns when the block holds exactly them.
   Status WriteTrades(std::span<AppendRequest* const> requests, const Block& block);
   Status CommitBlock(const Block& block);
@@ -109,6 +122,12 @@ class MongoTradeStore final : public TradeStore {
   // The holders of `keys` that are committed; kUnavailable when one stays uncommitted.
   Result<std::vector<domain::Trade>> CommittedHolders(const std::vector<std::string>& keys, const Block& own);
   void PruneBlocks(const Block& newest);
+  // The committed call's accepted trades into the recent cache, extending it when nothing
+  // but void blocks lies between it and `block`, else starting it again.
+  void RememberCommitted(std::span<AppendRequest* const> requests, const Block& block);
+  // Visits the cached trades in (after_seq, through_seq] if the cache covers that range.
+  bool ScanRecent(int64_t after_seq, int64_t through_seq, size_t limit,
+                  const std::function<void(const domain::Trade&)>& visit);
 
   MongoClient& client_;
   const MongoTradeStoreOptions options_;
@@ -118,6 +137,12 @@ class MongoTradeStore final : public TradeStore {
   int64_t commits_ = 0;
   bool first_append_ = true;
   std::atomic<int64_t> reported_stable_{0};
+  bool claim_follows_recent_ = false;  // writer only: set by ClaimBlock from its read
+
+  std::mutex recent_mutex_;
+  std::deque<domain::Trade> recent_;  // guarded: in seq order, every trade in (recent_from_, recent_to_]
+  int64_t recent_from_ = 0;           // guarded
+  int64_t recent_to_ = 0;             // guarded; 0 with recent_from_ 0: nothing cached
 };
 
 }  // namespace tradeagg::store

@@ -11,6 +11,7 @@ namespace tradeagg::store {
 namespace {
 
 constexpr std::string_view kUsers = "users";
+constexpr std::string_view kSecrets = "secrets";
 
 Bson UserToDocument(const auth::User& user) {
   Bson doc;
@@ -79,6 +80,19 @@ Status MongoUserStore::DeleteUser(std::string_view username) {
   ASSIGN_OR_RETURN(int64_t deleted, client_.DeleteMany(kUsers, IdFilter(username)));
   if (deleted == 0) return Status::NotFound("user '" + std::string(username) + "' not found");
   return Status::Ok();
+}
+
+Result<std::string> MongoUserStore::SharedSecret(std::string_view name, std::string_view proposed) {
+  Bson doc;
+  doc.Append("_id", name).Append("value", proposed);
+  Status inserted = client_.InsertOne(kSecrets, doc);
+  // Taken (another instance's proposal won) or a lost reply (perhaps ours): the stored one is the answer.
+  if (!inserted.ok() && inserted.code() != StatusCode::kAlreadyExists && inserted.code() != StatusCode::kStateUnknown) {
+    return inserted;
+  }
+  ASSIGN_OR_RETURN(std::optional<Bson> stored, FindOne(client_, kSecrets, IdFilter(name)));
+  if (!stored) return Status::Unavailable("secret '" + std::string(name) + "' not readable after it was stored");
+  return stored->GetString("value");
 }
 
 }  // namespace tradeagg::store

@@ -4,6 +4,8 @@
 // Collection `users`, one document per user:
 //   { _id: "<username>", password_hash, role: "member"|"risk"|"admin" (auth::RoleName, as the
 //     SQLite store keeps it), participant, created_at: <date>, created_at_us: <int64> }
+// Collection `secrets`: { _id: "<name>", value: "<text>" }, the first proposal inserted (a
+// unique _id), read back by everyone else.
 // The username is the _id: the unique insert is what makes CreateUser answer kAlreadyExists
 // for a taken name across instances (no read-then-write), and every lookup is by _id, the one
 // key FerretDB 1.x answers quickly. Times are read back from created_at_us (exact micros).
@@ -29,6 +31,7 @@ class MongoUserStore final : public UserStore {
   Result<std::optional<auth::User>> FindUser(std::string_view username) override;
   Result<std::vector<auth::User>> ListUsers() override;
   Status DeleteUser(std::string_view username) override;
+  Result<std::string> SharedSecret(std::string_view name, std::string_view proposed) override;
 
  private:
   MongoClient& client_;

@@ -134,6 +134,13 @@ ALTER TABLE exposures ADD COLUMN sell_trades INTEGER NOT NULL DEFAULT 0;
 UPDATE exposures SET buy_trades = trade_count WHERE sell_quantity = '0';
 UPDATE exposures SET sell_trades = trade_count WHERE buy_quantity = '0';
 )sql",
+    // 4: secrets every instance on the store shares (the token signing key).
+    R"sql(
+CREATE TABLE secrets (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+)sql",
 };
 constexpr int64_t kSchemaVersion = std::size(kMigrations);
 

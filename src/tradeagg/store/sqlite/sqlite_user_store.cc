@@ -14,6 +14,8 @@ constexpr std::string_view kInsertUserSql = "INSERT INTO users (" USER_COLUMNS "
 constexpr std::string_view kFindUserSql = "SELECT " USER_COLUMNS " FROM users WHERE username = ?1";
 constexpr std::string_view kListUsersSql = "SELECT " USER_COLUMNS " FROM users ORDER BY username";
 constexpr std::string_view kDeleteUserSql = "DELETE FROM users WHERE username = ?1";
+constexpr std::string_view kProposeSecretSql = "INSERT INTO secrets (name, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+constexpr std::string_view kFindSecretSql = "SELECT value FROM secrets WHERE name = ?1";
 #undef USER_COLUMNS
 
 Result<auth::User> ReadUserRow(const SqliteStatement& row) {
@@ -80,6 +82,19 @@ Status SqliteUserStore::DeleteUser(std::string_view username) {
   TRY(remove.Run());
   if (db_.changes() == 0) return Status::NotFound("user '" + std::string(username) + "' not found");
   return Status::Ok();
+}
+
+Result<std::string> SqliteUserStore::SharedSecret(std::string_view name, std::string_view proposed) {
+  std::lock_guard lock(mutex_);
+  ASSIGN_OR_RETURN(SqliteStatement propose, db_.Prepare(kProposeSecretSql));
+  propose.BindText(1, name);
+  propose.BindText(2, proposed);
+  TRY(propose.Run());  // autocommit: durable; a stored secret is kept
+  ASSIGN_OR_RETURN(SqliteStatement find, db_.Prepare(kFindSecretSql));
+  find.BindText(1, name);
+  ASSIGN_OR_RETURN(bool row, find.Step());
+  if (!row) return Status::Internal("secret '" + std::string(name) + "' vanished after it was stored");
+  return std::string(find.ColumnText(0));
 }
 
 }  // namespace tradeagg::store

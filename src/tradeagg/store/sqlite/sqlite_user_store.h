@@ -1,4 +1,4 @@
-// SqliteUserStore: the embedded default UserStore, table `users` of the same SQLite file as the
+// SqliteUserStore: the embedded default UserStore, tables `users` and `secrets` of the same SQLite file as the
 // SqliteTradeStore (see schema.h).
 //
 // One read-write connection under a mutex: users are read once at start and written by an
@@ -27,6 +27,7 @@ class SqliteUserStore final : public UserStore {
   Result<std::optional<auth::User>> FindUser(std::string_view username) override;
   Result<std::vector<auth::User>> ListUsers() override;
   Status DeleteUser(std::string_view username) override;
+  Result<std::string> SharedSecret(std::string_view name, std::string_view proposed) override;
 
  private:
   explicit SqliteUserStore(SqliteDb db) : db_(std::move(db)) {}

@@ -1,0 +1,251 @@
+// MongoTradeStore against a real server (FerretDB): the TradeStore contract, and what is the
+// MongoDB store's own: every step of an append failing (fault injection), two writers on one
+// database, a dead writer's block reaped.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+#include <thread>
+
+#include "store/trade_store_contract.h"
+#include "testing/ferretdb_server.h"
+#include "testing/forwarding_trade_store.h"
+#include "testing/trade_builder.h"
+#include "tradeagg/core/fault_injector.h"
+#include "tradeagg/store/mongo/mongo_client.h"
+#include "tradeagg/store/mongo/mongo_trade_store.h"
+
+namespace tradeagg::store {
+namespace {
+
+std::unique_ptr<MongoClient> ConnectTo(const std::string& database) {
+  MongoClientOptions options;
+  options.uri = testing::SharedFerretDb().Uri(database);
+  options.write_concern = "majority";
+  auto client = MongoClient::Open(options);
+  EXPECT_TRUE(client.ok()) << client.status().ToString();
+  return client.ok() ? std::move(client).value() : nullptr;
+}
+
+// A store on a fresh database; reopening gives a new store (and client) on the same database.
+class MongoTrades {
+ public:
+  Result<std::unique_ptr<TradeStore>> Open() {
+    std::unique_ptr<MongoClient> client = ConnectTo(database_);
+    if (client == nullptr) return Status::Unavailable("no FerretDB");
+    MongoTradeStoreOptions options;
+    options.instance_id = "contract";
+    ASSIGN_OR_RETURN(std::unique_ptr<MongoTradeStore> store, MongoTradeStore::Open(*client, options));
+    // The handle keeps the store and its client alive; the store is destroyed first.
+    struct Owned {
+      std::unique_ptr<MongoClient> client;
+      std::unique_ptr<MongoTradeStore> store;
+    };
+    auto owned = std::make_shared<Owned>(Owned{std::move(client), std::move(store)});
+    TradeStore& target = *owned->store;
+    return std::unique_ptr<TradeStore>(std::make_unique<testing::ForwardingTradeStore>(target, std::move(owned)));
+  }
+  static constexpr bool kPersists = true;
+
+ private:
+  std::string database_ = testing::UniqueDatabaseName("contract");
+};
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Mongo, TradeStoreContract, ::testing::Types<MongoTrades>);
+
+class MongoTradeStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FaultInjector::Global().Enable();
+    client_ = ConnectTo(database_);
+    ASSERT_NE(client_, nullptr);
+    store_ = OpenStore("writer-a");
+  }
+  void TearDown() override {
+    for (const char* point : {"store.append.before_commit", "mongo.append.after_insert",
+                              "mongo.append.commit_reply_lost", "mongo.append.cleanup"}) {
+      FaultInjector::Global().Arm(point, 0);
+    }
+  }
+  std::unique_ptr<MongoTradeStore> OpenStore(std::string instance, std::chrono::milliseconds lease = std::chrono::seconds(60)) {
+    MongoTradeStoreOptions options;
+    options.instance_id = std::move(instance);
+    options.lease = lease;
+    auto store = MongoTradeStore::Open(*client_, options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+  static Status AppendOne(TradeStore& store, AppendRequest& request) {
+    AppendRequest* requests[] = {&request};
+    return store.Append(requests);
+  }
+  static AppendRequest RequestOf(std::vector<domain::Trade> trades) {
+    AppendRequest request;
+    request.trades = std::move(trades);
+    return request;
+  }
+  int64_t Visible(TradeStore& store) {
+    auto last = store.LastSeq();
+    EXPECT_TRUE(last.ok());
+    auto count = store.CountTrades(0, last.value());
+    EXPECT_TRUE(count.ok());
+    return count.value();
+  }
+
+  std::string database_ = testing::UniqueDatabaseName("mongo-trades");
+  std::unique_ptr<MongoClient> client_;
+  std::unique_ptr<MongoTradeStore> store_;
+};
+
+// Every failure before the commit: nothing visible, nothing acknowledged, and the retry of the
+// same request is accepted (the keys were freed).
+TEST_F(MongoTradeStoreTest, FailureBeforeCommitLeavesNothingAndTheRetryIsAccepted) {
+  for (const char* point : {"mongo.append.after_insert", "store.append.before_commit"}) {
+    SCOPED_TRACE(point);
+    const std::string id = std::string("T-") + point;
+    AppendRequest request = RequestOf({testing::MakeTrade("ALPHA", id), testing::MakeTrade("ALPHA", id + "-2")});
+    FaultInjector::Global().Arm(point, 1);
+    Status failed = AppendOne(*store_, request);
+    EXPECT_EQ(failed.code(), StatusCode::kUnavailable) << failed.ToString();
+    EXPECT_EQ(request.trades[0].seq, 0);
+    auto found = store_->FindTrade("ALPHA", id);
+    ASSERT_TRUE(found.ok());
+    EXPECT_FALSE(found.value().has_value());
+
+    AppendRequest retry = RequestOf({testing::MakeTrade("ALPHA", id), testing::MakeTrade("ALPHA", id + "-2")});
+    ASSERT_TRUE(AppendOne(*store_, retry).ok());
+    EXPECT_EQ(retry.outcomes[0], AppendOutcome::kAccepted);
+    EXPECT_EQ(retry.outcomes[1], AppendOutcome::kAccepted);
+  }
+  EXPECT_EQ(Visible(*store_), 4);
+}
+
+// The commit's reply lost: the store reads the block back and finds it committed.
+TEST_F(MongoTradeStoreTest, LostCommitReplyIsResolvedByReadingBack) {
+  AppendRequest request = RequestOf({testing::MakeTrade("ALPHA", "T-lost")});
+  FaultInjector::Global().Arm("mongo.append.commit_reply_lost", 1);
+  ASSERT_TRUE(AppendOne(*store_, request).ok());
+  EXPECT_EQ(request.outcomes[0], AppendOutcome::kAccepted);
+  auto found = store_->FindTrade("ALPHA", "T-lost");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found.value().has_value());
+  EXPECT_EQ(found.value()->seq, request.seqs[0]);
+}
+
+// The cleanup after a failure fails too: the block stays pending (invisible) and is cleaned
+// before the next append, which then accepts the same trade.
+TEST_F(MongoTradeStoreTest, FailedCleanupIsFinishedBeforeTheNextAppend) {
+  AppendRequest request = RequestOf({testing::MakeTrade("ALPHA", "T-unclean")});
+  FaultInjector::Global().Arm("mongo.append.after_insert", 1);
+  FaultInjector::Global().Arm("mongo.append.cleanup", 1);
+  EXPECT_FALSE(AppendOne(*store_, request).ok());
+  EXPECT_EQ(Visible(*store_), 0);
+  AppendRequest retry = RequestOf({testing::MakeTrade("ALPHA", "T-unclean")});
+  ASSERT_TRUE(AppendOne(*store_, retry).ok());
+  EXPECT_EQ(retry.outcomes[0], AppendOutcome::kAccepted);
+  EXPECT_EQ(Visible(*store_), 1);
+}
+
+// A writer that died between its insert and its commit (here: a store whose cleanup failed and
+// which is then dropped): another writer reaps the block once its lease has passed, and the
+// same trade can then be stored.
+TEST_F(MongoTradeStoreTest, DeadWritersBlockIsReapedAfterItsLease) {
+  std::unique_ptr<MongoTradeStore> dying = OpenStore("writer-dead", std::chrono::milliseconds(300));
+  AppendRequest request = RequestOf({testing::MakeTrade("ALPHA", "T-dead")});
+  FaultInjector::Global().Arm("mongo.append.after_insert", 1);
+  FaultInjector::Global().Arm("mongo.append.cleanup", 1);
+  EXPECT_FALSE(AppendOne(*dying, request).ok());
+  dying.reset();
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  AppendRequest retry = RequestOf({testing::MakeTrade("ALPHA", "T-dead")});
+  ASSERT_TRUE(AppendOne(*store_, retry).ok());
+  EXPECT_EQ(retry.outcomes[0], AppendOutcome::kAccepted);
+  EXPECT_EQ(Visible(*store_), 1);
+}
+
+// Two writers on one database, appending at once, some keys sent to both: every key is stored
+// once, seqs are unique, and the stable point covers every acknowledged trade.
+TEST_F(MongoTradeStoreTest, TwoWritersShareOneDatabase) {
+  auto other_client = ConnectTo(database_);
+  ASSERT_NE(other_client, nullptr);
+  MongoTradeStoreOptions options;
+  options.instance_id = "writer-b";
+  auto other = MongoTradeStore::Open(*other_client, options);
+  ASSERT_TRUE(other.ok());
+  constexpr int kCalls = 30;
+  std::atomic<int> accepted{0};
+  auto writer = [&](MongoTradeStore& store, std::string prefix) {
+    for (int i = 0; i < kCalls; ++i) {
+      AppendRequest own = RequestOf({testing::MakeTrade("ALPHA", prefix + std::to_string(i))});
+      AppendRequest shared = RequestOf({testing::MakeTrade("ALPHA", "shared-" + std::to_string(i))});
+      AppendRequest* requests[] = {&own, &shared};
+      Status status = store.Append(requests);
+      ASSERT_TRUE(status.ok()) << status.ToString();
+      for (const AppendRequest* r : requests) {
+        if (r->outcomes[0] == AppendOutcome::kAccepted) ++accepted;
+      }
+    }
+  };
+  std::thread a(writer, std::ref(*store_), "a-");
+  std::thread b(writer, std::ref(*other.value()), "b-");
+  a.join();
+  b.join();
+  EXPECT_EQ(accepted.load(), 3 * kCalls);
+  EXPECT_EQ(Visible(*store_), 3 * kCalls);
+  std::set<int64_t> seqs;
+  ASSERT_TRUE(store_->ScanTrades(0, 0, [&](const domain::Trade& t) { seqs.insert(t.seq); }).ok());
+  EXPECT_EQ(seqs.size(), static_cast<size_t>(3 * kCalls));
+}
+
+// A writer answers scans near the head from the trades it remembers, but never over another
+// writer's trades: after each append by the other writer, a scan from this writer's last seq
+// finds the other's trade and its own next one, in seq order.
+TEST_F(MongoTradeStoreTest, ScansNearTheHeadIncludeOtherWritersTrades) {
+  auto other_client = ConnectTo(database_);
+  ASSERT_NE(other_client, nullptr);
+  MongoTradeStoreOptions options;
+  options.instance_id = "writer-b";
+  auto other = MongoTradeStore::Open(*other_client, options);
+  ASSERT_TRUE(other.ok());
+  int64_t last_seen = 0;
+  for (int i = 0; i < 5; ++i) {
+    AppendRequest own = RequestOf({testing::MakeTrade("ALPHA", "own-" + std::to_string(i))});
+    ASSERT_TRUE(AppendOne(*store_, own).ok());
+    AppendRequest theirs = RequestOf({testing::MakeTrade("ALPHA", "theirs-" + std::to_string(i))});
+    ASSERT_TRUE(AppendOne(*other.value(), theirs).ok());
+    AppendRequest again = RequestOf({testing::MakeTrade("ALPHA", "own-again-" + std::to_string(i))});
+    ASSERT_TRUE(AppendOne(*store_, again).ok());
+    std::vector<std::string> ids;
+    ASSERT_TRUE(store_->ScanTrades(last_seen, 0, [&](const domain::Trade& t) {
+      ids.push_back(t.trade_id);
+      last_seen = t.seq;
+    }).ok());
+    EXPECT_EQ(ids, (std::vector<std::string>{"own-" + std::to_string(i), "theirs-" + std::to_string(i),
+                                             "own-again-" + std::to_string(i)}));
+  }
+}
+
+// The documents as any MongoDB client reads them: decimals as exact strings.
+TEST_F(MongoTradeStoreTest, DocumentsKeepExactDecimalsAndMicroseconds) {
+  domain::Trade trade = testing::MakeTrade("ALPHA", "T-exact");
+  trade.price = testing::Dec("0.00000001");
+  trade.trade_time = Timestamp::FromMicros(1'795'512'600'123'457);
+  AppendRequest request = RequestOf({trade});
+  ASSERT_TRUE(AppendOne(*store_, request).ok());
+  Bson filter;
+  filter.Append("_id", "ALPHA|T-exact");
+  std::string price;
+  int64_t micros = 0;
+  ASSERT_TRUE(client_->Find("trades", filter, Bson(), [&](const Bson& doc) {
+    price = doc.GetString("price");
+    micros = doc.GetInt64("trade_time_us");
+  }).ok());
+  EXPECT_EQ(price, "0.00000001");
+  EXPECT_EQ(micros, 1'795'512'600'123'457);
+}
+
+}  // namespace
+}  // namespace tradeagg::store
