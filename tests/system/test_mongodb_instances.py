@@ -94,7 +94,7 @@ def test_trades_sent_to_both_are_stored_once_and_every_instance_sees_every_trade
 
     def send(client, body):
         r = client.submit(body)
-        assert r.status_code == 201, r.text
+        assert r.status_code in (200, 201), r.text  # 200: all of it stored already, by the other
         return r.json()
 
     jobs = []
