@@ -122,6 +122,7 @@ def trade_document(trade: TradeIn, seq: int, received_at: dt.datetime) -> dict:
         "received_at": bson_date(received_us),
         "received_at_us": received_us,
         "business_date": business_date(trade_time).isoformat(),
+        "writer": f"fastapi-{os.getpid()}",  # tradeagg names the instance that stored it
     }
 
 

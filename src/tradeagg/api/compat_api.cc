@@ -56,7 +56,11 @@ http::Response CompatResponse(SubmissionOutcome& outcome) {
     case Kind::kForbidden: return FastApiDetail(403, outcome.detail);
     case Kind::kInvalid: return FastApiErrors(422, outcome.errors, "value_error");
     case Kind::kConflict: return FastApiErrors(409, outcome.errors, "conflict");
-    case Kind::kUnavailable: return FastApiDetail(503, outcome.detail + "; nothing was acknowledged, retrying is safe");
+    case Kind::kUnavailable: {
+      http::Response response = FastApiDetail(503, outcome.detail + "; nothing was acknowledged, retrying is safe");
+      response.headers.emplace_back("Retry-After", std::to_string(outcome.retry_after_seconds));
+      return response;
+    }
   }
   return FastApiDetail(500, "unknown submission outcome");
 }

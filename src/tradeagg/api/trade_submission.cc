@@ -74,8 +74,11 @@ void SubmitTrades(ApiContext& context, const auth::Principal& principal, std::ve
                                                                          store::AppendRequest& committed) {
     SubmissionOutcome result;
     if (!status.ok()) {
+      // The cause (a host, a driver's words) is in the server's log, not in the answer.
       result.kind = SubmissionOutcome::Kind::kUnavailable;
-      result.detail = status.message();
+      result.detail = status.code() == StatusCode::kStateUnknown ? "the trade store did not confirm the commit"
+                                                                  : "the trade store is unavailable";
+      result.retry_after_seconds = std::max<int64_t>(1, status.retry_after_seconds());
     } else if (committed.conflict_index) {
       size_t i = *committed.conflict_index;
       const auto& trade = committed.trades[i];

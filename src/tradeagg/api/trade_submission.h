@@ -23,6 +23,7 @@ struct SubmissionOutcome {
   enum class Kind { kCommitted, kForbidden, kInvalid, kConflict, kUnavailable };
   Kind kind = Kind::kCommitted;
   std::string detail;                       // for kForbidden / kUnavailable
+  int64_t retry_after_seconds = 0;          // for kUnavailable: the Retry-After to answer with
   std::vector<IndexedFieldError> errors;    // for kInvalid (the first kMaxListedFieldErrors, by trade) / kConflict
   size_t error_count = 0;                   // for kInvalid: every error found
   size_t invalid_trades = 0;                // for kInvalid: the trades with at least one

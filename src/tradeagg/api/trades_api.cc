@@ -68,9 +68,12 @@ http::Response SubmissionResponse(SubmissionOutcome& outcome) {
       return http::ProblemResponse(409, "conflict", "Conflicting trade",
                                    "a trade id is already used with different content; nothing was stored",
                                    FieldErrorsJson(outcome.errors));
-    case Kind::kUnavailable:
-      return http::ProblemResponse(503, "unavailable", "Service unavailable",
-                                   outcome.detail + "; nothing was acknowledged, retrying is safe");
+    case Kind::kUnavailable: {
+      http::Response response = http::ProblemResponse(503, "unavailable", "Service unavailable",
+                                                       outcome.detail + "; nothing was acknowledged, retrying is safe");
+      response.headers.emplace_back("Retry-After", std::to_string(outcome.retry_after_seconds));
+      return response;
+    }
   }
   return http::ProblemResponse(500, "internal", "Internal error", "unknown submission outcome");
 }

@@ -150,8 +150,9 @@ Status Application::Open() {
   OpenBookUpdates();
   if (config_.lake_enabled) {
     // On a shared store the lake is shared too: removing files at start could take another
-    // instance's export in flight, so only the lease holder's periodic sweep (of old files) runs.
-    ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true, /*sweep_at_start=*/!stores_.shared));
+    // instance's export in flight, unless this instance holds the export lease and nobody but
+    // an earlier life of it held it before (store/work_lease.h).
+    ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true, SweepsAtStart()));
     lake_->exporter().UseLease(stores_.export_lease.get());
   }
   TRY(OpenAggregation());
@@ -176,6 +177,12 @@ Status Application::RebuildBook() {
   return Status::Ok();
 }
 
+bool Application::SweepsAtStart() {
+  if (stores_.export_lease == nullptr) return true;  // the lake's only writer
+  Result<bool> held = stores_.export_lease->Hold();
+  return held.ok() && *held && stores_.export_lease->FromItself();
+}
+
 void Application::OpenBookUpdates() {
   if (!stores_.shared) {
     book_updater_ = std::make_unique<ingest::DirectBookUpdater>(book_);
@@ -197,7 +204,7 @@ Status Application::OpenAggregation() {
   if (!lake_) return Status::Ok();  // runs read the lake
   book_source_ = std::make_unique<agg::LiveBookSource>(book_, *store_);
   ASSIGN_OR_RETURN(aggregator_, OpenAggregator(config_, *results_, *store_, *lake_, *book_source_, /*owner=*/true,
-                                               /*sweep_at_start=*/!stores_.shared));
+                                               SweepsAtStart()));
   if (config_.scheduler_enabled) {
     lake::Exporter& exporter = lake_->exporter();
     scheduler_ = std::make_unique<agg::AggregationScheduler>(

@@ -49,6 +49,7 @@ class Application {
   Status Open();
   Status RebuildBook();
   void OpenBookUpdates();
+  bool SweepsAtStart();
   Status OpenAggregation();
   void RegisterRoutes();
 

@@ -10,6 +10,9 @@
 //   process, clocks apart) must be harmless. The lake export is exactly once by the catalog's
 //   compare-and-swap of the watermark in the snapshot summary, whoever exports.
 // - kUnavailable from Hold(): the store could not be asked; treat it as not holding.
+// - FromItself(): after a Hold() that answered true, whether nobody but this instance (this
+//   process, or an earlier life of it under the same instance id) held the lease before: then
+//   whatever a crashed holder left half done is this instance's own to clean up at once.
 // Implementations: SoleWorkLease (a store this process alone writes), store/mongo.
 // Thread safety: Hold() is called from one thread (the worker that needs the lease).
 #pragma once
@@ -22,12 +25,14 @@ class WorkLease {
  public:
   virtual ~WorkLease() = default;
   virtual Result<bool> Hold() = 0;
+  virtual bool FromItself() const = 0;
 };
 
 // The lease of a store nobody else writes (SQLite in the data directory): always held.
 class SoleWorkLease final : public WorkLease {
  public:
   Result<bool> Hold() override { return true; }
+  bool FromItself() const override { return true; }
 };
 
 }  // namespace tradeagg::store

@@ -24,7 +24,7 @@ std::string TradeDocumentId(std::string_view participant, std::string_view trade
   return id;
 }
 
-Bson TradeToDocument(const domain::Trade& trade) {
+Bson TradeToDocument(const domain::Trade& trade, std::string_view writer) {
   Bson doc;
   doc.Append("_id", TradeDocumentId(trade.participant, trade.trade_id))
       .Append("seq", trade.seq)
@@ -41,7 +41,8 @@ Bson TradeToDocument(const domain::Trade& trade) {
       .Append("trade_time_us", trade.trade_time.micros())
       .AppendDateTime("received_at", MillisOf(trade.received_at))
       .Append("received_at_us", trade.received_at.micros())
-      .Append("business_date", trade.business_date.ToString());
+      .Append("business_date", trade.business_date.ToString())
+      .Append("writer", writer);
   return doc;
 }
 

@@ -94,8 +94,11 @@ Result<std::vector<MongoTradeStore::Block>> MongoTradeStore::ReadBlocks() {
 }
 
 Status MongoTradeStore::VoidBlock(const Block& block) {
-  // Trades first: a void block must hold none, because readers treat it as settled.
-  TRY(client_.DeleteMany(kTrades, BlockTrades(block.lo, block.hi)).status());
+  // Trades first: a void block must hold none, because readers treat it as settled. Only the
+  // block's writer's: a stale claim may overlap another writer's block (even a pruned one).
+  Bson trades = BlockTrades(block.lo, block.hi);
+  trades.Append("writer", block.writer);
+  TRY(client_.DeleteMany(kTrades, trades).status());
   Bson selector;
   selector.Append("_id", block.lo).Append("state", kPending);
   Bson set;
@@ -212,6 +215,7 @@ Result<std::vector<domain::Trade>> MongoTradeStore::CommittedHolders(const std::
   const auto give_up = std::chrono::steady_clock::now() + options_.holder_wait;
   while (true) {
     std::vector<domain::Trade> holders;
+    std::vector<std::string> writers;  // holders[i] was stored by writers[i]
     Status parsed = Status::Ok();
     TRY(client_.Find(kTrades, IdIn(keys), Bson(), [&](const Bson& doc) {
       Result<domain::Trade> trade = TradeFromDocument(doc);
@@ -221,19 +225,20 @@ Result<std::vector<domain::Trade>> MongoTradeStore::CommittedHolders(const std::
       }
       if (trade.value().seq >= own.lo && trade.value().seq <= own.hi) return;  // this call's own
       holders.push_back(std::move(trade).value());
+      writers.push_back(doc.GetString("writer"));
     }));
     TRY(parsed);
     ASSIGN_OR_RETURN(std::vector<Block> blocks, ReadBlocks());
     TRY(ReapBlocks(blocks, false));
     bool settled = true;
-    for (const domain::Trade& holder : holders) {
+    for (size_t i = 0; i < holders.size(); ++i) {
       for (const Block& block : blocks) {
-        if (holder.seq < block.lo || holder.seq > block.hi) continue;
+        if (block.writer != writers[i] || holders[i].seq < block.lo || holders[i].seq > block.hi) continue;
         // Pending: being written (or abandoned) by another writer. Void: being deleted.
         if (block.state != kCommitted) settled = false;
       }
-      // No block holds it: its block was pruned, which only happens to committed ones (a void
-      // block's trades are deleted before it is voided).
+      // No block of its writer holds it: that block was pruned, which only happens to
+      // committed ones (a void block's trades are deleted before it is voided).
     }
     if (settled) return holders;
     if (std::chrono::steady_clock::now() >= give_up) {
@@ -248,10 +253,10 @@ Result<std::vector<domain::Trade>> MongoTradeStore::CommittedHolders(const std::
 
 namespace {
 
-std::vector<Bson> DocumentsOf(const std::vector<const domain::Trade*>& trades) {
+std::vector<Bson> DocumentsOf(const std::vector<const domain::Trade*>& trades, std::string_view writer) {
   std::vector<Bson> docs;
   docs.reserve(trades.size());
-  for (const domain::Trade* trade : trades) docs.push_back(TradeToDocument(*trade));
+  for (const domain::Trade* trade : trades) docs.push_back(TradeToDocument(*trade, writer));
   return docs;
 }
 
@@ -260,7 +265,7 @@ std::vector<Bson> DocumentsOf(const std::vector<const domain::Trade*>& trades) {
 Status MongoTradeStore::WriteTrades(std::span<AppendRequest* const> requests, const Block& block) {
   AppendPlan first(requests, block.lo - 1, AppendPlan::Numbering::kPositional, AppendPlan::Lookup::kBeforeCall);
   std::vector<const domain::Trade*> writes = first.DecideAll([](const domain::Trade&) { return nullptr; });
-  std::vector<Bson> docs = DocumentsOf(writes);
+  std::vector<Bson> docs = DocumentsOf(writes, options_.instance_id);
   ASSIGN_OR_RETURN(InsertManyResult inserted, client_.InsertMany(kTrades, docs));
   if (Fault("mongo.append.after_insert")) return Status::Unavailable("injected fault: mongo.append.after_insert");
 
@@ -300,7 +305,7 @@ Status MongoTradeStore::WriteTrades(std::span<AppendRequest* const> requests, co
     if (!to_delete.empty()) TRY(client_.DeleteMany(kTrades, SeqIn(to_delete)).status());
     for (int64_t seq : to_delete) written.erase(seq);
     if (to_insert.empty()) return Status::Ok();
-    std::vector<Bson> more = DocumentsOf(to_insert);
+    std::vector<Bson> more = DocumentsOf(to_insert, options_.instance_id);
     ASSIGN_OR_RETURN(InsertManyResult again, client_.InsertMany(kTrades, more));
     std::vector<bool> again_duplicate(to_insert.size(), false);
     for (size_t position : again.duplicates) again_duplicate[position] = true;

@@ -62,6 +62,7 @@ Result<bool> MongoWorkLease::Hold() {
   ASSIGN_OR_RETURN(Term current, CurrentTerm());
   const int64_t now_us = Timestamp::Now().micros();
   const bool expired = current.term == 0 || current.expires_us <= now_us;
+  from_itself_ = current.term == 0 || current.holder == options_.instance_id;
   if (!expired) {
     if (current.holder != options_.instance_id) return false;
     return Renew(current, now_us);

@@ -33,6 +33,7 @@ class MongoWorkLease final : public WorkLease {
  public:
   MongoWorkLease(MongoClient& client, MongoWorkLeaseOptions options);
   Result<bool> Hold() override;
+  bool FromItself() const override { return from_itself_; }
 
  private:
   struct Term {
@@ -47,6 +48,7 @@ class MongoWorkLease final : public WorkLease {
 
   MongoClient& client_;
   const MongoWorkLeaseOptions options_;
+  bool from_itself_ = false;  // the term held was taken over from this instance id, or is its own
 };
 
 }  // namespace tradeagg::store

@@ -78,6 +78,16 @@ class MongoTradeStoreTest : public ::testing::Test {
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(store).value() : nullptr;
   }
+  // Another instance on the same database: its own client and writer id.
+  std::unique_ptr<MongoTradeStore> OpenSecondWriter() {
+    other_client_ = ConnectTo(database_);
+    if (other_client_ == nullptr) return nullptr;
+    MongoTradeStoreOptions options;
+    options.instance_id = "writer-b";
+    auto store = MongoTradeStore::Open(*other_client_, options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
   static Status AppendOne(TradeStore& store, AppendRequest& request) {
     AppendRequest* requests[] = {&request};
     return store.Append(requests);
@@ -97,6 +107,7 @@ class MongoTradeStoreTest : public ::testing::Test {
 
   std::string database_ = testing::UniqueDatabaseName("mongo-trades");
   std::unique_ptr<MongoClient> client_;
+  std::unique_ptr<MongoClient> other_client_;
   std::unique_ptr<MongoTradeStore> store_;
 };
 
@@ -169,12 +180,8 @@ TEST_F(MongoTradeStoreTest, DeadWritersBlockIsReapedAfterItsLease) {
 // Two writers on one database, appending at once, some keys sent to both: every key is stored
 // once, seqs are unique, and the stable point covers every acknowledged trade.
 TEST_F(MongoTradeStoreTest, TwoWritersShareOneDatabase) {
-  auto other_client = ConnectTo(database_);
-  ASSERT_NE(other_client, nullptr);
-  MongoTradeStoreOptions options;
-  options.instance_id = "writer-b";
-  auto other = MongoTradeStore::Open(*other_client, options);
-  ASSERT_TRUE(other.ok());
+  std::unique_ptr<MongoTradeStore> other = OpenSecondWriter();
+  ASSERT_NE(other, nullptr);
   constexpr int kCalls = 30;
   std::atomic<int> accepted{0};
   auto writer = [&](MongoTradeStore& store, std::string prefix) {
@@ -190,7 +197,7 @@ TEST_F(MongoTradeStoreTest, TwoWritersShareOneDatabase) {
     }
   };
   std::thread a(writer, std::ref(*store_), "a-");
-  std::thread b(writer, std::ref(*other.value()), "b-");
+  std::thread b(writer, std::ref(*other), "b-");
   a.join();
   b.join();
   EXPECT_EQ(accepted.load(), 3 * kCalls);
@@ -204,18 +211,14 @@ TEST_F(MongoTradeStoreTest, TwoWritersShareOneDatabase) {
 // writer's trades: after each append by the other writer, a scan from this writer's last seq
 // finds the other's trade and its own next one, in seq order.
 TEST_F(MongoTradeStoreTest, ScansNearTheHeadIncludeOtherWritersTrades) {
-  auto other_client = ConnectTo(database_);
-  ASSERT_NE(other_client, nullptr);
-  MongoTradeStoreOptions options;
-  options.instance_id = "writer-b";
-  auto other = MongoTradeStore::Open(*other_client, options);
-  ASSERT_TRUE(other.ok());
+  std::unique_ptr<MongoTradeStore> other = OpenSecondWriter();
+  ASSERT_NE(other, nullptr);
   int64_t last_seen = 0;
   for (int i = 0; i < 5; ++i) {
     AppendRequest own = RequestOf({testing::MakeTrade("ALPHA", "own-" + std::to_string(i))});
     ASSERT_TRUE(AppendOne(*store_, own).ok());
     AppendRequest theirs = RequestOf({testing::MakeTrade("ALPHA", "theirs-" + std::to_string(i))});
-    ASSERT_TRUE(AppendOne(*other.value(), theirs).ok());
+    ASSERT_TRUE(AppendOne(*other, theirs).ok());
     AppendRequest again = RequestOf({testing::MakeTrade("ALPHA", "own-again-" + std::to_string(i))});
     ASSERT_TRUE(AppendOne(*store_, again).ok());
     std::vector<std::string> ids;
