@@ -12,6 +12,8 @@
 #   (b)  tradeagg on MongoDB, batches of 1000 trades on 4 connections: trades/s
 #   (d)  the server's own ceiling: pymongo insert_many(ordered=False) of the same documents in
 #        batches of 1000, same indexes and write concern (bench/peers/pymongo_ceiling.py): documents/s
+#   (e)  the same in batches of 64 (CONNECTIONS): the most any writer can store from single-trade
+#        requests on 64 connections, which bounds (a); (e)/(c) says whether (a)/(c) >= 10 is reachable
 #   (b0) tradeagg on SQLite, same settings as (b)
 #
 # in that order (each ratio's two sides measured next to each other), and prints a markdown table
@@ -279,22 +281,28 @@ fi
 # (b) tradeagg on MongoDB, batches ---------------------------------------------------------------
 measure_tradeagg b tradeagg-mongo-batch "$MONGO/bench_b_$RUN" "${BATCH_ARGS[@]}"
 
-# (d) the server's ceiling: pymongo insert_many ---------------------------------------------------
-if [[ "$SKIP_CEILING" != 1 ]]; then
-  db="bench_d_$RUN"
-  log "pymongo-ceiling: insert_many(ordered=False) of $BATCH, $CEILING_CLIENTS client(s), $CEILING_RUNS run(s), database $db"
+# (d) the server's ceiling: pymongo insert_many; (e) the same in batches of $CONNECTIONS -----------
+# (e) is the most any writer can store with single-trade requests on $CONNECTIONS connections: no
+# group can hold more than one trade per connection, and FerretDB commits one write at a time.
+measure_ceiling() {
+  local key=$1 batch=$2 db="bench_${1}_$RUN"
+  log "pymongo-ceiling: insert_many(ordered=False) of $batch, $CEILING_CLIENTS client(s), $CEILING_RUNS run(s), database $db"
   if "$PY" "$ROOT/bench/peers/pymongo_ceiling.py" --uri "$MONGO/$db" --duration "$DURATION" --warmup "$WARMUP" \
-      --runs "$CEILING_RUNS" --batch "$BATCH" --clients "$CEILING_CLIENTS" --write-concern "$WRITE_CONCERN" \
-      --report-json "$WORK/ceiling.json" >"$WORK/ceiling.txt" 2>&1; then
-    R[d_tps]=$(json "$WORK/ceiling.json" 'd["docs_per_s"]')
-    R[d_median]=$(json "$WORK/ceiling.json" 'd["median_docs_per_s"]')
-    R[d_p50]=$(json "$WORK/ceiling.json" 'd["runs"][0]["batch_ms"]["p50"]')
-    R[d_p99]=$(json "$WORK/ceiling.json" 'd["runs"][0]["batch_ms"]["p99"]')
+      --runs "$CEILING_RUNS" --batch "$batch" --clients "$CEILING_CLIENTS" --write-concern "$WRITE_CONCERN" \
+      --report-json "$WORK/ceiling-$key.json" >"$WORK/ceiling-$key.txt" 2>&1; then
+    R[${key}_tps]=$(json "$WORK/ceiling-$key.json" 'd["docs_per_s"]')
+    R[${key}_median]=$(json "$WORK/ceiling-$key.json" 'd["median_docs_per_s"]')
+    R[${key}_p50]=$(json "$WORK/ceiling-$key.json" 'd["runs"][0]["batch_ms"]["p50"]')
+    R[${key}_p99]=$(json "$WORK/ceiling-$key.json" 'd["runs"][0]["batch_ms"]["p99"]')
   fi
-  sed 's/^/   /' "$WORK/ceiling.txt" >&2
+  sed 's/^/   /' "$WORK/ceiling-$key.txt" >&2
   log_stored pymongo-ceiling "$db"
+}
+if [[ "$SKIP_CEILING" != 1 ]]; then
+  measure_ceiling d "$BATCH"
+  measure_ceiling e "$CONNECTIONS"
 else
-  log "(d) the pymongo ceiling not measured"
+  log "(d), (e) the pymongo ceilings not measured"
 fi
 
 # (b0) tradeagg on SQLite, batches ---------------------------------------------------------------
@@ -327,13 +335,14 @@ rate() {
   echo "$text$(errors "$key")"
 }
 ceiling() {
-  if [[ -z "$(val d_tps)" ]]; then echo "not measured"; return; fi
+  local key=$1
+  if [[ -z "$(val "${key}_tps")" ]]; then echo "not measured"; return; fi
   local text
-  text="$(fmt "$(val d_tps)") documents/s"
+  text="$(fmt "$(val "${key}_tps")") documents/s"
   if ((CEILING_RUNS > 1)); then
-    text+=" (best of $CEILING_RUNS; median $(fmt "$(val d_median)"))"
+    text+=" (best of $CEILING_RUNS; median $(fmt "$(val "${key}_median")"))"
   else
-    text+=", batch p50 $(val d_p50) ms, p99 $(val d_p99) ms"
+    text+=", batch p50 $(val "${key}_p50") ms, p99 $(val "${key}_p99") ms"
   fi
   echo "$text"
 }
@@ -349,8 +358,11 @@ echo "| (a0) tradeagg on SQLite, same settings as (a) | $(rate a0 trades/s) | | 
 echo "| (c) FastAPI + pydantic + pymongo insert_one (uvicorn, $PEER_WORKERS workers), same settings as (a) | $(rate c trades/s) | | |"
 echo "| (b) tradeagg on MongoDB, $BATCH trades/request, $BATCH_CONNECTIONS connections | $(rate b trades/s) | | |"
 echo "| (b0) tradeagg on SQLite, same settings as (b) | $(rate b0 trades/s) | | |"
-echo "| (d) pymongo insert_many(ordered=False), $BATCH documents/batch, $CEILING_CLIENTS client(s) | $(ceiling) | | |"
+echo "| (d) pymongo insert_many(ordered=False), $BATCH documents/batch, $CEILING_CLIENTS client(s) | $(ceiling d) | | |"
+echo "| (e) the same in batches of $CONNECTIONS (the largest group (a)'s connections can form) | $(ceiling e) | | |"
 echo "| (a) / (c) tradeagg vs FastAPI + pymongo | $(ratio "$(val a_tps)" "$(val c_tps)") | ≥ 10x | $(check "$(val a_tps) / $(val c_tps) >= 10") |"
 echo "| (b) / (d) tradeagg batches vs the server's ceiling | $(ratio "$(val b_tps)" "$(val d_tps)") | ≥ 0.7x | $(check "$(val b_tps) / $(val d_tps) >= 0.7") |"
+echo "| (e) / (c) the most any writer could reach over (c) at (a)'s settings | $(ratio "$(val e_tps)" "$(val c_tps)") | (bounds (a) / (c)) | |"
+echo "| (a) / (e) tradeagg single trades vs that bound | $(ratio "$(val a_tps)" "$(val e_tps)") | (information) | |"
 echo "| (a) / (a0) MongoDB vs SQLite, 1 trade/request | $(ratio "$(val a_tps)" "$(val a0_tps)") | (information) | |"
 echo "| (b) / (b0) MongoDB vs SQLite, batches | $(ratio "$(val b_tps)" "$(val b0_tps)") | (information) | |"

@@ -57,6 +57,11 @@ Bson SeqIn(const std::vector<int64_t>& seqs) {
   return filter;
 }
 
+int64_t SteadyMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 MongoTradeStore::MongoTradeStore(MongoClient& client, MongoTradeStoreOptions options)
@@ -138,6 +143,11 @@ int64_t MongoTradeStore::StablePoint(const std::vector<Block>& blocks) {
 }
 
 Result<int64_t> MongoTradeStore::LastSeq() {
+  // Just established by this writer's own commit while no other writer was seen: no read.
+  const int64_t since_us = SteadyMicros() - own_stable_at_us_.load();
+  if (since_us >= 0 && since_us < std::chrono::duration_cast<std::chrono::microseconds>(options_.stable_from_commit).count()) {
+    return reported_stable_.load();
+  }
   ASSIGN_OR_RETURN(std::vector<Block> blocks, ReadBlocks());
   TRY(ReapBlocks(blocks, /*own_too=*/false));
   return StablePoint(blocks);
@@ -165,22 +175,61 @@ bool MongoTradeStore::OnlyVoidBetween(const std::vector<Block>& blocks, int64_t 
   return covered >= before - 1;
 }
 
+MongoTradeStore::Block MongoTradeStore::NewBlock(int64_t size) {
+  claimed_at_ = std::chrono::steady_clock::now();
+  const int64_t now_us = Timestamp::Now().micros();
+  return Block{next_lo_, next_lo_ + size - 1, options_.instance_id, std::string(kPending),
+               now_us + std::chrono::duration_cast<std::chrono::microseconds>(options_.lease).count()};
+}
+
+Status MongoTradeStore::InsertBlock(const Block& block) {
+  Bson doc;
+  doc.Append("_id", block.lo)
+      .Append("hi", block.hi)
+      .Append("writer", block.writer)
+      .Append("state", kPending)
+      .Append("claimed_us", Timestamp::Now().micros())
+      .Append("deadline_us", block.deadline_us);
+  return client_.InsertOne(kBlocks, doc);
+}
+
+void MongoTradeStore::AcceptClaim(const Block& block, const std::vector<Block>* read) {
+  next_lo_ = block.hi + 1;
+  newest_own_ = block;
+  if (read == nullptr) {  // the fast path: right after this writer's newest block
+    claim_follows_recent_ = block.lo == RecentTo() + 1;
+    return;
+  }
+  claim_follows_recent_ = OnlyVoidBetween(*read, RecentTo(), block.lo);
+  solo_ = std::none_of(read->begin(), read->end(), [&](const Block& other) {
+    return other.writer != options_.instance_id && other.state == kPending;
+  });
+}
+
 Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
-  for (int attempt = 0; attempt < kClaimAttempts; ++attempt) {
-    claimed_at_ = std::chrono::steady_clock::now();
-    const int64_t now_us = Timestamp::Now().micros();
-    Block block{next_lo_, next_lo_ + size - 1, options_.instance_id, std::string(kPending),
-                now_us + std::chrono::duration_cast<std::chrono::microseconds>(options_.lease).count()};
-    Bson doc;
-    doc.Append("_id", block.lo)
-        .Append("hi", block.hi)
-        .Append("writer", block.writer)
-        .Append("state", kPending)
-        .Append("claimed_us", now_us)
-        .Append("deadline_us", block.deadline_us);
-    Status inserted = client_.InsertOne(kBlocks, doc);
-    if (!inserted.ok() && inserted.code() != StatusCode::kAlreadyExists) {
+  // The fast path, while no other writer is seen: the seqs right after this writer's newest
+  // block, by one insert and no read. If nobody holds that _id, no valid block can overlap the
+  // claim: another writer's valid claim lies above every block its check saw, so above this
+  // writer's newest, and the first seq above it is the _id just inserted; a stale claim fails
+  // its own check and never writes (docs/architecture.md, "MongoDB backend").
+  if (solo_ && newest_own_ && next_lo_ == newest_own_->hi + 1) {
+    const Block block = NewBlock(size);
+    Status inserted = InsertBlock(block);
+    if (inserted.ok()) {
+      AcceptClaim(block, nullptr);
+      return block;
+    }
+    if (inserted.code() != StatusCode::kAlreadyExists) {
       // The claim may exist: it is pending and holds no trades, so voiding it is all it takes.
+      if (inserted.code() == StatusCode::kStateUnknown) unclean_ = block;
+      return Status::Unavailable("claim seqs: " + inserted.message());
+    }
+    solo_ = false;  // another writer claimed there: the full path finds where the chain is now
+  }
+  for (int attempt = 0; attempt < kClaimAttempts; ++attempt) {
+    const Block block = NewBlock(size);
+    Status inserted = InsertBlock(block);
+    if (!inserted.ok() && inserted.code() != StatusCode::kAlreadyExists) {
       if (inserted.code() == StatusCode::kStateUnknown) unclean_ = block;
       return Status::Unavailable("claim seqs: " + inserted.message());
     }
@@ -195,8 +244,7 @@ Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
       if (other.lo != block.lo && other.hi >= block.lo) valid = false;
     }
     if (valid) {
-      next_lo_ = block.hi + 1;
-      claim_follows_recent_ = OnlyVoidBetween(blocks.value(), RecentTo(), block.lo);
+      AcceptClaim(block, &blocks.value());
       return block;
     }
     if (inserted.ok()) {
@@ -364,6 +412,10 @@ Status MongoTradeStore::AbandonBlock(const Block& block, Status cause) {
   if (Fault("mongo.append.cleanup") || !VoidBlock(block).ok()) {
     // Still pending, so invisible to readers; cleaned before the next append, or reaped.
     unclean_ = block;
+  } else {
+    // A void block holds no trades: the recent cache still covers every trade up to its end.
+    std::lock_guard lock(recent_mutex_);
+    if (recent_to_ != 0 && block.lo == recent_to_ + 1) recent_to_ = block.hi;
   }
   return Status(cause.code() == StatusCode::kAlreadyExists ? StatusCode::kUnavailable : cause.code(),
                 cause.message());
@@ -413,6 +465,14 @@ Status MongoTradeStore::Append(std::span<AppendRequest* const> requests) {
     return AbandonBlock(block, written);
   }
   RememberCommitted(requests, block);
+  if (solo_) {
+    // Every block below this one was settled at the last read, and no valid block can have
+    // been claimed below it since (ClaimBlock): every trade up to block.hi is readable now.
+    int64_t reported = reported_stable_.load();
+    while (block.hi > reported && !reported_stable_.compare_exchange_weak(reported, block.hi)) {
+    }
+    own_stable_at_us_.store(SteadyMicros());
+  }
   if (++commits_ % 16 == 0) PruneBlocks(block);
   return Status::Ok();
 }

@@ -15,6 +15,12 @@
 //     the claim only if every other block ends below lo, else void it and retry. Every kept
 //     block is above every block that existed when it was claimed, and the block with the
 //     highest end is never deleted, so no block is ever claimed below a stable point reported.
+//     Fast path, while the last check saw no other writer's block pending: claim the seqs
+//     right after this writer's newest block by the insert alone. Success means no valid block
+//     overlaps it (another writer's valid claim lies above every block its check saw, so above
+//     this writer's newest, whose successor _id this insert took); a taken _id means another
+//     writer is active, and the full claim follows. After a fast-path commit every trade up to
+//     the block's end is readable, so LastSeq answers from memory for stable_from_commit.
 //  2. Plan (AppendPlan, positional numbering: trade k of the call has seq lo + k) as if no key
 //     were stored, and insert those trades with one unordered insert_many (the write concern,
 //     journaled).
@@ -77,6 +83,9 @@ struct MongoTradeStoreOptions {
   std::chrono::milliseconds write_budget{15'000};
   // How long a trade whose key is held by another writer's uncommitted block waits for it.
   std::chrono::milliseconds holder_wait{3'000};
+  // How long after this writer's own commit (with no other writer seen) LastSeq answers from
+  // memory: under load, the reads after each commit cost no round trip.
+  std::chrono::milliseconds stable_from_commit{100};
   // The most trades kept in memory for ScanTrades near the head (0: none).
   size_t recent_trades = 200'000;
 };
@@ -112,6 +121,10 @@ class MongoTradeStore final : public TradeStore {
   Status VoidBlock(const Block& block);
   int64_t StablePoint(const std::vector<Block>& blocks);
 
+  Block NewBlock(int64_t size);
+  Status InsertBlock(const Block& block);
+  // Takes `block` as this writer's newest; `read`: the blocks its check read (null: fast path).
+  void AcceptClaim(const Block& block, const std::vector<Block>* read);
   Result<Block> ClaimBlock(int64_t size);
   int64_t RecentTo();
   static bool OnlyVoidBetween(const std::vector<Block>& blocks, int64_t after, int64_t before);
@@ -138,6 +151,9 @@ class MongoTradeStore final : public TradeStore {
   bool first_append_ = true;
   std::atomic<int64_t> reported_stable_{0};
   bool claim_follows_recent_ = false;  // writer only: set by ClaimBlock from its read
+  std::optional<Block> newest_own_;    // writer only: this process's newest valid claim
+  bool solo_ = false;                  // writer only: no other writer's block pending at the last check
+  std::atomic<int64_t> own_stable_at_us_{-1'000'000'000'000};  // steady clock of the last solo commit
 
   std::mutex recent_mutex_;
   std::deque<domain::Trade> recent_;  // guarded: in seq order, every trade in (recent_from_, recent_to_]
