@@ -35,13 +35,15 @@ def free_port() -> int:
 
 
 class FerretDb:
-    """A real FerretDB server on SQLite files in a temporary directory."""
+    """A real FerretDB server on SQLite files in a temporary directory; `extra_args` are added
+    to its command line (e.g. authentication and a user to set up)."""
 
-    def __init__(self):
+    def __init__(self, extra_args: tuple[str, ...] = ()):
         binary = ferretdb_binary()
         if not binary.is_file():
             raise RuntimeError(f"FerretDB not found at {binary}: run scripts/ferretdb.sh")
         self.binary = binary
+        self.extra_args = tuple(extra_args)
         self.dir = Path(tempfile.mkdtemp(prefix="tradeagg-ferretdb-"))
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
@@ -50,7 +52,7 @@ class FerretDb:
         self.proc = subprocess.Popen(
             [str(self.binary), "--handler=sqlite", f"--sqlite-url=file:{self.dir}/",
              f"--listen-addr=127.0.0.1:{self.port}", f"--state-dir={self.dir}", "--telemetry=disable",
-             "--debug-addr=127.0.0.1:0", "--log-level=error"],
+             "--debug-addr=127.0.0.1:0", "--log-level=error", *self.extra_args],
             stdin=subprocess.DEVNULL, stdout=open(self.dir / "ferretdb.log", "a"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -7,9 +7,14 @@ src/tradeagg/store/mongo/*_document.cc) and must find exactly what the API ackno
     none of its trades.
   - aggregation results: a run's rows in `exposures` (and the run in `aggregation_runs`, the FX
     rates in `fx_rates`) are what GET /v1/exposures serves, digit for digit.
-  - FerretDB stopped under a concurrent load and started again: 503s while it is down, nothing
-    acknowledged lost or doubled, positions count every acknowledged trade once, the service
-    recovers by itself, and retrying what got a 503 stores each trade exactly once.
+  - FerretDB stopped under a concurrent load and started again, or frozen (SIGSTOP: it accepts
+    and never answers, so only the client's timeouts end a call) and thawed: 503s with
+    Retry-After while it is out, within the client's bound, nothing acknowledged lost or
+    doubled, positions count every acknowledged trade once, the service recovers by itself,
+    and retrying what got a 503 stores each trade exactly once.
+  - a store that cannot be used at start (unreachable, a malformed connection string, wrong or
+    no credentials, an index that cannot be built): the service exits non-zero, within a bound,
+    with one line naming store.uri, and leaves the database as it was.
 
 Only on the MongoDB pass (TRADEAGG_SYSTEM_STORE=mongodb); the SQLite pass skips the module.
 """
@@ -17,8 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import re
+import signal
 import threading
 import time
 import uuid
@@ -30,8 +37,8 @@ import pytest
 import requests
 
 import store_backend
-from conftest import (ISINS, PROBLEM_BASE, Calendar, TradeFactory, assert_positions, assert_problem, check_total, dec,
-                      expected_price_notional, parse_ts, sign_direction, stored_view, unique, vwap)
+from conftest import (ISINS, LISTEN_RE, PROBLEM_BASE, Calendar, TradeFactory, assert_positions, assert_problem,
+                      check_total, dec, expected_price_notional, parse_ts, sign_direction, stored_view, unique, vwap)
 from test_exposures import (DATES, ENV as EXPOSURES_ENV, RATES, expected_levels, exposures,
                             make_trades, run_to_end, stored as stored_for_aggregation)
 from test_lake import wait_for_lake
@@ -445,33 +452,85 @@ def test_stored_exposures_are_what_the_api_serves(exposures_workload):
 
 
 # ------------------------------------------------------------------------------------------
-# 3. FerretDB stopped under load
+# 3. FerretDB stopped, or frozen, under load
 # ------------------------------------------------------------------------------------------
 
 OUTAGE_SECONDS = 3.0
+OUTAGE_MAX_SECONDS = 10.0
 CLIENT_TIMEOUT = 30
 SELECTION_MS = 1000
+SOCKET_MS = 1500
 LOAD_DAYS = ("2025-11-20", "2025-11-21")
+# The connection string's options per kind of outage. Server selection gives up after 1 s (the
+# default is 10 s, which a 3 s outage is ridden out by waiting): requests reaching the store
+# while it is down fail then. A frozen server accepts connections and reads nothing, so only
+# the client's own clocks end a call: on an open connection socketTimeoutMS, on a new one (and
+# the monitor's checks, which mark the server unknown so that selection fails fast)
+# connectTimeoutMS.
+OUTAGE_URI_OPTIONS = {
+    "stopped": f"serverSelectionTimeoutMS={SELECTION_MS}",
+    "frozen": f"serverSelectionTimeoutMS={SELECTION_MS}&socketTimeoutMS={SOCKET_MS}&connectTimeoutMS={SOCKET_MS}",
+}
+# A 503 comes within this of its request: a handful of store calls, each bounded by the
+# options above, never the outage's length.
+UNAVAILABLE_BOUND = 12.0
+
+
+class FerretDbOutage:
+    """The test's FerretDB taken away and brought back.
+
+    stopped: SIGTERM, then started again on the same files and port; connections are refused.
+    frozen: SIGSTOP, then SIGCONT; connections are accepted (by the kernel) and requests sent,
+    but nothing is answered until it thaws, when it works through what it was sent meanwhile
+    (also the calls the client has given up on)."""
+
+    def __init__(self, fdb: store_backend.FerretDb, mode: str):
+        self.fdb = fdb
+        self.mode = mode
+        self.frozen = False
+
+    def begin(self) -> None:
+        if self.mode == "stopped":
+            self.fdb.stop()
+        else:
+            os.kill(self.fdb.proc.pid, signal.SIGSTOP)
+            self.frozen = True
+
+    def end(self) -> None:
+        if self.mode == "stopped":
+            self.fdb.start()
+        else:
+            os.kill(self.fdb.proc.pid, signal.SIGCONT)
+            self.frozen = False
+
+    def undo(self) -> None:
+        """FerretDB running again, whatever happened."""
+        if self.frozen:
+            self.end()
+        if self.fdb.proc is None or self.fdb.proc.poll() is not None:
+            self.fdb.start()
 
 
 @pytest.fixture
-def outage(server_factory):
-    """A FerretDB of this test's own (stopping the session's would break other servers) and a
-    server on it. FerretDB is closed at the end whatever happened, after the server."""
+def outage(request, server_factory):
+    """A FerretDB of this test's own (stopping the session's would break other servers), how it
+    goes away (request.param: "stopped" or "frozen") and a server on it. FerretDB is thawed,
+    and closed at the end whatever happened, after the server."""
+    mode = request.param
     fdb = store_backend.FerretDb().start()
+    interruption = FerretDbOutage(fdb, mode)
     server = None
     try:
-        server = server_factory("mongodb-outage", start=False)
-        # Server selection gives up after 1 s (the default is 10 s, which a 3 s outage is
-        # ridden out by waiting): requests reaching the store while it is down fail then.
-        server.store_uri = fdb.uri("outage" + uuid.uuid4().hex[:12]) + f"?serverSelectionTimeoutMS={SELECTION_MS}"
+        server = server_factory(f"mongodb-outage-{mode}", start=False)
+        server.store_uri = fdb.uri("outage" + uuid.uuid4().hex[:12]) + "?" + OUTAGE_URI_OPTIONS[mode]
         server.start()
-        yield fdb, server
+        yield interruption, server
     finally:
         try:
+            if interruption.frozen:
+                interruption.end()  # a stopped process would not even see SIGTERM
             if server is not None and server.running:
-                if fdb.proc is None or fdb.proc.poll() is not None:
-                    fdb.start()
+                interruption.undo()
                 server.stop()
         finally:
             fdb.close()
@@ -519,8 +578,10 @@ def keys_of(batch):
     return [(t["participant"], t["trade_id"]) for t in batch]
 
 
-def test_ferretdb_stopped_under_load(outage):
-    fdb, server = outage
+@pytest.mark.parametrize("outage", ["stopped", "frozen"], indirect=True)
+def test_ferretdb_outage_under_load(outage):
+    """Stopped (refusing) or frozen (accepting, never answering: the client must time out)."""
+    interruption, server = outage
     admin = server.client("admin")
     pid = server.proc.pid
     participants = [unique("OU") for _ in range(4)]
@@ -537,10 +598,20 @@ def test_ferretdb_stopped_under_load(outage):
                     break
             time.sleep(0.05)
         down = time.monotonic()
-        fdb.stop()
+        outage_wall = [time.time(), None]
+        interruption.begin()
         stopped = time.monotonic()
-        time.sleep(OUTAGE_SECONDS)
-        fdb.start()
+        # OUTAGE_SECONDS, longer (bounded) until a request has been answered 503 meanwhile: the
+        # few submitters may all be waiting on bounded reads (the positions catching up after
+        # a commit) when it begins, and so send nothing to the store for a while.
+        while time.monotonic() < stopped + OUTAGE_MAX_SECONDS:
+            if time.monotonic() >= stopped + OUTAGE_SECONDS:
+                with load.lock:
+                    if any(r["status"] == 503 and r["ended"] > stopped for r in load.records):
+                        break
+            time.sleep(0.05)
+        interruption.end()
+        outage_wall[1] = time.time()
         up = time.monotonic()
         # Recovered without restarting tradeagg: a request sent after the restart succeeds.
         deadline = time.monotonic() + 20
@@ -559,9 +630,11 @@ def test_ferretdb_stopped_under_load(outage):
     records = load.records
     statuses = Counter(r["status"] for r in records)
     latencies = sorted(r["ended"] - r["started"] for r in records)
-    print(f"outage: {len(records)} requests {dict(statuses)}, down {down - t0:.1f}s..{up - t0:.1f}s, "
-          f"stopping took {stopped - down:.2f}s, max latency {latencies[-1]:.2f}s, first success "
-          f"{recovered['ended'] - up if recovered else float('nan'):.2f}s after the restart")
+    slowest_503 = max((r["ended"] - r["started"] for r in records if r["status"] == 503), default=float("nan"))
+    print(f"outage ({interruption.mode}): {len(records)} requests {dict(statuses)}, down {down - t0:.1f}s.."
+          f"{up - t0:.1f}s, taking it down took {stopped - down:.2f}s, max latency {latencies[-1]:.2f}s "
+          f"(of a 503: {slowest_503:.2f}s), first success "
+          f"{recovered['ended'] - up if recovered else float('nan'):.2f}s after it was back")
 
     hung = [r for r in records if r["status"] is None]
     assert not hung, f"{len(hung)} requests got no answer: {[r['error'] for r in hung[:3]]}"
@@ -573,6 +646,13 @@ def test_ferretdb_stopped_under_load(outage):
     assert unavailable, "no request got 503 while FerretDB was down"
     assert [r for r in unavailable if down <= r["ended"] and r["started"] <= up], \
         "no request sent while FerretDB was down got 503"
+    # Answered by the client's own bound, not by FerretDB coming back: a request both sent and
+    # answered 503 while it was out, and no 503 slower than a few bounded store calls.
+    assert [r for r in unavailable if stopped < r["ended"] < up], \
+        f"no request got its 503 while FerretDB was {interruption.mode}: they waited for it to come back"
+    slow = sorted(round(r["ended"] - r["started"], 2) for r in unavailable
+                  if r["ended"] - r["started"] > UNAVAILABLE_BOUND)
+    assert not slow, f"503s slower than {UNAVAILABLE_BOUND}s: {slow[-5:]}"
     for r in unavailable:
         assert r["content_type"].startswith("application/problem+json"), r["content_type"]
         problem = json.loads(r["text"])
@@ -639,6 +719,13 @@ def test_ferretdb_stopped_under_load(outage):
         after = admin.submit(extra)  # one more append: any leftover cleanup is done before it
         assert after.status_code == 201, after.text
         sent[(extra["participant"], extra["trade_id"])] = extra
+        # A write the client gave up on (its reply never came) may still be applied when
+        # FerretDB is back: a read-back done before that must not have settled it. A claim left
+        # pending holds every reader's stable point back until its lease runs out.
+        pending = [dict(b, claimed=f"{b['claimed_us'] / 1e6 - outage_wall[0]:+.2f}s after the outage began")
+                   for b in db.seq_blocks.find({"state": "pending"})]
+        assert not pending, (f"seq blocks pending after the retries and one more append (the outage "
+                             f"lasted {outage_wall[1] - outage_wall[0]:.2f}s): {pending[:5]}")
 
         docs = list(db.trades.find({}))
         counts = Counter((d["participant"], d["trade_id"]) for d in docs)
@@ -679,3 +766,139 @@ def settle_positions(admin, views, participants, timeout: float = 5.0) -> None:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
+
+
+# ------------------------------------------------------------------------------------------
+# 4. A store that cannot be used at start
+# ------------------------------------------------------------------------------------------
+
+START_BOUND = 30.0
+AUTH_USER, AUTH_PASSWORD = "tradeagg-store", "store-secret-pw"
+
+
+def start_fails(server) -> str:
+    """Starts `server` on its store_uri: it must exit by itself, non-zero and without having
+    listened, within START_BOUND s, saying what is wrong in one `tradeagg: ` line that names
+    store.uri. Returns that line."""
+    log_from = server.log_path.stat().st_size if server.log_path.exists() else 0
+    t0 = time.monotonic()
+    try:
+        server.start(timeout=START_BOUND)
+    except RuntimeError:
+        pass  # exited before listening (or killed at the bound: the exit code says which)
+    else:
+        server.stop()
+        pytest.fail(f"tradeagg started on {server.store_uri}:\n{server.log_tail(20)}")
+    took = time.monotonic() - t0
+    server.last_stopped = time.time()  # its log goes into a failure report
+    output = server.log_path.read_bytes()[log_from:].decode("utf-8", "replace")
+    rc = server.proc.returncode
+    assert rc is not None and rc > 0, f"did not exit by itself within {START_BOUND}s (exit {rc}):\n{output[-3000:]}"
+    assert took < START_BOUND, f"took {took:.1f}s to give up"
+    assert not LISTEN_RE.search(output), output[-3000:]
+    lines = [line for line in output.splitlines() if line.startswith("tradeagg: ")]
+    assert len(lines) == 1, f"expected one 'tradeagg: ' line saying what is wrong:\n{output[-3000:]}"
+    assert "store.uri" in lines[0], f"the message does not name store.uri: {lines[0]}"
+    print(f"start failed (exit {rc}, {took:.2f}s): {lines[0]}")
+    return lines[0]
+
+
+@pytest.mark.parametrize("uri", [
+    pytest.param(None, id="unreachable"),  # a free loopback port nobody listens on
+    pytest.param("mongodb://127.0.0.1:notaport/tradeagg", id="port-not-a-number"),
+    pytest.param("mongodb://127.0.0.1:99999/tradeagg", id="port-out-of-range"),
+    pytest.param("mongodb://", id="no-host"),
+    pytest.param("mongodb://127.0.0.1/tradeagg?authMechanism=NOPE", id="unknown-auth-mechanism"),
+])
+def test_unusable_store_uri_stops_the_start(server_factory, uri):
+    server = server_factory("mongodb-bad-uri", start=False)
+    # The client's own bound (serverSelectionTimeoutMS, 10 s unless the URI says otherwise).
+    server.store_uri = uri or f"mongodb://127.0.0.1:{store_backend.free_port()}/tradeagg"
+    line = start_fails(server)
+    if uri is None:
+        assert "cannot use the MongoDB server" in line, line
+    else:
+        assert "not a MongoDB connection string" in line, line
+
+
+@pytest.fixture(scope="module")
+def auth_ferretdb():
+    """A FerretDB that enforces authentication (SCRAM; in 1.24 only with its experimental new
+    authentication) with one user, set up in `admin`. Checked first: the user's password lets
+    pymongo write, a wrong one or none does not."""
+    fdb = store_backend.FerretDb(extra_args=(
+        "--test-enable-new-auth", "--setup-database=admin", f"--setup-username={AUTH_USER}",
+        f"--setup-password={AUTH_PASSWORD}")).start()
+    try:
+        base = f"127.0.0.1:{fdb.port}/authcheck?authSource=admin"
+        with mongo_client(f"mongodb://{AUTH_USER}:{AUTH_PASSWORD}@{base}") as client:
+            client.get_default_database().probe.insert_one({"ok": 1})
+        for credentials in (f"{AUTH_USER}:not-{AUTH_PASSWORD}@", ""):
+            with pymongo.MongoClient(f"mongodb://{credentials}{base}", serverSelectionTimeoutMS=5000) as client:
+                with pytest.raises(pymongo.errors.OperationFailure):
+                    client.get_default_database().probe.insert_one({"ok": 1})
+        yield fdb
+    finally:
+        fdb.close()
+
+
+@pytest.mark.parametrize("credentials", [
+    pytest.param(f"{AUTH_USER}:wrong-store-pw@", id="wrong-password"),
+    pytest.param("nobody:wrong-store-pw@", id="unknown-user"),
+    pytest.param("", id="none"),
+])
+def test_wrong_credentials_stop_the_start(server_factory, auth_ferretdb, credentials):
+    server = server_factory("mongodb-credentials", start=False)
+    where = f"127.0.0.1:{auth_ferretdb.port}/creds{uuid.uuid4().hex[:12]}?authSource=admin"
+    server.store_uri = f"mongodb://{credentials}{where}"
+    line = start_fails(server)
+    if credentials:
+        assert "Authentication failed" in line, line
+    output = server.log_path.read_text(errors="replace")
+    assert "wrong-store-pw" not in output, "the password is in the service's output"
+    # The same database with the right credentials: it was the credentials.
+    server.store_uri = f"mongodb://{AUTH_USER}:{AUTH_PASSWORD}@{where}"
+    server.start()
+    r = server.client("admin").submit(TradeFactory(unique("creds")).new(unique("CR"), trade_time="2025-11-20T12:00:00Z"))
+    assert r.status_code == 201, r.text
+    server.stop()
+
+
+def duplicate_seqs(db) -> None:
+    """Two trades with one seq: the unique index on seq cannot be built."""
+    db.trades.insert_many([{"_id": "P1|T1", "participant": "P1", "trade_id": "T1", "seq": 1},
+                           {"_id": "P1|T2", "participant": "P1", "trade_id": "T2", "seq": 1}])
+
+
+def trades_seq_on_another_key(db) -> None:
+    """An index of tradeagg's name on another key."""
+    db.trades.create_index([("participant", pymongo.ASCENDING)], name="trades_seq", unique=True)
+
+
+def trades_seq_not_unique(db) -> None:
+    """tradeagg's index on seq by its name, but not unique: seqs would not be kept unique."""
+    db.trades.create_index([("seq", pymongo.ASCENDING)], name="trades_seq")
+
+
+@pytest.mark.parametrize("prepare", [
+    pytest.param(duplicate_seqs, id="duplicate-seqs"),
+    pytest.param(trades_seq_on_another_key, id="trades_seq-on-another-key"),
+    pytest.param(trades_seq_not_unique, id="trades_seq-not-unique", marks=pytest.mark.xfail(
+        strict=True, reason="FerretDB 1.24 answers createIndexes with ok for an existing index of the same "
+                            "name and key but without unique, and tradeagg does not look at what it got "
+                            "(MongoDB would answer IndexOptionsConflict)")),
+])
+def test_index_that_cannot_be_ensured_stops_the_start(server_factory, prepare):
+    server = server_factory("mongodb-bad-index", start=False)
+    with mongo_client(server.store_uri) as client:
+        db = client.get_default_database()
+        prepare(db)
+
+        def contents():
+            return {name: (sorted(map(repr, db[name].find({}))), sorted(map(repr, db[name].list_indexes())))
+                    for name in db.list_collection_names()}
+
+        before = contents()
+        line = start_fails(server)
+        assert "trades_seq" in line, line
+        assert contents() == before, "the database was changed by a start that failed"

@@ -85,6 +85,14 @@ Result<std::string> InstanceId(const Config& config) {
   return id;
 }
 
+// What goes wrong opening the stores once the server answers (an index that cannot be built,
+// a command the credentials may not run) is about the database store.uri names: say so.
+template <typename T>
+Result<T> AboutStoreUri(Result<T> opened) {
+  if (opened.ok()) return opened;
+  return Status(opened.status().code(), "store.uri: " + opened.status().message());
+}
+
 Result<Stores> OpenMongoStores(const Config& config) {
   store::MongoClientOptions client_options;
   client_options.uri = config.store.uri;
@@ -96,11 +104,11 @@ Result<Stores> OpenMongoStores(const Config& config) {
   stores.shared = true;
   std::shared_ptr<store::MongoClient> shared(std::move(client));
   stores.connection = shared;
-  ASSIGN_OR_RETURN(stores.trades, store::MongoTradeStore::Open(*shared, trade_options));
-  ASSIGN_OR_RETURN(stores.users, store::MongoUserStore::Open(*shared));
+  ASSIGN_OR_RETURN(stores.trades, AboutStoreUri(store::MongoTradeStore::Open(*shared, trade_options)));
+  ASSIGN_OR_RETURN(stores.users, AboutStoreUri(store::MongoUserStore::Open(*shared)));
   store::MongoExposureStoreOptions result_options;
   result_options.instance_id = trade_options.instance_id;
-  ASSIGN_OR_RETURN(stores.results, store::MongoExposureStore::Open(*shared, result_options));
+  ASSIGN_OR_RETURN(stores.results, AboutStoreUri(store::MongoExposureStore::Open(*shared, result_options)));
   stores.export_lease = std::make_unique<store::MongoWorkLease>(
       *shared, store::MongoWorkLeaseOptions{"lake-export", trade_options.instance_id});
   stores.schedule_lease = std::make_unique<store::MongoWorkLease>(
