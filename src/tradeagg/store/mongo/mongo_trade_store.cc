@@ -183,6 +183,8 @@ MongoTradeStore::Block MongoTradeStore::NewBlock(int64_t size) {
 }
 
 Status MongoTradeStore::InsertBlock(const Block& block) {
+  // Test hook: the claim timed out before the server answered; it may land later.
+  if (Fault("mongo.append.claim_unanswered")) return Status::StateUnknown("injected fault: mongo.append.claim_unanswered");
   Bson doc;
   doc.Append("_id", block.lo)
       .Append("hi", block.hi)
@@ -221,7 +223,7 @@ Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
     }
     if (inserted.code() != StatusCode::kAlreadyExists) {
       // The claim may exist: it is pending and holds no trades, so voiding it is all it takes.
-      if (inserted.code() == StatusCode::kStateUnknown) unclean_ = block;
+      if (inserted.code() == StatusCode::kStateUnknown) unclean_ = UnsettledBlock{block, Unsettled::kClaim};
       return Status::Unavailable("claim seqs: " + inserted.message());
     }
     solo_ = false;  // another writer claimed there: the full path finds where the chain is now
@@ -230,12 +232,12 @@ Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
     const Block block = NewBlock(size);
     Status inserted = InsertBlock(block);
     if (!inserted.ok() && inserted.code() != StatusCode::kAlreadyExists) {
-      if (inserted.code() == StatusCode::kStateUnknown) unclean_ = block;
+      if (inserted.code() == StatusCode::kStateUnknown) unclean_ = UnsettledBlock{block, Unsettled::kClaim};
       return Status::Unavailable("claim seqs: " + inserted.message());
     }
     Result<std::vector<Block>> blocks = ReadBlocks();
     if (!blocks.ok()) {
-      if (inserted.ok()) unclean_ = block;
+      if (inserted.ok()) unclean_ = UnsettledBlock{block, Unsettled::kClaim};
       return Status::Unavailable("check claimed seqs: " + blocks.status().message());
     }
     bool valid = inserted.ok();
@@ -250,7 +252,7 @@ Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
     if (inserted.ok()) {
       Status voided = VoidBlock(block);
       if (!voided.ok()) {
-        unclean_ = block;
+        unclean_ = UnsettledBlock{block, Unsettled::kClaim};
         return Status::Unavailable("void an overlapping seq claim: " + voided.message());
       }
     }
@@ -380,6 +382,8 @@ Status MongoTradeStore::CommitBlock(const Block& block) {
   set.Append("state", kCommitted);
   Bson update;
   update.AppendDocument("$set", set);
+  // Test hook: the commit timed out before the server applied it (it may apply it later).
+  if (Fault("mongo.append.commit_unanswered")) return Status::StateUnknown("injected fault: mongo.append.commit_unanswered");
   Result<int64_t> matched = client_.UpdateOne(kBlocks, selector, update);
   if (matched.ok() && Fault("mongo.append.commit_reply_lost")) {
     matched = Status::StateUnknown("injected fault: mongo.append.commit_reply_lost");
@@ -404,14 +408,15 @@ Status MongoTradeStore::CommitBlock(const Block& block) {
                               ")");
 }
 
-Status MongoTradeStore::AbandonBlock(const Block& block, Status cause) {
+Status MongoTradeStore::AbandonBlock(const Block& block, Status cause, bool committing) {
   if (cause.code() == StatusCode::kStateUnknown) {
-    unclean_ = block;  // perhaps committed: resolved by reading it back before the next append
+    // Perhaps applied, perhaps still to be: settled before the next append.
+    unclean_ = UnsettledBlock{block, committing ? Unsettled::kCommit : Unsettled::kWrites};
     return cause;
   }
   if (Fault("mongo.append.cleanup") || !VoidBlock(block).ok()) {
-    // Still pending, so invisible to readers; cleaned before the next append, or reaped.
-    unclean_ = block;
+    // Still pending, so invisible to readers; settled before the next append, or reaped.
+    unclean_ = UnsettledBlock{block, Unsettled::kWrites};
   } else {
     // A void block holds no trades: the recent cache still covers every trade up to its end.
     std::lock_guard lock(recent_mutex_);
@@ -419,6 +424,55 @@ Status MongoTradeStore::AbandonBlock(const Block& block, Status cause) {
   }
   return Status(cause.code() == StatusCode::kAlreadyExists ? StatusCode::kUnavailable : cause.code(),
                 cause.message());
+}
+
+Status MongoTradeStore::FenceClaim(const Block& block) {
+  Bson doc;
+  doc.Append("_id", block.lo)
+      .Append("hi", block.hi)
+      .Append("writer", block.writer)
+      .Append("state", kVoid)
+      .Append("claimed_us", Timestamp::Now().micros())
+      .Append("deadline_us", block.deadline_us);
+  Status inserted = client_.InsertOne(kBlocks, doc);
+  if (inserted.ok() || inserted.code() != StatusCode::kAlreadyExists) return inserted;
+  // The claim landed (or another writer's block has that _id): ours holds no trade, so voiding
+  // its state is all it takes; someone else's is left alone by the writer filter.
+  Bson selector;
+  selector.Append("_id", block.lo).Append("writer", block.writer).Append("state", kPending);
+  Bson set;
+  set.Append("state", kVoid);
+  Bson update;
+  update.AppendDocument("$set", set);
+  return client_.UpdateOne(kBlocks, selector, update).status();
+}
+
+Status MongoTradeStore::Settle(const UnsettledBlock& unsettled) {
+  const Block& block = unsettled.block;
+  switch (unsettled.kind) {
+    case Unsettled::kClaim:
+      return FenceClaim(block);
+    case Unsettled::kCommit: {
+      // Every trade of the block was written before the commit was sent: commit (again). A
+      // late copy of the first commit changes nothing after this one, nor this one after it.
+      Bson selector;
+      selector.Append("_id", block.lo).Append("writer", block.writer).Append("state", kPending);
+      Bson set;
+      set.Append("state", kCommitted);
+      Bson update;
+      update.AppendDocument("$set", set);
+      return client_.UpdateOne(kBlocks, selector, update).status();  // 0 matched: committed or reaped
+    }
+    case Unsettled::kWrites: {
+      Bson by_id;
+      by_id.Append("_id", block.lo);
+      std::optional<std::string> state;
+      TRY(client_.Find(kBlocks, by_id, Bson(), [&](const Bson& doc) { state = doc.GetString("state"); }));
+      if (state == kPending) return VoidBlock(block);
+      return Status::Ok();
+    }
+  }
+  return Status::Ok();
 }
 
 Status MongoTradeStore::Append(std::span<AppendRequest* const> requests) {
@@ -431,13 +485,8 @@ Status MongoTradeStore::Append(std::span<AppendRequest* const> requests) {
     first_append_ = false;
   }
   if (unclean_) {
-    // An earlier call left a block behind: committed after all (then its trades are stored and
-    // a retry finds them as duplicates), or still pending (then it goes).
-    Bson by_id;
-    by_id.Append("_id", unclean_->lo);
-    std::optional<std::string> state;
-    TRY(client_.Find(kBlocks, by_id, Bson(), [&](const Bson& doc) { state = doc.GetString("state"); }));
-    if (state == kPending) TRY(VoidBlock(*unclean_));
+    // An earlier call left a block unsettled (see Unsettled): settled before anything else.
+    TRY(Settle(*unclean_));
     unclean_.reset();
   }
   size_t total = 0;
@@ -459,10 +508,11 @@ Status MongoTradeStore::Append(std::span<AppendRequest* const> requests) {
   }
   const Block block = claimed.value();
   Status written = WriteTrades(requests, block);
-  if (written.ok()) written = CommitBlock(block);
+  const bool committing = written.ok();
+  if (committing) written = CommitBlock(block);
   if (!written.ok()) {
     reset();
-    return AbandonBlock(block, written);
+    return AbandonBlock(block, written, committing);
   }
   RememberCommitted(requests, block);
   if (solo_) {

@@ -31,9 +31,13 @@
 //     repeat while new keys turn up taken (bounded).
 //  4. Commit: update the block {state: pending, writer: me} to committed. Only now is the call
 //     acknowledged. A lost reply is resolved by reading the block back.
-//  Any failure before the commit: delete the block's trades (seq in [lo, hi]), then mark it
-//  void; that is kUnavailable. If that cleanup fails too, kStateUnknown, and the cleanup is
-//  retried before the next append.
+//  Any failure before the commit: delete the block's trades (seq in [lo, hi], this writer's),
+//  then mark it void; that is kUnavailable. An outcome that is unknown (a timeout: the server
+//  may still apply the request later) or a cleanup that fails is settled before the next
+//  append so that no late write can undo it: an unknown claim is fenced by inserting it void
+//  (a late insert then fails on the _id), an unknown commit is rolled forward by committing
+//  again (every trade was written; the client had a 503 and its retry finds duplicates), and
+//  only writes with no commit sent are voided.
 //
 // LastSeq (the stable point): from one read of seq_blocks, the lowest pending block's lo - 1,
 // or with none pending the highest block's hi; never less than a value reported before. Every
@@ -131,7 +135,8 @@ class MongoTradeStore final : public TradeStore {
   // Steps 2 and 3: writes the plan's trades; returns when the block holds exactly them.
   Status WriteTrades(std::span<AppendRequest* const> requests, const Block& block);
   Status CommitBlock(const Block& block);
-  Status AbandonBlock(const Block& block, Status cause);
+  // `committing`: the commit was sent (its outcome is then settled by committing again).
+  Status AbandonBlock(const Block& block, Status cause, bool committing);
   // The holders of `keys` that are committed; kUnavailable when one stays uncommitted.
   Result<std::vector<domain::Trade>> CommittedHolders(const std::vector<std::string>& keys, const Block& own);
   void PruneBlocks(const Block& newest);
@@ -145,7 +150,21 @@ class MongoTradeStore final : public TradeStore {
   MongoClient& client_;
   const MongoTradeStoreOptions options_;
   int64_t next_lo_ = 1;  // writer only: where the next claim starts
-  std::optional<Block> unclean_;  // writer only: a block whose cleanup failed
+  // A block an earlier call left unsettled, and what may still land of it: a server that
+  // timed out may apply a request later (after a freeze), so each kind is settled in a way
+  // that a late write cannot undo.
+  enum class Unsettled : uint8_t {
+    kClaim,   // the claim's insert may land; no trade was written: fenced by inserting it void
+    kWrites,  // trades may be partly written, no commit was sent: voided (trades, then state)
+    kCommit,  // every trade written, the commit's reply lost: committed again (roll forward)
+  };
+  struct UnsettledBlock {
+    Block block;
+    Unsettled kind;
+  };
+  Status Settle(const UnsettledBlock& unsettled);
+  Status FenceClaim(const Block& block);
+  std::optional<UnsettledBlock> unclean_;  // writer only
   std::chrono::steady_clock::time_point claimed_at_;
   int64_t commits_ = 0;
   bool first_append_ = true;

@@ -66,7 +66,8 @@ class MongoTradeStoreTest : public ::testing::Test {
   }
   void TearDown() override {
     for (const char* point : {"store.append.before_commit", "mongo.append.after_insert",
-                              "mongo.append.commit_reply_lost", "mongo.append.cleanup"}) {
+                              "mongo.append.commit_reply_lost", "mongo.append.cleanup",
+                              "mongo.append.claim_unanswered", "mongo.append.commit_unanswered"}) {
       FaultInjector::Global().Arm(point, 0);
     }
   }
@@ -144,6 +145,56 @@ TEST_F(MongoTradeStoreTest, LostCommitReplyIsResolvedByReadingBack) {
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found.value().has_value());
   EXPECT_EQ(found.value()->seq, request.seqs[0]);
+}
+
+// A commit that timed out unanswered (the server may apply it later, after a freeze): the call
+// is not acknowledged, and before the next append the block is committed again rather than
+// voided, so a late commit can never land on deleted trades. The retry finds a duplicate.
+TEST_F(MongoTradeStoreTest, UnansweredCommitIsRolledForwardNotUndone) {
+  AppendRequest request = RequestOf({testing::MakeTrade("ALPHA", "T-unanswered")});
+  FaultInjector::Global().Arm("mongo.append.commit_unanswered", 1);
+  EXPECT_EQ(AppendOne(*store_, request).code(), StatusCode::kStateUnknown);
+  EXPECT_EQ(Visible(*store_), 0);  // pending: nothing of it readable
+  AppendRequest next = RequestOf({testing::MakeTrade("ALPHA", "T-next")});
+  ASSERT_TRUE(AppendOne(*store_, next).ok());
+  EXPECT_EQ(Visible(*store_), 2);
+  AppendRequest retry = RequestOf({testing::MakeTrade("ALPHA", "T-unanswered")});
+  ASSERT_TRUE(AppendOne(*store_, retry).ok());
+  EXPECT_EQ(retry.outcomes[0], AppendOutcome::kDuplicate);
+  EXPECT_EQ(Visible(*store_), 2);
+}
+
+// A claim that timed out unanswered and lands late (here: written after the failure, as the
+// server would after a freeze): it is fenced void before the next append, so it neither holds
+// the stable point back nor ever takes trades.
+TEST_F(MongoTradeStoreTest, UnansweredClaimThatLandsLateIsFencedVoid) {
+  AppendRequest first = RequestOf({testing::MakeTrade("ALPHA", "T-before")});
+  ASSERT_TRUE(AppendOne(*store_, first).ok());
+  const int64_t late_lo = first.seqs[0] + 1;
+  AppendRequest request = RequestOf({testing::MakeTrade("ALPHA", "T-claim")});
+  FaultInjector::Global().Arm("mongo.append.claim_unanswered", 1);
+  EXPECT_FALSE(AppendOne(*store_, request).ok());
+  Bson late;
+  late.Append("_id", late_lo).Append("hi", late_lo).Append("writer", "writer-a").Append("state", "pending")
+      .Append("claimed_us", int64_t{0}).Append("deadline_us", Timestamp::Now().micros() + 60'000'000);
+  Status landed = client_->InsertOne("seq_blocks", late);
+  ASSERT_TRUE(landed.ok() || landed.code() == StatusCode::kAlreadyExists) << landed.ToString();
+  AppendRequest retry = RequestOf({testing::MakeTrade("ALPHA", "T-claim")});
+  ASSERT_TRUE(AppendOne(*store_, retry).ok());
+  EXPECT_EQ(retry.outcomes[0], AppendOutcome::kAccepted);
+  std::string state;
+  Bson by_id;
+  by_id.Append("_id", late_lo);
+  ASSERT_TRUE(client_->Find("seq_blocks", by_id, Bson(), [&](const Bson& doc) { state = doc.GetString("state"); }).ok());
+  EXPECT_EQ(state, "void");
+  // A reader in another process (no memory of this writer's commits) sees every trade.
+  auto reader_client = ConnectTo(database_);
+  ASSERT_NE(reader_client, nullptr);
+  MongoTradeStoreOptions options;
+  options.instance_id = "reader";
+  auto reader = MongoTradeStore::Open(*reader_client, options);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(Visible(*reader.value()), 2);
 }
 
 // The cleanup after a failure fails too: the block stays pending (invisible) and is cleaned
