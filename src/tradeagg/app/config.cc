@@ -250,8 +250,11 @@ Result<int> ParseCutoff(std::string_view text) {
 Status ValidateStoreConfig(const StoreConfig& store) {
   const bool mongo = store.uri.starts_with("mongodb://") || store.uri.starts_with("mongodb+srv://");
   if (!store.is_sqlite() && !mongo) {
-    return Status::InvalidArgument("store.uri must be 'sqlite' or a mongodb:// connection string, got '" +
-                                   store.uri + "'");
+    // Not echoed whole: a mistyped scheme may still carry a password.
+    const size_t scheme = store.uri.find("://");
+    return Status::InvalidArgument("store.uri must be 'sqlite' or a mongodb:// connection string, got " +
+                                   (scheme == std::string::npos ? std::string("a value without a scheme")
+                                                                : "scheme '" + store.uri.substr(0, scheme) + "'"));
   }
   if (store.write_concern != "majority") {
     int64_t members = 0;

@@ -2,8 +2,12 @@
 
 #include <mongoc/mongoc.h>
 
+#include <spdlog/spdlog.h>
+
 #include <mutex>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace tradeagg::store {
 
@@ -16,22 +20,49 @@ constexpr int kAuthenticationFailed = 18;
 bool IsDuplicateKey(int64_t code) { return code == kDuplicateKey || code == kDuplicateKeyLegacy; }
 
 // libmongoc wants mongoc_init() once per process before any other call.
+// libmongoc's own log lines go to the service's log, at the service's levels: its default
+// handler prints to stderr at every level, a server monitor's line every half second while the
+// server is away. Closing a client against FerretDB (no endSessions command) warns every time:
+// kept at debug.
+void LogFromDriver(mongoc_log_level_t level, const char* domain, const char* message, void* /*data*/) {
+  const std::string_view text(message);
+  switch (level) {
+    case MONGOC_LOG_LEVEL_ERROR:
+    case MONGOC_LOG_LEVEL_CRITICAL: spdlog::error("mongoc {}: {}", domain, text); return;
+    case MONGOC_LOG_LEVEL_WARNING:
+      if (text.find("endSessions") != std::string_view::npos) {
+        spdlog::debug("mongoc {}: {}", domain, text);
+      } else {
+        spdlog::warn("mongoc {}: {}", domain, text);
+      }
+      return;
+    case MONGOC_LOG_LEVEL_MESSAGE:
+    case MONGOC_LOG_LEVEL_INFO: spdlog::debug("mongoc {}: {}", domain, text); return;
+    case MONGOC_LOG_LEVEL_DEBUG:
+    case MONGOC_LOG_LEVEL_TRACE: spdlog::trace("mongoc {}: {}", domain, text); return;
+  }
+}
+
 void InitOnce() {
   static std::once_flag once;
-  std::call_once(once, [] { mongoc_init(); });
+  std::call_once(once, [] {
+    mongoc_init();
+    mongoc_log_set_handler(&LogFromDriver, nullptr);
+  });
 }
 
 // `wrote`: the operation may have reached the server (a write), so a lost connection leaves its
 // outcome unknown.
 Status MongoStatus(const bson_error_t& error, std::string_view context, bool wrote) {
   std::string message = std::string(context) + ": " + error.message;
+  if (error.code == kAuthenticationFailed ||
+      (error.domain == MONGOC_ERROR_CLIENT && error.code == MONGOC_ERROR_CLIENT_AUTHENTICATE)) {
+    return Status::Unavailable(message + " (check the credentials in store.uri)");
+  }
   if (error.domain == MONGOC_ERROR_SERVER_SELECTION || error.domain == MONGOC_ERROR_CLIENT ||
       error.domain == MONGOC_ERROR_STREAM) {
     if (wrote && error.domain == MONGOC_ERROR_STREAM) return Status::StateUnknown(std::move(message));
     return Status::Unavailable(std::move(message));
-  }
-  if (error.code == kAuthenticationFailed) {
-    return Status::Unavailable(message + " (check the credentials in store.uri)");
   }
   if (error.domain == MONGOC_ERROR_WRITE_CONCERN) return Status::StateUnknown(std::move(message));
   if (IsDuplicateKey(error.code)) return Status::AlreadyExists(std::move(message));
@@ -204,11 +235,36 @@ class MongoClient::Lease {
   mongoc_client_t* client_;
 };
 
+namespace {
+
+// `message` with the connection string's user information (user:password before '@') masked:
+// the driver quotes what it could not parse, the password included.
+std::string WithoutCredentials(std::string message, std::string_view uri) {
+  const size_t start = uri.find("://");
+  const size_t at = uri.find('@', start == std::string_view::npos ? 0 : start + 3);
+  if (start == std::string_view::npos || at == std::string_view::npos) return message;
+  const std::string_view userinfo = uri.substr(start + 3, at - start - 3);
+  std::vector<std::string_view> secrets{userinfo};
+  if (const size_t colon = userinfo.find(':'); colon != std::string_view::npos) secrets.push_back(userinfo.substr(colon + 1));
+  for (std::string_view secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t at_pos = message.find(secret); at_pos != std::string::npos; at_pos = message.find(secret, at_pos + 3)) {
+      message.replace(at_pos, secret.size(), "***");
+    }
+  }
+  return message;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<MongoClient>> MongoClient::Open(const MongoClientOptions& options) {
   InitOnce();
   bson_error_t error;
   mongoc_uri_t* uri = mongoc_uri_new_with_error(options.uri.c_str(), &error);
-  if (uri == nullptr) return Status::InvalidArgument(std::string("store.uri is not a MongoDB connection string: ") + error.message);
+  if (uri == nullptr) {
+    return Status::InvalidArgument("store.uri is not a MongoDB connection string: " +
+                                   WithoutCredentials(error.message, options.uri));
+  }
   const int32_t timeout_ms = static_cast<int32_t>(options.operation_timeout.count());
   // Bounded waits everywhere, unless the connection string says otherwise.
   if (!mongoc_uri_has_option(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS)) {
@@ -389,20 +445,36 @@ Status MongoClient::EnsureIndex(std::string_view collection, std::string_view na
   const bool ok = mongoc_client_write_command_with_opts(lease.client(), database_.c_str(), command.get(), nullptr,
                                                         &reply, &error);
   bson_destroy(&reply);
-  return ok ? Status::Ok() : MongoStatus(error, "create index " + std::string(name) + " on " + std::string(collection), false);
+  if (!ok) return MongoStatus(error, "create index " + std::string(name) + " on " + std::string(collection), false);
+  if (!unique) return Status::Ok();
+  // A server may answer ok for an existing index of that name without the unique option
+  // (FerretDB 1.x does; MongoDB refuses): what makes appends idempotent must really be unique.
+  ASSIGN_OR_RETURN(std::vector<Bson> specs, IndexSpecs(collection));
+  for (const Bson& spec : specs) {
+    if (spec.GetString("name") == name && spec.Has("unique") && spec.GetBool("unique")) return Status::Ok();
+  }
+  return Status::InvalidArgument("index " + std::string(name) + " on " + std::string(collection) +
+                                 " exists but is not unique; drop it so that tradeagg creates it unique");
 }
 
-Result<std::vector<std::string>> MongoClient::IndexNames(std::string_view collection) {
+Result<std::vector<Bson>> MongoClient::IndexSpecs(std::string_view collection) {
   Lease lease(pool_);
   CollectionPtr coll = lease.Collection(database_, collection);
   mongoc_cursor_t* cursor = mongoc_collection_find_indexes_with_opts(coll.get(), nullptr);
-  std::vector<std::string> names;
+  std::vector<Bson> specs;
   const bson_t* doc = nullptr;
-  while (mongoc_cursor_next(cursor, &doc)) names.push_back(Bson::CopyOf(doc).GetString("name"));
+  while (mongoc_cursor_next(cursor, &doc)) specs.push_back(Bson::CopyOf(doc));
   bson_error_t error;
   const bool failed = mongoc_cursor_error(cursor, &error);
   mongoc_cursor_destroy(cursor);
   if (failed) return MongoStatus(error, "list indexes of " + std::string(collection), false);
+  return specs;
+}
+
+Result<std::vector<std::string>> MongoClient::IndexNames(std::string_view collection) {
+  ASSIGN_OR_RETURN(std::vector<Bson> specs, IndexSpecs(collection));
+  std::vector<std::string> names;
+  for (const Bson& spec : specs) names.push_back(spec.GetString("name"));
   return names;
 }
 

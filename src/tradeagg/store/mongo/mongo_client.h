@@ -115,6 +115,7 @@ class MongoClient {
   Status EnsureIndex(std::string_view collection, std::string_view name, const Bson& keys, bool unique);
   // The names of the collection's indexes.
   Result<std::vector<std::string>> IndexNames(std::string_view collection);
+  Result<std::vector<Bson>> IndexSpecs(std::string_view collection);  // as listIndexes answers
 
  private:
   MongoClient(_mongoc_client_pool_t* pool, _mongoc_write_concern_t* write_concern, std::string database,
