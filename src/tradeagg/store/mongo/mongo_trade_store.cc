@@ -32,6 +32,21 @@ Bson SeqRange(int64_t after, int64_t through) {
 
 Bson BlockTrades(int64_t lo, int64_t hi) { return SeqRange(lo - 1, hi); }
 
+// The selector and update that move a block from pending to `to`: conditioned on the state, so
+// a block already settled the other way is left as it is.
+struct StateMove {
+  Bson selector;
+  Bson update;
+};
+StateMove PendingTo(int64_t lo, std::string_view writer, std::string_view to) {
+  StateMove move;
+  move.selector.Append("_id", lo).Append("writer", writer).Append("state", kPending);
+  Bson set;
+  set.Append("state", to);
+  move.update.AppendDocument("$set", set);
+  return move;
+}
+
 Bson SortBySeq(int32_t direction, size_t limit) {
   Bson sort;
   sort.Append("seq", direction);
@@ -104,13 +119,8 @@ Status MongoTradeStore::VoidBlock(const Block& block) {
   Bson trades = BlockTrades(block.lo, block.hi);
   trades.Append("writer", block.writer);
   TRY(client_.DeleteMany(kTrades, trades).status());
-  Bson selector;
-  selector.Append("_id", block.lo).Append("state", kPending);
-  Bson set;
-  set.Append("state", kVoid);
-  Bson update;
-  update.AppendDocument("$set", set);
-  return client_.UpdateOne(kBlocks, selector, update).status();
+  StateMove move = PendingTo(block.lo, block.writer, kVoid);
+  return client_.UpdateOne(kBlocks, move.selector, move.update).status();
 }
 
 Status MongoTradeStore::ReapBlocks(std::vector<Block>& blocks, bool own_too) {
@@ -182,17 +192,21 @@ MongoTradeStore::Block MongoTradeStore::NewBlock(int64_t size) {
                now_us + std::chrono::duration_cast<std::chrono::microseconds>(options_.lease).count()};
 }
 
-Status MongoTradeStore::InsertBlock(const Block& block) {
-  // Test hook: the claim timed out before the server answered; it may land later.
-  if (Fault("mongo.append.claim_unanswered")) return Status::StateUnknown("injected fault: mongo.append.claim_unanswered");
+Bson MongoTradeStore::BlockDocument(const Block& block, std::string_view state) {
   Bson doc;
   doc.Append("_id", block.lo)
       .Append("hi", block.hi)
       .Append("writer", block.writer)
-      .Append("state", kPending)
+      .Append("state", state)
       .Append("claimed_us", Timestamp::Now().micros())
       .Append("deadline_us", block.deadline_us);
-  return client_.InsertOne(kBlocks, doc);
+  return doc;
+}
+
+Status MongoTradeStore::InsertBlock(const Block& block) {
+  // Test hook: the claim timed out before the server answered; it may land later.
+  if (Fault("mongo.append.claim_unanswered")) return Status::StateUnknown("injected fault: mongo.append.claim_unanswered");
+  return client_.InsertOne(kBlocks, BlockDocument(block, kPending));
 }
 
 void MongoTradeStore::AcceptClaim(const Block& block, const std::vector<Block>* read) {
@@ -376,15 +390,10 @@ Status MongoTradeStore::CommitBlock(const Block& block) {
   if (std::chrono::steady_clock::now() - claimed_at_ > options_.write_budget) {
     return Status::Unavailable("the write took longer than its budget");
   }
-  Bson selector;
-  selector.Append("_id", block.lo).Append("writer", block.writer).Append("state", kPending);
-  Bson set;
-  set.Append("state", kCommitted);
-  Bson update;
-  update.AppendDocument("$set", set);
+  StateMove move = PendingTo(block.lo, block.writer, kCommitted);
   // Test hook: the commit timed out before the server applied it (it may apply it later).
   if (Fault("mongo.append.commit_unanswered")) return Status::StateUnknown("injected fault: mongo.append.commit_unanswered");
-  Result<int64_t> matched = client_.UpdateOne(kBlocks, selector, update);
+  Result<int64_t> matched = client_.UpdateOne(kBlocks, move.selector, move.update);
   if (matched.ok() && Fault("mongo.append.commit_reply_lost")) {
     matched = Status::StateUnknown("injected fault: mongo.append.commit_reply_lost");
   }
@@ -398,7 +407,7 @@ Status MongoTradeStore::CommitBlock(const Block& block) {
     if (read.ok()) {
       if (state == kCommitted) return Status::Ok();
       if (state != kPending) return Status::Unavailable("the seq block was reaped before its commit");
-      Result<int64_t> retried = client_.UpdateOne(kBlocks, selector, update);
+      Result<int64_t> retried = client_.UpdateOne(kBlocks, move.selector, move.update);
       if (retried.ok() && retried.value() == 1) return Status::Ok();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -427,24 +436,12 @@ Status MongoTradeStore::AbandonBlock(const Block& block, Status cause, bool comm
 }
 
 Status MongoTradeStore::FenceClaim(const Block& block) {
-  Bson doc;
-  doc.Append("_id", block.lo)
-      .Append("hi", block.hi)
-      .Append("writer", block.writer)
-      .Append("state", kVoid)
-      .Append("claimed_us", Timestamp::Now().micros())
-      .Append("deadline_us", block.deadline_us);
-  Status inserted = client_.InsertOne(kBlocks, doc);
+  Status inserted = client_.InsertOne(kBlocks, BlockDocument(block, kVoid));
   if (inserted.ok() || inserted.code() != StatusCode::kAlreadyExists) return inserted;
   // The claim landed (or another writer's block has that _id): ours holds no trade, so voiding
   // its state is all it takes; someone else's is left alone by the writer filter.
-  Bson selector;
-  selector.Append("_id", block.lo).Append("writer", block.writer).Append("state", kPending);
-  Bson set;
-  set.Append("state", kVoid);
-  Bson update;
-  update.AppendDocument("$set", set);
-  return client_.UpdateOne(kBlocks, selector, update).status();
+  StateMove move = PendingTo(block.lo, block.writer, kVoid);
+  return client_.UpdateOne(kBlocks, move.selector, move.update).status();
 }
 
 Status MongoTradeStore::Settle(const UnsettledBlock& unsettled) {
@@ -455,13 +452,8 @@ Status MongoTradeStore::Settle(const UnsettledBlock& unsettled) {
     case Unsettled::kCommit: {
       // Every trade of the block was written before the commit was sent: commit (again). A
       // late copy of the first commit changes nothing after this one, nor this one after it.
-      Bson selector;
-      selector.Append("_id", block.lo).Append("writer", block.writer).Append("state", kPending);
-      Bson set;
-      set.Append("state", kCommitted);
-      Bson update;
-      update.AppendDocument("$set", set);
-      return client_.UpdateOne(kBlocks, selector, update).status();  // 0 matched: committed or reaped
+      StateMove move = PendingTo(block.lo, block.writer, kCommitted);
+      return client_.UpdateOne(kBlocks, move.selector, move.update).status();  // 0 matched: committed or reaped
     }
     case Unsettled::kWrites: {
       Bson by_id;

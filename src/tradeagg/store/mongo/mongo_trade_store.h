@@ -126,6 +126,7 @@ class MongoTradeStore final : public TradeStore {
   int64_t StablePoint(const std::vector<Block>& blocks);
 
   Block NewBlock(int64_t size);
+  static Bson BlockDocument(const Block& block, std::string_view state);  // as seq_blocks keeps it
   Status InsertBlock(const Block& block);
   // Takes `block` as this writer's newest; `read`: the blocks its check read (null: fast path).
   void AcceptClaim(const Block& block, const std::vector<Block>* read);
