@@ -17,6 +17,11 @@ documents of the batches acknowledged in that window; --clients threads insert c
 each with its own batches. Prints one line per run and, with --report-json, writes
 {"docs_per_s": best, "median_docs_per_s", "runs": [...], ...}.
 
+--commit-write adds, after each batch, one journaled single-document write (an update of a
+marker document in `commit_markers`): the least any writer does per group that makes a group
+visible all at once without a multi-document transaction (insert the group, then mark it
+committed). Its rate bounds every such writer at that batch size from above.
+
 Run: .venv/bin/python bench/peers/pymongo_ceiling.py --uri mongodb://127.0.0.1:27017/ceiling --duration 10
 """
 
@@ -69,8 +74,9 @@ def make_pool(seed: int, participants: int = 20, instruments: int = 50) -> list:
 
 
 class Inserter:
-    def __init__(self, collection, pool, batch: int, run_id: str):
+    def __init__(self, collection, pool, batch: int, run_id: str, markers=None):
         self.collection = collection
+        self.markers = markers  # with --commit-write: one write after each batch
         self.pool = pool
         self.batch = batch
         self.run_id = run_id
@@ -96,6 +102,9 @@ class Inserter:
             doc["business_date"] = business
             docs.append(doc)
         self.collection.insert_many(docs, ordered=False)
+        if self.markers is not None:
+            self.markers.update_one({"_id": f"{self.run_id}-{client_no}"}, {"$set": {"committed_to": docs[-1]["seq"]}},
+                                    upsert=True)
         return len(docs)
 
     def run(self, clients: int, warmup: float, duration: float) -> dict:
@@ -148,6 +157,8 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=1, help="threads inserting concurrently")
     ap.add_argument("--write-concern", default="majority", help="majority or a number of members (journaled)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--commit-write", action="store_true",
+                    help="one journaled single-document write after each batch (a commit marker)")
     ap.add_argument("--report-json")
     args = ap.parse_args()
 
@@ -158,7 +169,8 @@ def main() -> int:
     run_id = f"ceil{os.getpid()}x{int(time.time())}"
     results = []
     for r in range(args.runs):
-        inserter = Inserter(collection, pool, args.batch, f"{run_id}r{r}")
+        markers = collection.database.get_collection("commit_markers", write_concern=collection.write_concern)
+        inserter = Inserter(collection, pool, args.batch, f"{run_id}r{r}", markers if args.commit_write else None)
         if r > 0:  # seqs stay unique across the runs of one database
             inserter.seq = itertools.count(1 + r * 10**12)
         result = inserter.run(args.clients, args.warmup, args.duration)
@@ -168,7 +180,8 @@ def main() -> int:
               f"p99 {result['batch_ms']['p99']} ms), {args.clients} client(s)", flush=True)
     rates = [r["docs_per_s"] for r in results]
     report = {"docs_per_s": max(rates), "median_docs_per_s": statistics.median(rates), "runs": results,
-              "batch": args.batch, "clients": args.clients, "write_concern": args.write_concern}
+              "batch": args.batch, "clients": args.clients, "write_concern": args.write_concern,
+              "commit_write": args.commit_write}
     print(f"best {report['docs_per_s']:,.0f} documents/s, median {report['median_docs_per_s']:,.0f}")
     if args.report_json:
         with open(args.report_json, "w") as f:

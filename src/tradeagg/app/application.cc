@@ -156,7 +156,9 @@ Status Application::Open() {
     lake_->exporter().UseLease(stores_.export_lease.get());
   }
   TRY(OpenAggregation());
-  pipeline_ = std::make_unique<ingest::Pipeline>(*store_, *book_updater_, config_.ingest);
+  ingest::PipelineConfig ingest = config_.ingest;
+  ingest.group_wait = config_.group_wait.value_or(stores_.group_wait);
+  pipeline_ = std::make_unique<ingest::Pipeline>(*store_, *book_updater_, ingest);
   blocking_ = std::make_unique<boost::asio::thread_pool>(config_.blocking_threads);
   if (config_.api.fault_injection) FaultInjector::Global().Enable();
   api_context_ = std::make_unique<api::ApiContext>(

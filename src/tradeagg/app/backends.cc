@@ -102,6 +102,7 @@ Result<Stores> OpenMongoStores(const Config& config) {
   ASSIGN_OR_RETURN(trade_options.instance_id, InstanceId(config));
   Stores stores;
   stores.shared = true;
+  stores.group_wait = std::chrono::microseconds(2000);
   std::shared_ptr<store::MongoClient> shared(std::move(client));
   stores.connection = shared;
   ASSIGN_OR_RETURN(stores.trades, AboutStoreUri(store::MongoTradeStore::Open(*shared, trade_options)));

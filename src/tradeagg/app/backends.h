@@ -9,6 +9,7 @@
 // Thread safety: functions; what they open is documented by each backend.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "tradeagg/app/config.h"
@@ -36,6 +37,10 @@ struct Stores {
   // (and its sweeps) and the scheduled aggregation runs. Null: this instance alone.
   std::unique_ptr<store::WorkLease> export_lease;
   std::unique_ptr<store::WorkLease> schedule_lease;
+  // How long the pipeline gathers a group (ingest::PipelineConfig::group_wait) unless
+  // ingest.group_wait_us says: 0 where a commit is one fsync (SQLite), a few milliseconds where
+  // every commit costs round trips whatever its size (MongoDB).
+  std::chrono::microseconds group_wait{0};
 };
 
 // Opens (creating as needed) the configured store. Also makes the data directory private,

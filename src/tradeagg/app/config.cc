@@ -94,6 +94,14 @@ Status SetStorePollInterval(int64_t ms, Config& config) {
   return Status::Ok();
 }
 
+Status SetGroupWait(int64_t us, Config& config) {
+  if (us < 0 || us > 100'000) {
+    return Status::InvalidArgument("ingest.group_wait_us must be between 0 and 100000, got " + std::to_string(us));
+  }
+  config.group_wait = std::chrono::microseconds(us);
+  return Status::Ok();
+}
+
 // lake.warehouse: a local directory, as a path or a file:// URI (object stores come later).
 Status SetLakeWarehouse(std::string_view value, Config& config) {
   std::string_view path = value;
@@ -321,6 +329,7 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = table["auth"]["max_concurrent_hashes"].value<int64_t>()) TRY(SetMaxConcurrentHashes(*v, config));
   if (auto v = table["auth"]["max_waiting_hashes"].value<int64_t>()) TRY(SetMaxWaitingHashes(*v, config));
   if (auto v = table["ingest"]["max_group_trades"].value<int64_t>()) config.ingest.max_group_trades = static_cast<size_t>(*v);
+  if (auto v = table["ingest"]["group_wait_us"].value<int64_t>()) TRY(SetGroupWait(*v, config));
   if (auto v = table["lake"]["enabled"].value<bool>()) config.lake_enabled = *v;
   if (auto v = table["lake"]["warehouse"].value<std::string>()) TRY(SetLakeWarehouse(*v, config));
   if (auto v = table["lake"]["catalog_uri"].value<std::string>()) TRY(SetLakeCatalogUri(*v, config));
@@ -356,6 +365,10 @@ Status ApplyEnvironment(Config& config) {
   if (auto v = env("TRADEAGG_STORE_URI")) config.store.uri = *v;
   if (auto v = env("TRADEAGG_STORE_WRITE_CONCERN")) config.store.write_concern = *v;
   if (auto v = env("TRADEAGG_STORE_INSTANCE_ID")) config.store.instance_id = *v;
+  if (auto v = env("TRADEAGG_GROUP_WAIT_US")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_GROUP_WAIT_US", *v));
+    TRY(SetGroupWait(n, config));
+  }
   if (auto v = env("TRADEAGG_LAKE_WAREHOUSE")) TRY(SetLakeWarehouse(*v, config));
   if (auto v = env("TRADEAGG_LAKE_CATALOG_URI")) TRY(SetLakeCatalogUri(*v, config));
   if (auto v = env("TRADEAGG_STORE_POLL_INTERVAL_MS")) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "tradeagg/agg/aggregator.h"
@@ -52,6 +53,8 @@ struct Config {
   domain::ValidatorConfig validation;
   api::ApiOptions api;
   ingest::PipelineConfig ingest;
+  // ingest.group_wait_us: unset, the store backend's default (app/backends.h).
+  std::optional<std::chrono::microseconds> group_wait;
   int64_t token_ttl_seconds = 8 * 3600;
   auth::LoginThrottleConfig login_throttle;
   auth::PasswordHashingConfig password_hashing;

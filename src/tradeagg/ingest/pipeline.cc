@@ -53,6 +53,7 @@ void Pipeline::WriterLoop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
+      GatherLocked(lock);
       // Take whole requests until the bound; always at least one, however large.
       size_t trades = 0;
       while (!queue_.empty() && (group.empty() || trades + queue_.front().request.trades.size() <=
@@ -64,6 +65,19 @@ void Pipeline::WriterLoop() {
     }
     CommitGroup(group);
     group.clear();
+  }
+}
+
+void Pipeline::GatherLocked(std::unique_lock<std::mutex>& lock) {
+  if (config_.group_wait.count() <= 0) return;
+  const auto until = std::chrono::steady_clock::now() + config_.group_wait;
+  size_t trades = 0;
+  for (const Pending& p : queue_) trades += p.request.trades.size();
+  while (!stopping_ && trades < config_.max_group_trades && std::chrono::steady_clock::now() < until) {
+    const size_t before = queue_.size();
+    wake_.wait_for(lock, config_.group_quiet, [&] { return stopping_ || queue_.size() != before; });
+    if (queue_.size() == before) return;  // quiet: nobody else is coming soon
+    for (size_t i = before; i < queue_.size(); ++i) trades += queue_[i].request.trades.size();
   }
 }
 

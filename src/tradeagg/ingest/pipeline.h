@@ -13,6 +13,7 @@
 // and must not block (post the response to the connection's executor).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -28,6 +29,13 @@ namespace tradeagg::ingest {
 
 struct PipelineConfig {
   size_t max_group_trades = 20'000;  // bound on one commit's size (memory and latency)
+  // Gathering a group: once a request is queued, keep taking more while they still arrive
+  // (each within `group_quiet` of the last), for at most `group_wait`. 0: commit what is queued
+  // at once. Worth it where a commit costs round trips whatever its size (MongoDB): answers of
+  // one group come back over a few milliseconds, and without gathering their clients' next
+  // requests split into many small groups.
+  std::chrono::microseconds group_wait{0};
+  std::chrono::microseconds group_quiet{300};
 };
 
 struct PipelineStats {
@@ -60,6 +68,8 @@ class Pipeline {
   };
 
   void WriterLoop();
+  // With group_wait: waits (mutex_ held by `lock`) while requests keep arriving.
+  void GatherLocked(std::unique_lock<std::mutex>& lock);
   void CommitGroup(std::deque<Pending>& group);
 
   store::TradeStore& store_;

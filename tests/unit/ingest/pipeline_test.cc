@@ -134,6 +134,39 @@ TEST(BookFollowerTest, OtherWritersTradesReachTheBook) {
   EXPECT_TRUE(follower.last_error().ok());
 }
 
+// Gathering a group: requests that keep arriving while the first waits are committed with it,
+// in one append; without gathering the first is committed alone at once.
+TEST(PipelineGatherTest, RequestsArrivingWhileAGroupGathersAreCommittedTogether) {
+  for (const bool gather : {false, true}) {
+    SCOPED_TRACE(gather ? "gathering" : "not gathering");
+    testing::InMemoryTradeStore store;
+    book::PositionBook book;
+    DirectBookUpdater updater(book);
+    PipelineConfig config;
+    config.group_wait = gather ? std::chrono::microseconds(500'000) : std::chrono::microseconds(0);
+    config.group_quiet = std::chrono::microseconds(200'000);
+    Pipeline pipeline(store, updater, config);
+    pipeline.Start();
+    std::vector<std::future<void>> done;
+    for (int i = 0; i < 3; ++i) {
+      auto promise = std::make_shared<std::promise<void>>();
+      done.push_back(promise->get_future());
+      store::AppendRequest request;
+      request.trades = {MakeTrade("gather-" + std::to_string(i))};
+      pipeline.Submit(std::move(request), [promise](const Status&, store::AppendRequest&) { promise->set_value(); });
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // well within group_quiet
+    }
+    for (auto& d : done) d.get();
+    EXPECT_EQ(pipeline.stats().requests, 3u);
+    if (gather) {
+      EXPECT_EQ(pipeline.stats().commits, 1u);
+    } else {
+      EXPECT_GE(pipeline.stats().commits, 2u);
+    }
+    pipeline.Stop();
+  }
+}
+
 // A store that cannot be read leaves the book behind, never wrong, and says why.
 TEST(BookFollowerTest, AnUnreadableStoreLeavesTheBookBehindAndSaysSo) {
   testing::InMemoryTradeStore store;
