@@ -152,7 +152,8 @@ Status Application::Open() {
     // On a shared store the lake is shared too: removing files at start could take another
     // instance's export in flight, unless this instance holds the export lease and nobody but
     // an earlier life of it held it before (store/work_lease.h).
-    ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true, SweepsAtStart()));
+    sweep_at_start_ = SweepsAtStart();
+    ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true, sweep_at_start_));
     lake_->exporter().UseLease(stores_.export_lease.get());
   }
   TRY(OpenAggregation());
@@ -206,7 +207,7 @@ Status Application::OpenAggregation() {
   if (!lake_) return Status::Ok();  // runs read the lake
   book_source_ = std::make_unique<agg::LiveBookSource>(book_, *store_);
   ASSIGN_OR_RETURN(aggregator_, OpenAggregator(config_, *results_, *store_, *lake_, *book_source_, /*owner=*/true,
-                                               SweepsAtStart()));
+                                               sweep_at_start_));
   if (config_.scheduler_enabled) {
     lake::Exporter& exporter = lake_->exporter();
     scheduler_ = std::make_unique<agg::AggregationScheduler>(

@@ -49,7 +49,7 @@ class Application {
   Status Open();
   Status RebuildBook();
   void OpenBookUpdates();
-  bool SweepsAtStart();
+  bool SweepsAtStart();  // asks the export lease: once, at Open
   Status OpenAggregation();
   void RegisterRoutes();
 
@@ -68,6 +68,7 @@ class Application {
   std::unique_ptr<PeriodicTask> user_refresh_;       // on a shared store: users written elsewhere
   std::unique_ptr<ingest::Pipeline> pipeline_;
   std::unique_ptr<lake::Lake> lake_;  // null when the lake is disabled
+  bool sweep_at_start_ = false;       // the lake's and the results' orphans may be swept at Open
   store::ExposureStore* results_ = nullptr;  // stores_.results
   std::unique_ptr<agg::BookSource> book_source_;
   std::unique_ptr<agg::Aggregator> aggregator_;          // null when the lake is disabled
