@@ -1,14 +1,10 @@
 #include "tradeagg/store/mongo/mongo_trade_document.h"
 
+#include "tradeagg/store/mongo/mongo_fields.h"
+
 namespace tradeagg::store {
 
 namespace {
-
-// BSON dates are milliseconds; floor, so that a time before 1970 still rounds down.
-int64_t MillisOf(Timestamp t) {
-  const int64_t us = t.micros();
-  return us >= 0 ? us / 1000 : -((-us + 999) / 1000);
-}
 
 Status Malformed(const Bson& doc, std::string_view field) {
   return Status::Internal("trades document " + doc.GetString("_id") + ": field " + std::string(field) +
@@ -36,13 +32,9 @@ Bson TradeToDocument(const domain::Trade& trade, std::string_view writer) {
       .Append("quantity", trade.quantity)
       .Append("price", trade.price.ToString())
       .Append("notional", trade.notional.ToString())
-      .Append("currency", trade.currency)
-      .AppendDateTime("trade_time", MillisOf(trade.trade_time))
-      .Append("trade_time_us", trade.trade_time.micros())
-      .AppendDateTime("received_at", MillisOf(trade.received_at))
-      .Append("received_at_us", trade.received_at.micros())
-      .Append("business_date", trade.business_date.ToString())
-      .Append("writer", writer);
+      .Append("currency", trade.currency);
+  FieldWriter(doc).Time("trade_time", trade.trade_time).Time("received_at", trade.received_at);  // date + _us
+  doc.Append("business_date", trade.business_date.ToString()).Append("writer", writer);
   return doc;
 }
 
