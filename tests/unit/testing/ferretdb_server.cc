@@ -261,4 +261,12 @@ std::string UniqueDatabaseName(std::string_view prefix) {
   return name + suffix;
 }
 
+Result<std::unique_ptr<store::MongoClient>> ConnectToSharedFerretDb(const std::string& database,
+                                                                    const std::string& write_concern) {
+  store::MongoClientOptions options;
+  options.uri = SharedFerretDb().Uri(database);
+  options.write_concern = write_concern;
+  return store::MongoClient::Open(options);
+}
+
 }  // namespace tradeagg::testing

@@ -20,12 +20,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 #include "testing/temp_dir.h"
 #include "tradeagg/core/status.h"
+#include "tradeagg/store/mongo/mongo_client.h"
 
 namespace tradeagg::testing {
 
@@ -81,5 +83,10 @@ FerretDbServer& SharedFerretDb();
 // A database name no other call in this process returns: `prefix` (characters MongoDB and
 // FerretDB refuse in names become '_'), the pid and a counter, at most 63 characters.
 std::string UniqueDatabaseName(std::string_view prefix);
+
+// A new client of the shared server on `database`, writing with `write_concern` (journaled), as
+// the composition root makes one: each test instance of a store gets its own.
+Result<std::unique_ptr<store::MongoClient>> ConnectToSharedFerretDb(const std::string& database,
+                                                                    const std::string& write_concern = "majority");
 
 }  // namespace tradeagg::testing

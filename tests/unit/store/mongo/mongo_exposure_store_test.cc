@@ -60,9 +60,7 @@ Bson RunIdIs(int64_t run_id) {
 class MongoExposures {
  public:
   Result<std::unique_ptr<ExposureStore>> Open() {
-    MongoClientOptions options;
-    options.uri = testing::SharedFerretDb().Uri(database_);
-    ASSIGN_OR_RETURN(std::unique_ptr<MongoClient> client, MongoClient::Open(options));
+    ASSIGN_OR_RETURN(std::unique_ptr<MongoClient> client, testing::ConnectToSharedFerretDb(database_));
     clients_.push_back(std::move(client));
     ASSIGN_OR_RETURN(auto store, MongoExposureStore::Open(*clients_.back(), {"contract"}));
     return std::unique_ptr<ExposureStore>(std::move(store));
@@ -86,9 +84,7 @@ class MongoExposureStoreTest : public ::testing::Test {
   void TearDown() override { FaultInjector::Global().Arm("results.save.before_commit", 0); }
 
   void Connect(std::unique_ptr<MongoClient>& client, std::unique_ptr<MongoExposureStore>& store, std::string instance) {
-    MongoClientOptions options;
-    options.uri = testing::SharedFerretDb().Uri(database_);
-    auto connected = MongoClient::Open(options);
+    auto connected = testing::ConnectToSharedFerretDb(database_);
     ASSERT_TRUE(connected.ok()) << connected.status().ToString();
     client = std::move(connected).value();
     auto opened = MongoExposureStore::Open(*client, {std::move(instance)});

@@ -22,10 +22,7 @@ namespace tradeagg::store {
 namespace {
 
 std::unique_ptr<MongoClient> ConnectTo(const std::string& database) {
-  MongoClientOptions options;
-  options.uri = testing::SharedFerretDb().Uri(database);
-  options.write_concern = "majority";
-  auto client = MongoClient::Open(options);
+  auto client = testing::ConnectToSharedFerretDb(database);
   EXPECT_TRUE(client.ok()) << client.status().ToString();
   return client.ok() ? std::move(client).value() : nullptr;
 }

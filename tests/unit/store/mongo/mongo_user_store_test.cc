@@ -14,19 +14,13 @@
 namespace tradeagg::store {
 namespace {
 
-Result<std::unique_ptr<MongoClient>> ConnectTo(const std::string& database) {
-  MongoClientOptions options;
-  options.uri = testing::SharedFerretDb().Uri(database);
-  return MongoClient::Open(options);
-}
-
 // A fresh database per fixture; each Open() connects a new client to it (kept for the
 // fixture's life, as the composition root keeps its one), so a reopened store reads what the
 // server kept, not what a client remembered.
 class MongoUsers {
  public:
   Result<std::unique_ptr<UserStore>> Open() {
-    ASSIGN_OR_RETURN(std::unique_ptr<MongoClient> client, ConnectTo(database_));
+    ASSIGN_OR_RETURN(std::unique_ptr<MongoClient> client, testing::ConnectToSharedFerretDb(database_));
     clients_.push_back(std::move(client));
     ASSIGN_OR_RETURN(auto store, MongoUserStore::Open(*clients_.back()));
     return std::unique_ptr<UserStore>(std::move(store));
@@ -44,7 +38,7 @@ class MongoUserStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (auto* client : {&first_, &second_}) {
-      auto connected = ConnectTo(database_);
+      auto connected = testing::ConnectToSharedFerretDb(database_);
       ASSERT_TRUE(connected.ok()) << connected.status().ToString();
       *client = std::move(connected).value();
     }

@@ -22,9 +22,7 @@ using std::chrono::milliseconds;
 class MongoWorkLeaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    MongoClientOptions options;
-    options.uri = testing::SharedFerretDb().Uri(database_);
-    auto client = MongoClient::Open(options);
+    auto client = testing::ConnectToSharedFerretDb(database_);
     ASSERT_TRUE(client.ok()) << client.status().ToString();
     client_ = std::move(client).value();
   }
