@@ -96,14 +96,9 @@ bool Exporter::HoldsLease(bool requested) {
   if (!held.ok()) spdlog::warn("lake: cannot ask for the export lease: {}", held.status().ToString());
   const bool holding = held.ok() && *held;
   if (holding != holding_) spdlog::info("lake: {} the export lease", holding ? "took" : "lost");
-  // Taking the lease over from an earlier life of this instance (a crash): nobody else has
-  // exported since, so what that export left half done is an orphan now, swept at once as at a
-  // sole exporter's start. Taken from another instance: only the periodic sweep of old files.
-  if (holding && !holding_ && lease_->FromItself()) {
-    auto table = catalog_.LoadTable(config_.table);
-    Status swept = table.ok() ? RemoveOrphans(*table, std::chrono::milliseconds(0)) : table.status();
-    if (!swept.ok()) spdlog::warn("lake: orphan sweep after taking the lease failed: {}", swept.ToString());
-  }
+  // A crashed earlier life's leftovers were swept at start (the server asks the lease before it
+  // opens the lake); from here on only the periodic sweep of old files runs, because a CLI
+  // export beside the server may be in flight.
   // Whoever exported last may be another instance: start from the table, not from memory.
   if (!holding || !holding_) {
     if (Status reloaded = ReloadStatus(); !reloaded.ok()) {
