@@ -95,23 +95,8 @@ wait_tcp() {
   done
 }
 
-# json FILE EXPRESSION: a value from a JSON report, e.g. json r.json 'd["latency_ms"]["p99"]'.
-json() {
-  "$PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
-}
-
-# loadgen NAME URL [loadgen flags...]: one measurement; the report goes to $WORK/NAME.json.
-loadgen() {
-  local name=$1 url=$2
-  shift 2
-  log "$name: loadgen --url $url $*"
-  if ! "$LOADGEN" loadgen --url "$url" --warmup "$WARMUP" --duration "$DURATION" --threads "$LOADGEN_THREADS" \
-      --quiet --report-json "$WORK/$name.json" "$@" >"$WORK/$name.txt"; then
-    log "$name: the load generator reported no successful request"
-  fi
-  sed 's/^/   /' "$WORK/$name.txt" >&2
-  [[ -s "$WORK/$name.json" ]]
-}
+# shellcheck source=bench/lib/measure.sh
+source "$ROOT/bench/lib/measure.sh"
 
 # keep KEY NAME: R[KEY_tps|_p50|_p99|_err|_errs] from $WORK/NAME.json.
 declare -A R  # results by key; absent = not measured

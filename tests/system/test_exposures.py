@@ -196,14 +196,21 @@ def exp_server(server_factory):
 def workload(exp_server):
     """Trades over three business dates, FX rates for each, all in the lake."""
     admin = exp_server.client("admin")
-    sent = make_trades(TradeFactory("exposures"), 18)
+    sent = load_workload(admin, TradeFactory("exposures"), 18)
+    return admin, [stored(t) for t in sent]
+
+
+def load_workload(admin, factory: TradeFactory, n: int) -> list[dict]:
+    """Submits the trades of make_trades(factory, n) and the FX rates of every date, and waits
+    until the lake holds them; returns the trades sent."""
+    sent = make_trades(factory, n)
     r = admin.submit(sent)
     assert r.status_code == 201, r.text
     for date, rates in RATES.items():
         r = admin.request("PUT", f"/v1/fx-rates/{date}", json={"rates": rates})
         assert r.status_code == 200, r.text
     wait_for_lake(admin)
-    return admin, [stored(t) for t in sent]
+    return sent
 
 
 def catalog(server) -> SqlCatalog:

@@ -39,9 +39,8 @@ import requests
 import store_backend
 from conftest import (ISINS, LISTEN_RE, PROBLEM_BASE, Calendar, TradeFactory, assert_positions, assert_problem,
                       check_total, dec, expected_price_notional, parse_ts, sign_direction, stored_view, unique, vwap)
-from test_exposures import (DATES, ENV as EXPOSURES_ENV, RATES, expected_levels, exposures,
-                            make_trades, run_to_end, stored as stored_for_aggregation)
-from test_lake import wait_for_lake
+from test_exposures import (DATES, ENV as EXPOSURES_ENV, RATES, expected_levels, exposures, load_workload,
+                            run_to_end, stored as stored_for_aggregation)
 
 pytestmark = pytest.mark.skipif(store_backend.BACKEND != "mongodb",
                                 reason="MongoDB backend only (TRADEAGG_SYSTEM_STORE=mongodb)")
@@ -271,13 +270,7 @@ RUN_TIMES = ("requested_at", "started_at", "finished_at", "snapshot_committed_at
 def exposures_workload(server_factory):
     server = server_factory("mongodb-exposures", env=EXPOSURES_ENV)
     admin = server.client("admin")
-    sent = make_trades(TradeFactory("mongodb-exposures"), 12)
-    r = admin.submit(sent)
-    assert r.status_code == 201, r.text
-    for date, rates in RATES.items():
-        r = admin.request("PUT", f"/v1/fx-rates/{date}", json={"rates": rates})
-        assert r.status_code == 200, r.text
-    wait_for_lake(admin)
+    sent = load_workload(admin, TradeFactory("mongodb-exposures"), 12)
     yield server, admin, [stored_for_aggregation(t) for t in sent]
     if server.running:
         server.stop()

@@ -1,0 +1,21 @@
+# Shared by the ingest benchmarks: reading JSON reports and one `tradeagg loadgen` measurement.
+# The caller sets PY, WORK, LOADGEN, WARMUP, DURATION and LOADGEN_THREADS, and sources
+# bench/lib/servers.sh (for log) first.
+
+# json FILE EXPRESSION: a value from a JSON report (loadgen's, a peer's), e.g. json r.json 'd["latency_ms"]["p99"]'.
+json() {
+  "$PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# loadgen NAME URL [loadgen flags...]: one measurement; the report goes to $WORK/NAME.json.
+loadgen() {
+  local name=$1 url=$2
+  shift 2
+  log "$name: loadgen --url $url $*"
+  if ! "$LOADGEN" loadgen --url "$url" --warmup "$WARMUP" --duration "$DURATION" --threads "$LOADGEN_THREADS" \
+      --quiet --report-json "$WORK/$name.json" "$@" >"$WORK/$name.txt"; then
+    log "$name: the load generator reported no successful request"
+  fi
+  sed 's/^/   /' "$WORK/$name.txt" >&2
+  [[ -s "$WORK/$name.json" ]]
+}
