@@ -237,7 +237,7 @@ Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
     }
     if (inserted.code() != StatusCode::kAlreadyExists) {
       // The claim may exist: it is pending and holds no trades, so voiding it is all it takes.
-      if (inserted.code() == StatusCode::kStateUnknown) unclean_ = UnsettledBlock{block, Unsettled::kClaim};
+      if (inserted.code() == StatusCode::kStateUnknown) unclean_ = UnsettledBlock{block, Unsettled::kClaim, {}};
       return Status::Unavailable("claim seqs: " + inserted.message());
     }
     solo_ = false;  // another writer claimed there: the full path finds where the chain is now
@@ -246,12 +246,12 @@ Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
     const Block block = NewBlock(size);
     Status inserted = InsertBlock(block);
     if (!inserted.ok() && inserted.code() != StatusCode::kAlreadyExists) {
-      if (inserted.code() == StatusCode::kStateUnknown) unclean_ = UnsettledBlock{block, Unsettled::kClaim};
+      if (inserted.code() == StatusCode::kStateUnknown) unclean_ = UnsettledBlock{block, Unsettled::kClaim, {}};
       return Status::Unavailable("claim seqs: " + inserted.message());
     }
     Result<std::vector<Block>> blocks = ReadBlocks();
     if (!blocks.ok()) {
-      if (inserted.ok()) unclean_ = UnsettledBlock{block, Unsettled::kClaim};
+      if (inserted.ok()) unclean_ = UnsettledBlock{block, Unsettled::kClaim, {}};
       return Status::Unavailable("check claimed seqs: " + blocks.status().message());
     }
     bool valid = inserted.ok();
@@ -266,7 +266,7 @@ Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
     if (inserted.ok()) {
       Status voided = VoidBlock(block);
       if (!voided.ok()) {
-        unclean_ = UnsettledBlock{block, Unsettled::kClaim};
+        unclean_ = UnsettledBlock{block, Unsettled::kClaim, {}};
         return Status::Unavailable("void an overlapping seq claim: " + voided.message());
       }
     }
@@ -326,11 +326,21 @@ std::vector<Bson> DocumentsOf(const std::vector<const domain::Trade*>& trades, s
 
 }  // namespace
 
-Status MongoTradeStore::WriteTrades(std::span<AppendRequest* const> requests, const Block& block) {
+Status MongoTradeStore::WriteTrades(std::span<AppendRequest* const> requests, const Block& block,
+                                    std::vector<Bson>* unanswered) {
   AppendPlan first(requests, block.lo - 1, AppendPlan::Numbering::kPositional, AppendPlan::Lookup::kBeforeCall);
   std::vector<const domain::Trade*> writes = first.DecideAll([](const domain::Trade&) { return nullptr; });
   std::vector<Bson> docs = DocumentsOf(writes, options_.instance_id);
-  ASSIGN_OR_RETURN(InsertManyResult inserted, client_.InsertMany(kTrades, docs));
+  // Test hook: the insert timed out unanswered (the server may apply it later).
+  Result<InsertManyResult> first_insert =
+      Fault("mongo.append.insert_unanswered")
+          ? Result<InsertManyResult>(Status::StateUnknown("injected fault: mongo.append.insert_unanswered"))
+          : client_.InsertMany(kTrades, docs);
+  if (!first_insert.ok()) {
+    if (first_insert.status().code() == StatusCode::kStateUnknown) *unanswered = std::move(docs);
+    return first_insert.status();
+  }
+  InsertManyResult inserted = std::move(first_insert).value();
   if (Fault("mongo.append.after_insert")) return Status::Unavailable("injected fault: mongo.append.after_insert");
 
   std::unordered_set<int64_t> written;  // seqs the block holds now
@@ -417,15 +427,21 @@ Status MongoTradeStore::CommitBlock(const Block& block) {
                               ")");
 }
 
-Status MongoTradeStore::AbandonBlock(const Block& block, Status cause, bool committing) {
+Status MongoTradeStore::AbandonBlock(const Block& block, Status cause, bool committing, std::vector<Bson> unanswered) {
   if (cause.code() == StatusCode::kStateUnknown) {
     // Perhaps applied, perhaps still to be: settled before the next append.
-    unclean_ = UnsettledBlock{block, committing ? Unsettled::kCommit : Unsettled::kWrites};
+    if (committing) {
+      unclean_ = UnsettledBlock{block, Unsettled::kCommit, {}};
+    } else if (!unanswered.empty()) {
+      unclean_ = UnsettledBlock{block, Unsettled::kInsertUnanswered, std::move(unanswered)};
+    } else {
+      unclean_ = UnsettledBlock{block, Unsettled::kWrites, {}};
+    }
     return cause;
   }
   if (Fault("mongo.append.cleanup") || !VoidBlock(block).ok()) {
     // Still pending, so invisible to readers; settled before the next append, or reaped.
-    unclean_ = UnsettledBlock{block, Unsettled::kWrites};
+    unclean_ = UnsettledBlock{block, Unsettled::kWrites, {}};
   } else {
     // A void block holds no trades: the recent cache still covers every trade up to its end.
     std::lock_guard lock(recent_mutex_);
@@ -444,6 +460,31 @@ Status MongoTradeStore::FenceClaim(const Block& block) {
   return client_.UpdateOne(kBlocks, move.selector, move.update).status();
 }
 
+Status MongoTradeStore::RollForward(const UnsettledBlock& unsettled) {
+  const Block& block = unsettled.block;
+  ASSIGN_OR_RETURN(InsertManyResult again, client_.InsertMany(kTrades, unsettled.documents));
+  if (!again.duplicates.empty()) {
+    // Taken keys: by the late first insert (this block's own trade, same seq), or by another
+    // writer, when the plan's premise (no key stored) fails and nothing of it may be committed.
+    std::vector<std::string> keys;
+    std::unordered_map<std::string, int64_t> planned_seq;
+    for (size_t position : again.duplicates) {
+      const Bson& doc = unsettled.documents[position];
+      keys.push_back(doc.GetString("_id"));
+      planned_seq[keys.back()] = doc.GetInt64("seq");
+    }
+    bool all_own = true;
+    TRY(client_.Find(kTrades, IdIn(keys), Bson(), [&](const Bson& doc) {
+      if (doc.GetString("writer") != block.writer || doc.GetInt64("seq") != planned_seq[doc.GetString("_id")]) {
+        all_own = false;
+      }
+    }));
+    if (!all_own) return VoidBlock(block);
+  }
+  StateMove move = PendingTo(block.lo, block.writer, kCommitted);
+  return client_.UpdateOne(kBlocks, move.selector, move.update).status();  // 0 matched: reaped meanwhile
+}
+
 Status MongoTradeStore::Settle(const UnsettledBlock& unsettled) {
   const Block& block = unsettled.block;
   switch (unsettled.kind) {
@@ -455,6 +496,8 @@ Status MongoTradeStore::Settle(const UnsettledBlock& unsettled) {
       StateMove move = PendingTo(block.lo, block.writer, kCommitted);
       return client_.UpdateOne(kBlocks, move.selector, move.update).status();  // 0 matched: committed or reaped
     }
+    case Unsettled::kInsertUnanswered:
+      return RollForward(unsettled);
     case Unsettled::kWrites: {
       Bson by_id;
       by_id.Append("_id", block.lo);
@@ -499,12 +542,13 @@ Status MongoTradeStore::Append(std::span<AppendRequest* const> requests) {
     return claimed.status();
   }
   const Block block = claimed.value();
-  Status written = WriteTrades(requests, block);
+  std::vector<Bson> unanswered;
+  Status written = WriteTrades(requests, block, &unanswered);
   const bool committing = written.ok();
   if (committing) written = CommitBlock(block);
   if (!written.ok()) {
     reset();
-    return AbandonBlock(block, written, committing);
+    return AbandonBlock(block, written, committing, std::move(unanswered));
   }
   RememberCommitted(requests, block);
   if (solo_) {

@@ -134,10 +134,11 @@ class MongoTradeStore final : public TradeStore {
   int64_t RecentTo();
   static bool OnlyVoidBetween(const std::vector<Block>& blocks, int64_t after, int64_t before);
   // Steps 2 and 3: writes the plan's trades; returns when the block holds exactly them.
-  Status WriteTrades(std::span<AppendRequest* const> requests, const Block& block);
+  // `unanswered`: set to the documents of a first insert whose outcome is unknown.
+  Status WriteTrades(std::span<AppendRequest* const> requests, const Block& block, std::vector<Bson>* unanswered);
   Status CommitBlock(const Block& block);
   // `committing`: the commit was sent (its outcome is then settled by committing again).
-  Status AbandonBlock(const Block& block, Status cause, bool committing);
+  Status AbandonBlock(const Block& block, Status cause, bool committing, std::vector<Bson> unanswered);
   // The holders of `keys` that are committed; kUnavailable when one stays uncommitted.
   Result<std::vector<domain::Trade>> CommittedHolders(const std::vector<std::string>& keys, const Block& own);
   void PruneBlocks(const Block& newest);
@@ -157,13 +158,21 @@ class MongoTradeStore final : public TradeStore {
   enum class Unsettled : uint8_t {
     kClaim,   // the claim's insert may land; no trade was written: fenced by inserting it void
     kWrites,  // trades may be partly written, no commit was sent: voided (trades, then state)
+    // The first insert of the call's trades went unanswered (it may land later): rolled forward
+    // by inserting them again and committing, when every key is then held by this block; a
+    // late copy of the first insert then fails on the _id. Else voided, now that no late
+    // insert of them can land any more.
+    kInsertUnanswered,
     kCommit,  // every trade written, the commit's reply lost: committed again (roll forward)
   };
   struct UnsettledBlock {
     Block block;
     Unsettled kind;
+    std::vector<Bson> documents;  // kInsertUnanswered: the trades the insert carried
   };
   Status Settle(const UnsettledBlock& unsettled);
+  // kInsertUnanswered: insert again and commit, or void when another writer holds a key.
+  Status RollForward(const UnsettledBlock& unsettled);
   Status FenceClaim(const Block& block);
   std::optional<UnsettledBlock> unclean_;  // writer only
   std::chrono::steady_clock::time_point claimed_at_;
