@@ -53,17 +53,7 @@ source "$ROOT/bench/lib/servers.sh"
 source "$ROOT/bench/lib/measure.sh"
 
 # ---------------------------------------------------------------------------------------------
-if [[ "$SKIP_BUILD" != 1 ]]; then
-  log "building tradeagg (Release) in $BUILD_DIR"
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  ninja -C "$BUILD_DIR" tradeagg >/dev/null
-fi
-# A sub-command is there when its help names one of its flags.
-has_subcommand() { "$1" "$2" --help 2>&1 | grep -q -- "$3"; }
-if ! has_subcommand "$LOADGEN" loadgen --connections; then
-  log "$LOADGEN has no loadgen sub-command"
-  exit 1
-fi
+prepare_tradeagg
 [[ -x "$PY" ]] || { log "no Python venv at $VENV (scripts/setup.sh makes it)"; exit 1; }
 
 declare -A R  # results by key; absent = not measured

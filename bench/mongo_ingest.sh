@@ -150,17 +150,7 @@ measure_tradeagg() {
 }
 
 # ---------------------------------------------------------------------------------------------
-if [[ "$SKIP_BUILD" != 1 ]]; then
-  log "building tradeagg (Release) in $BUILD_DIR"
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  ninja -C "$BUILD_DIR" tradeagg >/dev/null
-fi
-# A sub-command is there when its help names one of its flags.
-has_subcommand() { "$1" "$2" --help 2>&1 | grep -q -- "$3"; }
-if ! has_subcommand "$LOADGEN" loadgen --connections; then
-  log "$LOADGEN has no loadgen sub-command"
-  exit 1
-fi
+prepare_tradeagg
 if ! has_subcommand "$TRADEAGG" serve --store-uri; then
   log "$TRADEAGG has no serve --store-uri (no MongoDB backend)"
   exit 1
