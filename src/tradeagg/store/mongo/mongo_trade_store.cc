@@ -6,8 +6,10 @@
 #include <unordered_set>
 #include <utility>
 
+
 #include "tradeagg/core/fault_injector.h"
 #include "tradeagg/core/time.h"
+#include "tradeagg/store/mongo/mongo_fields.h"
 #include "tradeagg/store/mongo/mongo_trade_document.h"
 
 namespace tradeagg::store {
@@ -16,6 +18,7 @@ namespace {
 
 constexpr std::string_view kTrades = "trades";
 constexpr std::string_view kBlocks = "seq_blocks";
+constexpr std::string_view kReaps = "seq_reaps";
 constexpr std::string_view kPending = "pending";
 constexpr std::string_view kCommitted = "committed";
 constexpr std::string_view kVoid = "void";
@@ -30,7 +33,22 @@ Bson SeqRange(int64_t after, int64_t through) {
   return filter;
 }
 
-Bson BlockTrades(int64_t lo, int64_t hi) { return SeqRange(lo - 1, hi); }
+// The trades of one writer's block (tombstones carry no writer, so they never match).
+Bson BlockTrades(int64_t lo, int64_t hi, std::string_view writer) {
+  Bson filter = SeqRange(lo - 1, hi);
+  filter.Append("writer", writer);
+  return filter;
+}
+
+// What readers ask for: the trades in (after, through], without the tombstones that fence the
+// seqs of reaped blocks (see FenceVoid).
+Bson TradesInRange(int64_t after, int64_t through) {
+  Bson filter = SeqRange(after, through);
+  Bson absent;
+  absent.Append("$exists", false);
+  filter.AppendDocument("void", absent);
+  return filter;
+}
 
 // The selector and update that move a block from pending to `to`: conditioned on the state, so
 // a block already settled the other way is left as it is.
@@ -80,7 +98,7 @@ int64_t SteadyMicros() {
 }  // namespace
 
 MongoTradeStore::MongoTradeStore(MongoClient& client, MongoTradeStoreOptions options)
-    : client_(client), options_(std::move(options)) {}
+    : client_(client), options_(std::move(options)), writer_(options_.instance_id + "#" + NewToken().substr(0, 16)) {}
 
 Result<std::unique_ptr<MongoTradeStore>> MongoTradeStore::Open(MongoClient& client, MongoTradeStoreOptions options) {
   if (options.instance_id.empty()) return Status::InvalidArgument("store.instance_id: empty");
@@ -96,7 +114,7 @@ Result<std::unique_ptr<MongoTradeStore>> MongoTradeStore::Open(MongoClient& clie
   TRY(client.EnsureIndex(kTrades, "trades_instrument", by_instrument, false));
 
   ASSIGN_OR_RETURN(std::vector<Block> blocks, store->ReadBlocks());
-  TRY(store->ReapBlocks(blocks, /*own_too=*/false));
+  TRY(store->ReapBlocks(blocks));
   for (const Block& block : blocks) store->next_lo_ = std::max(store->next_lo_, block.hi + 1);
   store->StablePoint(blocks);
   return store;
@@ -107,8 +125,8 @@ Result<std::unique_ptr<MongoTradeStore>> MongoTradeStore::Open(MongoClient& clie
 Result<std::vector<MongoTradeStore::Block>> MongoTradeStore::ReadBlocks() {
   std::vector<Block> blocks;
   TRY(client_.Find(kBlocks, Bson(), Bson(), [&](const Bson& doc) {
-    blocks.push_back({doc.GetInt64("_id"), doc.GetInt64("hi"), doc.GetString("writer"), doc.GetString("state"),
-                      doc.GetInt64("deadline_us")});
+    blocks.push_back({doc.GetInt64("_id"), doc.GetInt64("hi"), doc.GetString("instance"), doc.GetString("writer"),
+                      doc.GetString("state"), doc.GetInt64("deadline_us")});
   }));
   return blocks;
 }
@@ -116,21 +134,91 @@ Result<std::vector<MongoTradeStore::Block>> MongoTradeStore::ReadBlocks() {
 Status MongoTradeStore::VoidBlock(const Block& block) {
   // Trades first: a void block must hold none, because readers treat it as settled. Only the
   // block's writer's: a stale claim may overlap another writer's block (even a pruned one).
-  Bson trades = BlockTrades(block.lo, block.hi);
-  trades.Append("writer", block.writer);
-  TRY(client_.DeleteMany(kTrades, trades).status());
+  TRY(client_.DeleteMany(kTrades, BlockTrades(block.lo, block.hi, block.writer)).status());
   StateMove move = PendingTo(block.lo, block.writer, kVoid);
   return client_.UpdateOne(kBlocks, move.selector, move.update).status();
 }
 
-Status MongoTradeStore::ReapBlocks(std::vector<Block>& blocks, bool own_too) {
+Status MongoTradeStore::InsertTombstones(const Block& block) {
+  // {_id: seq} is a number, so never a trade's key; a seq already held (by a trade of the
+  // block, a tombstone, or another writer's trade under a stale overlapping claim) fails on
+  // the index and stays as it is.
+  std::vector<Bson> tombstones;
+  tombstones.reserve(static_cast<size_t>(block.hi - block.lo + 1));
+  for (int64_t seq = block.lo; seq <= block.hi; ++seq) {
+    Bson tombstone;
+    tombstone.Append("_id", seq).Append("seq", seq).Append("void", block.lo);
+    tombstones.push_back(std::move(tombstone));
+  }
+  return client_.InsertMany(kTrades, tombstones).status();
+}
+
+Status MongoTradeStore::FenceVoid(const Block& block) {
+  // After the first tombstones every seq of the block is held, so a late insert of its trades
+  // fails whenever it lands. The trades that landed before are deleted, and their seqs taken
+  // by tombstones as well: a late request carries each seq once, so none could take them
+  // again, but this way nothing rests on that. The caller holds the block's reap (TakeReap),
+  // and gives up rather than delete once its budget is spent: a later attempt may have begun.
+  const auto started = std::chrono::steady_clock::now();
+  TRY(InsertTombstones(block));
+  if (std::chrono::steady_clock::now() - started > options_.write_budget) {
+    return Status::Unavailable("reaping seqs " + std::to_string(block.lo) + "..: over its budget");
+  }
+  ASSIGN_OR_RETURN(int64_t deleted, client_.DeleteMany(kTrades, BlockTrades(block.lo, block.hi, block.writer)));
+  if (deleted > 0) TRY(InsertTombstones(block));
+  StateMove move = PendingTo(block.lo, block.writer, kVoid);
+  return client_.UpdateOne(kBlocks, move.selector, move.update).status();
+}
+
+Result<bool> MongoTradeStore::TakeReap(const Block& block) {
   const int64_t now_us = Timestamp::Now().micros();
+  int64_t attempts = 0;
+  bool live = false;
+  Bson by_lo;
+  by_lo.Append("lo", block.lo);
+  TRY(client_.Find(kReaps, by_lo, Bson(), [&](const Bson& doc) {
+    attempts = std::max(attempts, doc.GetInt64("attempt"));
+    if (doc.GetInt64("deadline_us") >= now_us) live = true;
+  }));
+  if (live) return false;
+  const std::string id = std::to_string(block.lo) + "#" + std::to_string(attempts + 1);
+  const std::string token = NewToken();
+  Bson claim;
+  claim.Append("_id", id)
+      .Append("lo", block.lo)
+      .Append("attempt", attempts + 1)
+      .Append("reaper", writer_)
+      .Append("claim", token)
+      .Append("deadline_us", now_us + std::chrono::duration_cast<std::chrono::microseconds>(options_.lease).count());
+  return InsertClaim(client_, kReaps, claim, IdFilter(id), token);
+}
+
+Status MongoTradeStore::ReapUnsettled(const Block& block) {
+  ASSIGN_OR_RETURN(bool ours, TakeReap(block));
+  if (!ours) return Status::Unavailable("seqs " + std::to_string(block.lo) + "..: being reaped by another process");
+  return FenceVoid(block);
+}
+
+bool MongoTradeStore::OverlapsCommitted(const Block& block, const std::vector<Block>& blocks) {
+  return std::any_of(blocks.begin(), blocks.end(), [&](const Block& other) {
+    return other.lo != block.lo && other.state == kCommitted && other.lo <= block.hi && other.hi >= block.lo;
+  });
+}
+
+bool MongoTradeStore::EarlierLife(const Block& block) const {
+  return block.instance == options_.instance_id && block.writer != writer_;
+}
+
+Status MongoTradeStore::ReapBlocks(std::vector<Block>& blocks) {
+  const int64_t now_us = Timestamp::Now().micros();
+  const bool earlier_lives = reaps_earlier_lives_.load();
   for (Block& block : blocks) {
     if (block.state != kPending) continue;
     const bool expired = block.deadline_us < now_us;
-    const bool own_earlier_life = own_too && block.writer == options_.instance_id;
-    if (!expired && !own_earlier_life) continue;
-    TRY(VoidBlock(block));
+    if (!expired && !(earlier_lives && EarlierLife(block))) continue;
+    ASSIGN_OR_RETURN(bool ours, TakeReap(block));
+    if (!ours) continue;  // another process is reaping it: pending until it is done
+    TRY(OverlapsCommitted(block, blocks) ? VoidBlock(block) : FenceVoid(block));
     block.state = kVoid;
   }
   return Status::Ok();
@@ -159,7 +247,7 @@ Result<int64_t> MongoTradeStore::LastSeq() {
     return reported_stable_.load();
   }
   ASSIGN_OR_RETURN(std::vector<Block> blocks, ReadBlocks());
-  TRY(ReapBlocks(blocks, /*own_too=*/false));
+  TRY(ReapBlocks(blocks));
   return StablePoint(blocks);
 }
 
@@ -188,7 +276,7 @@ bool MongoTradeStore::OnlyVoidBetween(const std::vector<Block>& blocks, int64_t 
 MongoTradeStore::Block MongoTradeStore::NewBlock(int64_t size) {
   claimed_at_ = std::chrono::steady_clock::now();
   const int64_t now_us = Timestamp::Now().micros();
-  return Block{next_lo_, next_lo_ + size - 1, options_.instance_id, std::string(kPending),
+  return Block{next_lo_, next_lo_ + size - 1, options_.instance_id, writer_, std::string(kPending),
                now_us + std::chrono::duration_cast<std::chrono::microseconds>(options_.lease).count()};
 }
 
@@ -196,6 +284,7 @@ Bson MongoTradeStore::BlockDocument(const Block& block, std::string_view state) 
   Bson doc;
   doc.Append("_id", block.lo)
       .Append("hi", block.hi)
+      .Append("instance", block.instance)
       .Append("writer", block.writer)
       .Append("state", state)
       .Append("claimed_us", Timestamp::Now().micros())
@@ -218,7 +307,7 @@ void MongoTradeStore::AcceptClaim(const Block& block, const std::vector<Block>* 
   }
   claim_follows_recent_ = OnlyVoidBetween(*read, RecentTo(), block.lo);
   solo_ = std::none_of(read->begin(), read->end(), [&](const Block& other) {
-    return other.writer != options_.instance_id && other.state == kPending;
+    return other.writer != writer_ && other.state == kPending;
   });
 }
 
@@ -250,9 +339,10 @@ Result<MongoTradeStore::Block> MongoTradeStore::ClaimBlock(int64_t size) {
       return Status::Unavailable("claim seqs: " + inserted.message());
     }
     Result<std::vector<Block>> blocks = ReadBlocks();
-    if (!blocks.ok()) {
+    const Status checked = blocks.ok() ? ReapBlocks(blocks.value()) : blocks.status();
+    if (!checked.ok()) {
       if (inserted.ok()) unclean_ = UnsettledBlock{block, Unsettled::kClaim, {}};
-      return Status::Unavailable("check claimed seqs: " + blocks.status().message());
+      return Status::Unavailable("check claimed seqs: " + checked.message());
     }
     bool valid = inserted.ok();
     for (const Block& other : blocks.value()) {
@@ -287,13 +377,14 @@ Result<std::vector<domain::Trade>> MongoTradeStore::CommittedHolders(const std::
         parsed = trade.status();
         return;
       }
-      if (trade.value().seq >= own.lo && trade.value().seq <= own.hi) return;  // this call's own
+      std::string writer = doc.GetString("writer");
+      if (writer == writer_ && trade.value().seq >= own.lo && trade.value().seq <= own.hi) return;  // this call's own
       holders.push_back(std::move(trade).value());
-      writers.push_back(doc.GetString("writer"));
+      writers.push_back(std::move(writer));
     }));
     TRY(parsed);
     ASSIGN_OR_RETURN(std::vector<Block> blocks, ReadBlocks());
-    TRY(ReapBlocks(blocks, false));
+    TRY(ReapBlocks(blocks));
     bool settled = true;
     for (size_t i = 0; i < holders.size(); ++i) {
       for (const Block& block : blocks) {
@@ -330,7 +421,7 @@ Status MongoTradeStore::WriteTrades(std::span<AppendRequest* const> requests, co
                                     std::vector<Bson>* unanswered) {
   AppendPlan first(requests, block.lo - 1, AppendPlan::Numbering::kPositional, AppendPlan::Lookup::kBeforeCall);
   std::vector<const domain::Trade*> writes = first.DecideAll([](const domain::Trade&) { return nullptr; });
-  std::vector<Bson> docs = DocumentsOf(writes, options_.instance_id);
+  std::vector<Bson> docs = DocumentsOf(writes, writer_);
   // Test hook: the insert timed out unanswered (the server may apply it later).
   Result<InsertManyResult> first_insert =
       Fault("mongo.append.insert_unanswered")
@@ -376,10 +467,14 @@ Status MongoTradeStore::WriteTrades(std::span<AppendRequest* const> requests, co
       if (!wanted_seqs.contains(seq)) to_delete.push_back(seq);
     }
     // Deletes first: a trade the new plan accepts may take the key of one it undoes.
-    if (!to_delete.empty()) TRY(client_.DeleteMany(kTrades, SeqIn(to_delete)).status());
+    if (!to_delete.empty()) {
+      Bson own = SeqIn(to_delete);
+      own.Append("writer", writer_);
+      TRY(client_.DeleteMany(kTrades, own).status());
+    }
     for (int64_t seq : to_delete) written.erase(seq);
     if (to_insert.empty()) return Status::Ok();
-    std::vector<Bson> more = DocumentsOf(to_insert, options_.instance_id);
+    std::vector<Bson> more = DocumentsOf(to_insert, writer_);
     ASSIGN_OR_RETURN(InsertManyResult again, client_.InsertMany(kTrades, more));
     std::vector<bool> again_duplicate(to_insert.size(), false);
     for (size_t position : again.duplicates) again_duplicate[position] = true;
@@ -479,7 +574,7 @@ Status MongoTradeStore::RollForward(const UnsettledBlock& unsettled) {
         all_own = false;
       }
     }));
-    if (!all_own) return VoidBlock(block);
+    if (!all_own) return ReapUnsettled(block);
   }
   StateMove move = PendingTo(block.lo, block.writer, kCommitted);
   return client_.UpdateOne(kBlocks, move.selector, move.update).status();  // 0 matched: reaped meanwhile
@@ -503,7 +598,7 @@ Status MongoTradeStore::Settle(const UnsettledBlock& unsettled) {
       by_id.Append("_id", block.lo);
       std::optional<std::string> state;
       TRY(client_.Find(kBlocks, by_id, Bson(), [&](const Bson& doc) { state = doc.GetString("state"); }));
-      if (state == kPending) return VoidBlock(block);
+      if (state == kPending) return ReapUnsettled(block);  // an unanswered write may still land
       return Status::Ok();
     }
   }
@@ -513,10 +608,11 @@ Status MongoTradeStore::Settle(const UnsettledBlock& unsettled) {
 Status MongoTradeStore::Append(std::span<AppendRequest* const> requests) {
   if (first_append_) {
     // Blocks this instance id left pending in an earlier life (a crash): nobody will commit
-    // them. Done at the first append, not at Open, so that a CLI command sharing the id with a
+    // them. From the first append, not from Open, so that a CLI command sharing the id with a
     // running server never touches the server's block in flight.
+    reaps_earlier_lives_.store(true);
     ASSIGN_OR_RETURN(std::vector<Block> blocks, ReadBlocks());
-    TRY(ReapBlocks(blocks, /*own_too=*/true));
+    TRY(ReapBlocks(blocks));
     first_append_ = false;
   }
   if (unclean_) {
@@ -600,15 +696,16 @@ bool MongoTradeStore::ScanRecent(int64_t after_seq, int64_t through_seq, size_t 
 }
 
 void MongoTradeStore::PruneBlocks(const Block& newest) {
-  // This writer's settled blocks below its newest: the newest stays, so the highest block
-  // (which claims check against) is never deleted.
+  // This instance's settled blocks (this life's and earlier lives') below its newest: the
+  // newest stays, so the highest block (which claims check against) is never deleted. A void
+  // block's tombstones stay: they keep fencing its seqs.
   Bson below;
   below.Append("$lt", newest.lo);
   Bson states;
   std::vector<std::string> settled{std::string(kCommitted), std::string(kVoid)};
   states.AppendStringArray("$in", settled);
   Bson selector;
-  selector.Append("writer", options_.instance_id).AppendDocument("_id", below).AppendDocument("state", states);
+  selector.Append("instance", options_.instance_id).AppendDocument("_id", below).AppendDocument("state", states);
   (void)client_.DeleteMany(kBlocks, selector);  // best effort: pruning only keeps reads small
 }
 
@@ -635,7 +732,7 @@ Result<std::optional<domain::Trade>> MongoTradeStore::FindTrade(std::string_view
 Result<TradePage> MongoTradeStore::ListTrades(const TradeQuery& query) {
   if (query.limit == 0) return Status::InvalidArgument("limit must be at least 1");
   ASSIGN_OR_RETURN(int64_t stable, LastSeq());
-  Bson filter = SeqRange(query.after_seq, stable);
+  Bson filter = TradesInRange(query.after_seq, stable);
   if (query.participant) filter.Append("participant", *query.participant);
   if (query.business_date) filter.Append("business_date", query.business_date->ToString());
   if (query.instrument) filter.Append("instrument", *query.instrument);
@@ -665,7 +762,7 @@ Status MongoTradeStore::ScanTrades(int64_t after_seq, size_t limit,
   // servers that cannot push the filter down (FerretDB 1.x) scan the collection once, not once
   // per batch.
   Status parsed = Status::Ok();
-  TRY(client_.Find(kTrades, SeqRange(after_seq, stable), SortBySeq(1, limit), [&](const Bson& doc) {
+  TRY(client_.Find(kTrades, TradesInRange(after_seq, stable), SortBySeq(1, limit), [&](const Bson& doc) {
     if (!parsed.ok()) return;
     Result<domain::Trade> trade = TradeFromDocument(doc);
     if (!trade.ok()) {
@@ -681,7 +778,7 @@ Result<int64_t> MongoTradeStore::CountTrades(int64_t after_seq, int64_t through_
   ASSIGN_OR_RETURN(int64_t stable, LastSeq());
   const int64_t through = std::min(through_seq, stable);
   if (through <= after_seq) return int64_t{0};
-  return client_.Count(kTrades, SeqRange(after_seq, through));
+  return client_.Count(kTrades, TradesInRange(after_seq, through));
 }
 
 Result<DateTradeCount> MongoTradeStore::DateTotals(Date business_date) {

@@ -5,9 +5,12 @@
 //
 // Collections (document layout: mongo_trade_document.h):
 //   trades      _id "<participant>|<trade_id>" (the idempotency key), indexes seq (unique),
-//               (participant, business_date), instrument
-//   seq_blocks  { _id: lo, hi, writer, state: "pending"|"committed"|"void", claimed_us,
-//                 deadline_us }: the seq ranges handed out, one per Append call
+//               (participant, business_date), instrument; and tombstones {_id: seq, seq,
+//               void: lo} holding the seqs of reaped blocks (see "Dead writers")
+//   seq_blocks  { _id: lo, hi, instance, writer, state: "pending"|"committed"|"void",
+//                 claimed_us, deadline_us }: the seq ranges handed out, one per Append call
+//   seq_reaps   { _id: "<lo>#<attempt>", lo, attempt, reaper, claim, deadline_us }: who reaps
+//                 a dead writer's block (read only when reaping; kept, one per reaped block)
 //
 // Append, one call (a group of requests):
 //  1. Claim a block [lo, lo + n - 1] for the call's n trades: insert {_id: lo} (kAlreadyExists
@@ -44,12 +47,23 @@
 // read filters seq <= it, so a reader never sees the trades of an uncommitted block. Gaps:
 // seqs of duplicates, conflicts and void blocks are never used.
 //
-// Dead writers: a pending block whose deadline has passed is reaped by whoever reads it (its
-// trades deleted, then voided). A writer gives up on its own block well before the deadline
-// (write_budget < lease), and every call is bounded by the client's operation timeout, so a
-// live writer never writes into a reaped block as long as clocks agree within
-// lease - 2 * write_budget. At its first Append, a store reaps the pending blocks of its own
-// instance id (an earlier life's): the instance id must be unique per running server.
+// Writers: one per process life, named "<instance_id>#<random>" on its blocks and trades, so
+// that a restarted server never mistakes what its killed predecessor still had in flight (the
+// server may apply a dead client's last request after it died) for its own.
+//
+// Dead writers: a pending block whose deadline has passed is reaped by whoever reads it, and
+// the writer of a restarted instance reaps its earlier lives' pending blocks whenever it reads
+// seq_blocks. One reaper at a time (TakeReap, seq_reaps). Reaping fences: every seq of the
+// block is first taken by a tombstone in the unique seq index ({_id: seq, seq, void: lo}), so
+// that the dead writer's late insert can no longer land; the trades that landed before are
+// deleted (their seqs tombstoned too); then the block is marked void. Readers skip tombstones.
+// A stale claim (one overlapping a committed block) never held trades and is voided without
+// tombstones; a live writer whose pending block a dead writer's stale claim overlaps may have
+// a group fail on the tombstones: a 503, nothing lost. A writer gives up on its own block well
+// before the deadline (write_budget < lease), so a live writer is never reaped as long as
+// clocks agree within lease - 2 * write_budget; if one is, its late writes fail on the
+// tombstones and its commit finds the block void: a 503, never a lost acknowledgement. The
+// instance id must be unique per running server.
 //
 // Recent trades: a writer keeps the trades of its latest blocks in memory (up to
 // recent_trades) while nobody else's trades lie between them, so ScanTrades after a seq they
@@ -80,7 +94,7 @@
 namespace tradeagg::store {
 
 struct MongoTradeStoreOptions {
-  std::string instance_id;  // this writer's name in seq_blocks; unique per running instance
+  std::string instance_id;  // unique per running instance; its writer ids are "<instance_id>#<random>"
   // A pending block older than this is taken for a dead writer's and reaped.
   std::chrono::milliseconds lease{60'000};
   // A writer abandons its own block when the commit has not happened by then.
@@ -99,6 +113,9 @@ class MongoTradeStore final : public TradeStore {
   // Creates the indexes (one command each) and reaps expired blocks.
   static Result<std::unique_ptr<MongoTradeStore>> Open(MongoClient& client, MongoTradeStoreOptions options);
 
+  // This process life's writer id, as its blocks and trades carry it.
+  const std::string& writer() const { return writer_; }
+
   Status Append(std::span<AppendRequest* const> requests) override;
   Result<std::optional<domain::Trade>> FindTrade(std::string_view participant, std::string_view trade_id) override;
   Result<TradePage> ListTrades(const TradeQuery& query) override;
@@ -111,7 +128,8 @@ class MongoTradeStore final : public TradeStore {
   struct Block {
     int64_t lo = 0;
     int64_t hi = 0;
-    std::string writer;
+    std::string instance;  // the instance id of its writer
+    std::string writer;    // the process life: "<instance>#<random>"
     std::string state;
     int64_t deadline_us = 0;
   };
@@ -119,10 +137,29 @@ class MongoTradeStore final : public TradeStore {
   MongoTradeStore(MongoClient& client, MongoTradeStoreOptions options);
 
   Result<std::vector<Block>> ReadBlocks();
-  // Reaps expired pending blocks (and, with `own_too`, this instance's pending blocks other
-  // than the one in flight) among `blocks`, updating their state in place.
-  Status ReapBlocks(std::vector<Block>& blocks, bool own_too);
+  // Reaps the pending blocks among `blocks` whose writer is dead: expired ones, and once this
+  // store writes, those of this instance's earlier lives. Updates their state in place.
+  Status ReapBlocks(std::vector<Block>& blocks);
+  bool EarlierLife(const Block& block) const;
+  // A block overlapping a committed one is a stale claim (a committed block passed its check,
+  // so nothing overlapping it did): its writer never wrote into it, and its seqs may be the
+  // committed block's writer's next ones, so it is voided without tombstones.
+  static bool OverlapsCommitted(const Block& block, const std::vector<Block>& blocks);
+  // Voids a block whose writes have all been answered: deletes its trades, then marks it void.
   Status VoidBlock(const Block& block);
+  // Voids a block whose writes may still land (a dead writer's, or this writer's unanswered
+  // ones): tombstones first, so that no late insert can land after the trades are deleted.
+  Status FenceVoid(const Block& block);
+  // Reaping a block is exclusive, because FerretDB deletes by _id the documents its filter
+  // matched a moment before: two processes deleting the same dead trades could delete a trade
+  // that a writer stored again, under the same key, in between. A reaper takes the block by
+  // inserting {_id: "<lo>#<attempt>"} into seq_reaps; attempt n + 1 only after attempt n's
+  // deadline (the lease), and a reaper gives up before deleting once write_budget is spent.
+  // False: another reaper holds it.
+  Result<bool> TakeReap(const Block& block);
+  // This writer's own block left unsettled: taken like a dead writer's, then fenced.
+  Status ReapUnsettled(const Block& block);
+  Status InsertTombstones(const Block& block);
   int64_t StablePoint(const std::vector<Block>& blocks);
 
   Block NewBlock(int64_t size);
@@ -151,6 +188,7 @@ class MongoTradeStore final : public TradeStore {
 
   MongoClient& client_;
   const MongoTradeStoreOptions options_;
+  const std::string writer_;  // "<instance_id>#<random>": this process life
   int64_t next_lo_ = 1;  // writer only: where the next claim starts
   // A block an earlier call left unsettled, and what may still land of it: a server that
   // timed out may apply a request later (after a freeze), so each kind is settled in a way
@@ -178,6 +216,9 @@ class MongoTradeStore final : public TradeStore {
   std::chrono::steady_clock::time_point claimed_at_;
   int64_t commits_ = 0;
   bool first_append_ = true;
+  // Set at the first Append: from then on this store is its instance's writer, and reaps the
+  // blocks of the instance's earlier lives wherever it reads seq_blocks.
+  std::atomic<bool> reaps_earlier_lives_{false};
   std::atomic<int64_t> reported_stable_{0};
   bool claim_follows_recent_ = false;  // writer only: set by ClaimBlock from its read
   std::optional<Block> newest_own_;    // writer only: this process's newest valid claim

@@ -105,6 +105,52 @@ class MongoTradeStoreTest : public ::testing::Test {
     return count.value();
   }
 
+  // The pending block of `writer`, as seq_blocks holds it (the tests play its late writes).
+  struct PendingBlock {
+    int64_t lo = 0;
+    int64_t hi = 0;
+  };
+  PendingBlock PendingOf(const std::string& writer) {
+    PendingBlock block;
+    Bson filter;
+    filter.Append("state", "pending").Append("writer", writer);
+    EXPECT_TRUE(client_->Find("seq_blocks", filter, Bson(), [&](const Bson& doc) {
+      block = {doc.GetInt64("_id"), doc.GetInt64("hi")};
+    }).ok());
+    return block;
+  }
+  // `trades` as `writer` inserts them into its block starting at `lo` (positional seqs).
+  static std::vector<Bson> DocumentsAt(std::vector<domain::Trade> trades, int64_t lo, const std::string& writer) {
+    std::vector<Bson> docs;
+    for (domain::Trade& trade : trades) {
+      trade.seq = lo++;
+      docs.push_back(TradeToDocument(trade, writer));
+    }
+    return docs;
+  }
+  // The ids of every trade a store reads, by each read path.
+  struct ReadIds {
+    std::vector<std::string> listed;
+    std::vector<std::string> scanned;
+    int64_t counted = 0;
+  };
+  static ReadIds ReadAll(TradeStore& store) {
+    ReadIds ids;
+    TradeQuery query;
+    query.limit = 1000;
+    auto page = store.ListTrades(query);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok()) {
+      for (const domain::Trade& t : page.value().trades) ids.listed.push_back(t.trade_id);
+    }
+    EXPECT_TRUE(store.ScanTrades(0, 0, [&](const domain::Trade& t) { ids.scanned.push_back(t.trade_id); }).ok());
+    auto last = store.LastSeq();
+    auto count = last.ok() ? store.CountTrades(0, last.value()) : Result<int64_t>(last.status());
+    EXPECT_TRUE(count.ok());
+    ids.counted = count.ok() ? count.value() : -1;
+    return ids;
+  }
+
   std::string database_ = testing::UniqueDatabaseName("mongo-trades");
   std::unique_ptr<MongoClient> client_;
   std::unique_ptr<MongoClient> other_client_;
@@ -183,7 +229,7 @@ TEST_F(MongoTradeStoreTest, UnansweredInsertIsRolledForwardSoALateInsertChangesN
   ASSERT_GT(blocks_lo, 0);
   domain::Trade late = testing::MakeTrade("ALPHA", "T-late-1");
   late.seq = blocks_lo;
-  Bson late_doc = TradeToDocument(late, "writer-a");
+  Bson late_doc = TradeToDocument(late, store_->writer());
   ASSERT_TRUE(client_->InsertOne("trades", late_doc).ok());
 
   AppendRequest next = RequestOf({testing::MakeTrade("ALPHA", "T-after")});
@@ -207,7 +253,8 @@ TEST_F(MongoTradeStoreTest, UnansweredClaimThatLandsLateIsFencedVoid) {
   FaultInjector::Global().Arm("mongo.append.claim_unanswered", 1);
   EXPECT_FALSE(AppendOne(*store_, request).ok());
   Bson late;
-  late.Append("_id", late_lo).Append("hi", late_lo).Append("writer", "writer-a").Append("state", "pending")
+  late.Append("_id", late_lo).Append("hi", late_lo).Append("instance", "writer-a").Append("writer", store_->writer())
+      .Append("state", "pending")
       .Append("claimed_us", int64_t{0}).Append("deadline_us", Timestamp::Now().micros() + 60'000'000);
   Status landed = client_->InsertOne("seq_blocks", late);
   ASSERT_TRUE(landed.ok() || landed.code() == StatusCode::kAlreadyExists) << landed.ToString();
@@ -252,12 +299,144 @@ TEST_F(MongoTradeStoreTest, DeadWritersBlockIsReapedAfterItsLease) {
   FaultInjector::Global().Arm("mongo.append.after_insert", 1);
   FaultInjector::Global().Arm("mongo.append.cleanup", 1);
   EXPECT_FALSE(AppendOne(*dying, request).ok());
+  const std::string dead_writer = dying->writer();
+  const PendingBlock block = PendingOf(dead_writer);
+  ASSERT_GT(block.lo, 0);
   dying.reset();
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   AppendRequest retry = RequestOf({testing::MakeTrade("ALPHA", "T-dead")});
   ASSERT_TRUE(AppendOne(*store_, retry).ok());
   EXPECT_EQ(retry.outcomes[0], AppendOutcome::kAccepted);
-  EXPECT_EQ(Visible(*store_), 1);
+  // A copy of the dead writer's insert that the server applies only now cannot land.
+  auto late = client_->InsertMany("trades", DocumentsAt({testing::MakeTrade("ALPHA", "T-dead-late")}, block.lo, dead_writer));
+  ASSERT_TRUE(late.ok()) << late.status().ToString();
+  EXPECT_EQ(late.value().duplicates.size(), 1u);
+  EXPECT_EQ(ReadAll(*store_).listed, std::vector<std::string>{"T-dead"});
+}
+
+// Reaping is exclusive (FerretDB deletes by _id what its filter matched a moment before, so
+// two reapers could delete a trade stored again in between): while another process holds a
+// dead block's reap, a reader leaves the block pending; once that reap's deadline has passed,
+// the next attempt is taken and the block reaped.
+TEST_F(MongoTradeStoreTest, ADeadBlockIsReapedByOneProcessAtATime) {
+  std::unique_ptr<MongoTradeStore> dying = OpenStore("writer-dead", std::chrono::milliseconds(300));
+  AppendRequest request = RequestOf({testing::MakeTrade("ALPHA", "T-dead")});
+  FaultInjector::Global().Arm("mongo.append.after_insert", 1);
+  FaultInjector::Global().Arm("mongo.append.cleanup", 1);
+  EXPECT_FALSE(AppendOne(*dying, request).ok());
+  const PendingBlock block = PendingOf(dying->writer());
+  dying.reset();
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  Bson held;
+  held.Append("_id", std::to_string(block.lo) + "#1").Append("lo", block.lo).Append("attempt", int64_t{1})
+      .Append("reaper", "another#1").Append("claim", "x").Append("deadline_us", Timestamp::Now().micros() + 1'000'000);
+  ASSERT_TRUE(client_->InsertOne("seq_reaps", held).ok());
+  auto stable = store_->LastSeq();
+  ASSERT_TRUE(stable.ok());
+  EXPECT_EQ(stable.value(), block.lo - 1) << "reaped while another process held the reap";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'100));
+  stable = store_->LastSeq();
+  ASSERT_TRUE(stable.ok());
+  EXPECT_EQ(stable.value(), block.hi);
+  int64_t attempts = 0;
+  Bson by_lo;
+  by_lo.Append("lo", block.lo);
+  ASSERT_TRUE(client_->Find("seq_reaps", by_lo, Bson(), [&](const Bson&) { ++attempts; }).ok());
+  EXPECT_EQ(attempts, 2);
+  AppendRequest retry = RequestOf({testing::MakeTrade("ALPHA", "T-dead")});
+  ASSERT_TRUE(AppendOne(*store_, retry).ok());
+  EXPECT_EQ(retry.outcomes[0], AppendOutcome::kAccepted);
+}
+
+// A server killed with its insert in flight: the database may apply that insert after the
+// restarted server (same instance id, a new writer id) reaped the block. The reap takes the
+// block's seqs with tombstones first, so the late insert fails; nothing of it is ever read,
+// and the clients' retries of what got no answer are accepted and readable.
+TEST_F(MongoTradeStoreTest, AKilledLifesLateInsertCannotLandAfterTheRestart) {
+  const std::vector<domain::Trade> in_flight = {testing::MakeTrade("ALPHA", "T-flight-1"),
+                                                testing::MakeTrade("ALPHA", "T-flight-2")};
+  std::unique_ptr<MongoTradeStore> killed = OpenStore("restarting");
+  AppendRequest request = RequestOf(in_flight);
+  FaultInjector::Global().Arm("mongo.append.insert_unanswered", 1);  // sent, never answered
+  EXPECT_EQ(AppendOne(*killed, request).code(), StatusCode::kStateUnknown);
+  const std::string killed_writer = killed->writer();
+  const PendingBlock block = PendingOf(killed_writer);
+  ASSERT_GT(block.lo, 0);
+  killed.reset();  // kill -9: nothing settles its block
+
+  std::unique_ptr<MongoTradeStore> restarted = OpenStore("restarting");
+  ASSERT_NE(restarted->writer(), killed_writer);
+  AppendRequest first = RequestOf({testing::MakeTrade("ALPHA", "T-after-restart")});
+  ASSERT_TRUE(AppendOne(*restarted, first).ok());
+  auto late = client_->InsertMany("trades", DocumentsAt(in_flight, block.lo, killed_writer));
+  ASSERT_TRUE(late.ok()) << late.status().ToString();
+  EXPECT_EQ(late.value().duplicates.size(), 2u) << "the killed life's late insert landed";
+
+  AppendRequest retry = RequestOf(in_flight);
+  ASSERT_TRUE(AppendOne(*restarted, retry).ok());
+  EXPECT_EQ(retry.outcomes[0], AppendOutcome::kAccepted);
+  EXPECT_EQ(retry.outcomes[1], AppendOutcome::kAccepted);
+  auto found = restarted->FindTrade("ALPHA", "T-flight-2");
+  ASSERT_TRUE(found.ok() && found.value().has_value());
+  EXPECT_EQ(found.value()->seq, retry.seqs[1]);
+  const ReadIds ids = ReadAll(*restarted);  // tombstones are not trades, on every read path
+  const std::vector<std::string> expected{"T-after-restart", "T-flight-1", "T-flight-2"};
+  EXPECT_EQ(ids.listed, expected);
+  EXPECT_EQ(ids.scanned, expected);
+  EXPECT_EQ(ids.counted, 3);
+}
+
+// A server killed between its insert and its commit: the restarted server deletes the trades
+// it wrote (never read: the block was pending) and the retries are accepted, not duplicates.
+TEST_F(MongoTradeStoreTest, AKilledLifesUncommittedTradesAreRemovedAtTheRestart) {
+  std::unique_ptr<MongoTradeStore> killed = OpenStore("restarting");
+  AppendRequest request = RequestOf({testing::MakeTrade("ALPHA", "T-uncommitted")});
+  FaultInjector::Global().Arm("mongo.append.after_insert", 1);
+  FaultInjector::Global().Arm("mongo.append.cleanup", 1);
+  EXPECT_FALSE(AppendOne(*killed, request).ok());
+  killed.reset();
+  std::unique_ptr<MongoTradeStore> restarted = OpenStore("restarting");
+  EXPECT_EQ(Visible(*restarted), 0);
+  AppendRequest retry = RequestOf({testing::MakeTrade("ALPHA", "T-uncommitted")});
+  ASSERT_TRUE(AppendOne(*restarted, retry).ok());
+  EXPECT_EQ(retry.outcomes[0], AppendOutcome::kAccepted);
+  EXPECT_EQ(ReadAll(*restarted).listed, std::vector<std::string>{"T-uncommitted"});
+}
+
+// The killed server's claim lands only after the restarted one began writing: the restarted
+// writer reaps it at its next append instead of letting it hold every reader's stable point
+// back for a lease.
+TEST_F(MongoTradeStoreTest, AKilledLifesLateClaimDoesNotHoldReadersBack) {
+  std::unique_ptr<MongoTradeStore> restarted = OpenStore("restarting");
+  AppendRequest first = RequestOf({testing::MakeTrade("ALPHA", "T-1")});
+  ASSERT_TRUE(AppendOne(*restarted, first).ok());
+  Bson late;
+  late.Append("_id", first.seqs[0] + 1).Append("hi", first.seqs[0] + 4).Append("instance", "restarting")
+      .Append("writer", "restarting#killed").Append("state", "pending").Append("claimed_us", int64_t{0})
+      .Append("deadline_us", Timestamp::Now().micros() + 60'000'000);
+  ASSERT_TRUE(client_->InsertOne("seq_blocks", late).ok());
+  AppendRequest second = RequestOf({testing::MakeTrade("ALPHA", "T-2")});
+  ASSERT_TRUE(AppendOne(*restarted, second).ok());
+  std::unique_ptr<MongoTradeStore> reader = OpenStore("reader");  // no memory of the writer's commits
+  EXPECT_EQ(ReadAll(*reader).listed, (std::vector<std::string>{"T-1", "T-2"}));
+}
+
+// A dead writer's stale claim (it landed over a block another writer had claimed and
+// committed, and its writer died before its check voided it): reaping it neither touches the
+// committed trades nor fences the seqs that writer goes on to use.
+TEST_F(MongoTradeStoreTest, ReapingAStaleClaimLeavesTheOtherWriterAlone) {
+  AppendRequest kept = RequestOf({testing::MakeTrade("ALPHA", "T-keep-1"), testing::MakeTrade("ALPHA", "T-keep-2")});
+  ASSERT_TRUE(AppendOne(*store_, kept).ok());
+  Bson stale;
+  stale.Append("_id", kept.seqs[1]).Append("hi", kept.seqs[1] + 5).Append("instance", "writer-dead")
+      .Append("writer", "writer-dead#1").Append("state", "pending").Append("claimed_us", int64_t{0})
+      .Append("deadline_us", Timestamp::Now().micros() - 1);  // expired
+  ASSERT_TRUE(client_->InsertOne("seq_blocks", stale).ok());
+  EXPECT_EQ(Visible(*store_), 2);  // the read reaps it
+  AppendRequest next = RequestOf({testing::MakeTrade("ALPHA", "T-next")});
+  ASSERT_TRUE(AppendOne(*store_, next).ok());
+  EXPECT_EQ(next.outcomes[0], AppendOutcome::kAccepted);
+  EXPECT_EQ(ReadAll(*store_).listed, (std::vector<std::string>{"T-keep-1", "T-keep-2", "T-next"}));
 }
 
 // Two writers on one database, appending at once, some keys sent to both: every key is stored
