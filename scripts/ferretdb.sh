@@ -4,22 +4,11 @@
 # a fresh clone on the same machine does not rebuild it (about 3 minutes cold).
 #
 # A plain `go install …/cmd/ferretdb@v1.24.2` builds a binary that panics at start: the module
-# lacks build/version/version.txt, which the release build writes. So: download the module,
-# copy it out of the (read-only) module cache, write the version file, build.
+# lacks build/version/version.txt, which the release build writes; it is written before building.
 set -euo pipefail
 version=v1.24.2
-cache="${TRADEAGG_CACHE:-$HOME/.cache/tradeagg}/ferretdb-$version"
-binary="$cache/bin/ferretdb"
+binary="${TRADEAGG_CACHE:-$HOME/.cache/tradeagg}/ferretdb-$version/bin/ferretdb"
 if [ -x "$binary" ]; then echo "$binary"; exit 0; fi
-command -v go >/dev/null || { echo "ferretdb: go is not installed" >&2; exit 1; }
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-export GOPATH="$work/gopath" GOFLAGS=-mod=mod GOTOOLCHAIN=local
-dir=$(cd "$work" && go mod download -json "github.com/FerretDB/FerretDB@$version" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
-[ -n "$dir" ] || { echo "ferretdb: go mod download of FerretDB $version failed" >&2; exit 1; }
-cp -r "$dir" "$work/src" && chmod -R u+w "$work/src"
-echo "$version" > "$work/src/build/version/version.txt"
-mkdir -p "$cache/bin"
-(cd "$work/src" && CGO_ENABLED=0 go build -trimpath -o "$binary.tmp" ./cmd/ferretdb)
-mv "$binary.tmp" "$binary"
-echo "$binary"
+source "$(dirname "$0")/lib/go_build.sh"
+go_build_module github.com/FerretDB/FerretDB "$version" ./cmd/ferretdb "$binary" \
+  "echo $version > build/version/version.txt"
