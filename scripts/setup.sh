@@ -13,7 +13,7 @@ apt_packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates tzdata
   libboost1.81-dev libboost-url1.81-dev libsimdjson-dev nlohmann-json3-dev
   libsqlite3-dev libsodium-dev libtomlplusplus-dev libcli11-dev libspdlog-dev
-  libhowardhinnant-date-dev libzstd-dev libssl-dev libcurl4-openssl-dev libmongoc-dev libbson-dev
+  libhowardhinnant-date-dev libzstd-dev libssl-dev libcurl4-openssl-dev libexpat1-dev libmongoc-dev libbson-dev
   libgtest-dev googletest nginx-light wrk python3-venv ccache
   # libFuzzer targets (tests/fuzz): clang with its runtime
   clang-14 libclang-rt-14-dev
@@ -79,4 +79,6 @@ for jar in "$spark_jars"/*.jar; do
 done
 # --- FerretDB, the MongoDB-wire server the MongoDB backend's tests run against (cached) -------
 log "FerretDB: $(bash "$root/scripts/ferretdb.sh")"
+# --- SeaweedFS, the S3 server the S3 object store's tests run against (cached) ----------------
+log "SeaweedFS: $(bash "$root/scripts/seaweedfs.sh")"
 log "ready"

@@ -9,6 +9,7 @@
 
 #include "tradeagg/lake/iceberg/sql_catalog.h"
 #include "tradeagg/lake/local/local_object_store.h"
+#include "tradeagg/lake/s3/s3_object_store.h"
 #include "tradeagg/store/mongo/mongo_client.h"
 #include "tradeagg/store/mongo/mongo_exposure_store.h"
 #include "tradeagg/store/mongo/mongo_trade_store.h"
@@ -126,9 +127,31 @@ Result<Stores> OpenStores(const Config& config) {
   return OpenMongoStores(config);
 }
 
+namespace {
+
+// The warehouse's object store: the local directory, or the S3 bucket (checked to exist).
+Result<std::unique_ptr<lake::ObjectStore>> OpenWarehouse(const Config& config) {
+  if (!config.warehouse_on_s3()) {
+    ASSIGN_OR_RETURN(std::unique_ptr<lake::LocalObjectStore> local, lake::LocalObjectStore::Open(config.warehouse_path()));
+    return std::unique_ptr<lake::ObjectStore>(std::move(local));
+  }
+  lake::s3::S3ClientOptions options;
+  options.endpoint = config.s3.endpoint;
+  options.region = config.s3.region_or_default();
+  options.path_style = config.s3.uses_path_style();
+  options.credentials = {config.s3.access_key_id, config.s3.secret_access_key, config.s3.session_token};
+  ASSIGN_OR_RETURN(std::unique_ptr<lake::s3::S3Client> client, lake::s3::S3Client::Create(std::move(options)));
+  ASSIGN_OR_RETURN(lake::s3::S3Location location, lake::s3::S3Location::Parse(config.lake_warehouse));
+  ASSIGN_OR_RETURN(std::unique_ptr<lake::s3::S3ObjectStore> s3,
+                   lake::s3::S3ObjectStore::Open(std::move(client), std::move(location)));
+  return std::unique_ptr<lake::ObjectStore>(std::move(s3));
+}
+
+}  // namespace
+
 Result<LakeStorage> OpenLakeStorage(const Config& config) {
   LakeStorage storage;
-  ASSIGN_OR_RETURN(storage.objects, lake::LocalObjectStore::Open(config.warehouse_path()));
+  ASSIGN_OR_RETURN(storage.objects, OpenWarehouse(config));
   lake::iceberg::SqlCatalog::Options options;
   options.db_path = config.catalog_path();
   ASSIGN_OR_RETURN(storage.catalog, lake::iceberg::SqlCatalog::Open(options, storage.objects.get()));

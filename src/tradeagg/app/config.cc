@@ -6,6 +6,8 @@
 
 #include <toml++/toml.h>
 
+#include "tradeagg/lake/s3/s3_object_store.h"
+
 namespace tradeagg::app {
 
 namespace {
@@ -102,12 +104,18 @@ Status SetGroupWait(int64_t us, Config& config) {
   return Status::Ok();
 }
 
-// lake.warehouse: a local directory, as a path or a file:// URI (object stores come later).
+// lake.warehouse: a local directory (a path or a file:// URI) or an S3 location.
 Status SetLakeWarehouse(std::string_view value, Config& config) {
+  if (value.starts_with("s3://")) {
+    Result<lake::s3::S3Location> location = lake::s3::S3Location::Parse(value);
+    if (!location.ok()) return Status::InvalidArgument("lake.warehouse: " + location.status().message());
+    config.lake_warehouse = location.value().ToString();
+    return Status::Ok();
+  }
   std::string_view path = value;
   if (path.starts_with("file://")) path.remove_prefix(7);
   if (path.find("://") != std::string_view::npos || path.empty()) {
-    return Status::InvalidArgument("lake.warehouse must be a local directory (a path or file:// URI), got '" +
+    return Status::InvalidArgument("lake.warehouse must be a local directory (a path or file:// URI) or s3://bucket/prefix, got '" +
                                    std::string(value) + "'");
   }
   config.lake_warehouse = std::string(path);
@@ -333,6 +341,13 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = table["lake"]["enabled"].value<bool>()) config.lake_enabled = *v;
   if (auto v = table["lake"]["warehouse"].value<std::string>()) TRY(SetLakeWarehouse(*v, config));
   if (auto v = table["lake"]["catalog_uri"].value<std::string>()) TRY(SetLakeCatalogUri(*v, config));
+  const auto s3 = table["lake"]["s3"];
+  if (auto v = s3["endpoint"].value<std::string>()) config.s3.endpoint = *v;
+  if (auto v = s3["region"].value<std::string>()) config.s3.region = *v;
+  if (auto v = s3["path_style"].value<bool>()) config.s3.path_style = *v;
+  if (auto v = s3["access_key_id"].value<std::string>()) config.s3.access_key_id = *v;
+  if (auto v = s3["secret_access_key"].value<std::string>()) config.s3.secret_access_key = *v;
+  if (auto v = s3["session_token"].value<std::string>()) config.s3.session_token = *v;
   if (auto v = table["lake"]["flush_interval_ms"].value<int64_t>()) config.lake.flush_interval = std::chrono::milliseconds(*v);
   if (auto v = table["lake"]["flush_trades"].value<int64_t>()) config.lake.flush_trades = static_cast<size_t>(*v);
   if (auto v = table["lake"]["max_snapshot_trades"].value<int64_t>()) {
@@ -371,6 +386,17 @@ Status ApplyEnvironment(Config& config) {
   }
   if (auto v = env("TRADEAGG_LAKE_WAREHOUSE")) TRY(SetLakeWarehouse(*v, config));
   if (auto v = env("TRADEAGG_LAKE_CATALOG_URI")) TRY(SetLakeCatalogUri(*v, config));
+  if (auto v = env("TRADEAGG_S3_ENDPOINT")) config.s3.endpoint = *v;
+  if (auto v = env("TRADEAGG_S3_REGION")) config.s3.region = *v;
+  if (auto v = env("TRADEAGG_S3_PATH_STYLE")) {
+    ASSIGN_OR_RETURN(bool path_style, ParseBool("TRADEAGG_S3_PATH_STYLE", *v));
+    config.s3.path_style = path_style;
+  }
+  // The AWS variables fill in only what the configuration left empty.
+  if (auto v = env("AWS_REGION"); v && config.s3.region.empty()) config.s3.region = *v;
+  if (auto v = env("AWS_ACCESS_KEY_ID"); v && config.s3.access_key_id.empty()) config.s3.access_key_id = *v;
+  if (auto v = env("AWS_SECRET_ACCESS_KEY"); v && config.s3.secret_access_key.empty()) config.s3.secret_access_key = *v;
+  if (auto v = env("AWS_SESSION_TOKEN"); v && config.s3.session_token.empty()) config.s3.session_token = *v;
   if (auto v = env("TRADEAGG_STORE_POLL_INTERVAL_MS")) {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger("TRADEAGG_STORE_POLL_INTERVAL_MS", *v));
     TRY(SetStorePollInterval(n, config));

@@ -42,6 +42,19 @@ struct StoreConfig {
 // Checks store.uri and store.write_concern, naming the setting in the error.
 Status ValidateStoreConfig(const StoreConfig& store);
 
+// lake.s3.*: how to reach the S3 server of an s3:// warehouse. The credentials come from here
+// or from the AWS_* variables, and are never logged.
+struct S3Config {
+  std::string endpoint;              // lake.s3.endpoint, e.g. http://127.0.0.1:8333; empty: AWS
+  std::string region;                // lake.s3.region, else AWS_REGION, else us-east-1
+  std::optional<bool> path_style;    // lake.s3.path_style; unset: path style with an endpoint, virtual-hosted on AWS
+  std::string access_key_id;         // lake.s3.access_key_id / AWS_ACCESS_KEY_ID
+  std::string secret_access_key;     // lake.s3.secret_access_key / AWS_SECRET_ACCESS_KEY
+  std::string session_token;         // lake.s3.session_token / AWS_SESSION_TOKEN
+  bool uses_path_style() const { return path_style.value_or(!endpoint.empty()); }
+  std::string region_or_default() const { return region.empty() ? "us-east-1" : region; }
+};
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::filesystem::path data_dir = "data";
@@ -60,8 +73,9 @@ struct Config {
   auth::PasswordHashingConfig password_hashing;
   bool lake_enabled = true;
   // The lake's place, when not the data directory's: instances on one shared store must share
-  // one lake (the same warehouse directory and catalog file), or each keeps its own.
-  std::filesystem::path lake_warehouse;    // lake.warehouse: a directory (or file:// URI)
+  // one lake (the same warehouse and catalog), or each keeps its own.
+  std::string lake_warehouse;  // lake.warehouse: a local directory (path or file:// URI) or s3://bucket/prefix
+  S3Config s3;                 // lake.s3.*, for an s3:// warehouse
   std::filesystem::path lake_catalog_db;   // lake.catalog_uri: the SQL catalog's SQLite file
   lake::ExporterConfig lake;
   bool scheduler_enabled = true;        // intraday and eod runs without being asked
@@ -72,8 +86,10 @@ struct Config {
   std::filesystem::path store_path() const { return data_dir / "tradeagg.db"; }
   // Where builds before the key moved into the store kept it; read once, as the proposal.
   std::filesystem::path token_key_path() const { return data_dir / "token.key"; }
+  bool warehouse_on_s3() const { return lake_warehouse.starts_with("s3://"); }
+  // The local warehouse directory (when !warehouse_on_s3()).
   std::filesystem::path warehouse_path() const {
-    return lake_warehouse.empty() ? data_dir / "warehouse" : lake_warehouse;
+    return lake_warehouse.empty() ? data_dir / "warehouse" : std::filesystem::path(lake_warehouse);
   }
   std::filesystem::path catalog_path() const { return lake_catalog_db.empty() ? data_dir / "catalog.db" : lake_catalog_db; }
   std::filesystem::path instance_id_path() const { return data_dir / "instance.id"; }

@@ -14,6 +14,13 @@ Status ObjectStore::PutFile(std::string_view key, const std::filesystem::path& p
   return Put(key, bytes.view());
 }
 
+Result<std::string> ObjectStore::GetRange(std::string_view key, int64_t offset, int64_t length) {
+  if (offset < 0 || length < 0) return Status::InvalidArgument("GetRange: negative offset or length");
+  ASSIGN_OR_RETURN(std::string bytes, Get(key));
+  if (static_cast<size_t>(offset) >= bytes.size()) return std::string();
+  return bytes.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
+}
+
 Status ValidateObjectKey(std::string_view key) {
   auto invalid = [key](std::string_view why) {
     return Status::InvalidArgument("object key '" + std::string(key) + "': " + std::string(why));

@@ -49,6 +49,9 @@ class ObjectStore {
   // else read and uploaded; the caller removes it if it is still there afterwards.
   virtual Status PutFile(std::string_view key, const std::filesystem::path& path);
   virtual Result<std::string> Get(std::string_view key) = 0;
+  // `length` bytes of the object from `offset` (fewer at its end; none past it): a Parquet
+  // footer without the whole file. The default reads the object and cuts.
+  virtual Result<std::string> GetRange(std::string_view key, int64_t offset, int64_t length);
   // Objects whose key starts with `prefix` ("" lists everything), sorted by key.
   virtual Result<std::vector<ObjectInfo>> List(std::string_view prefix) = 0;
   virtual Status Delete(std::string_view key) = 0;

@@ -11,12 +11,10 @@
 // Outages: Stop() and a later Start() bring the same server back on the same port and data dir,
 // as a restarted mongod would come back.
 //
-// Thread safety: all methods may be called from any thread. The child gets SIGKILL when the
-// thread that started it ends (PR_SET_PDEATHSIG, set only when that is the main thread), so a
+// Thread safety: all methods may be called from any thread. The process itself is a ChildServer
+// (child_server.h): it dies with the thread that started it when that is the main thread, so a
 // crashed test binary leaves no server behind; otherwise the destructor is the only stop.
 #pragma once
-
-#include <sys/types.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -25,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "testing/child_server.h"
 #include "testing/temp_dir.h"
 #include "tradeagg/core/status.h"
 #include "tradeagg/store/mongo/mongo_client.h"
@@ -46,8 +45,9 @@ class FerretDbServer {
 
   // Starts the server and waits (at most 10 s) until its port accepts connections. The first
   // start picks the port; every start uses the one data dir, so data outlives a Stop(). OK at
-  // once when it is running. Fails (kNotFound) without the binary, and (kUnavailable, with the
-  // server's log) when it exits or does not listen in time.
+  // once when it is running. Fails (kNotFound) without the binary, (kAlreadyExists) when another
+  // process took its port, and (kUnavailable) when it exits or does not listen in time; with the
+  // end of the server's log.
   Status Start();
   // Stops the server (SIGTERM, SIGKILL after 5 s) and waits until it is gone, so its port
   // refuses connections when this returns. OK when it is not running.
@@ -63,15 +63,12 @@ class FerretDbServer {
 
  private:
   Status StartLocked();
-  void StopLocked();
-  bool RunningLocked();
-  std::string LogTail() const;  // the end of the server's stdout and stderr, for error messages
 
   const std::filesystem::path binary_;
   const TempDir data_dir_{"tradeagg-ferretdb"};
   mutable std::mutex mutex_;
   uint16_t port_ = 0;
-  pid_t pid_ = -1;
+  ChildServer process_;  // after data_dir_: stops before the dir with its log goes
 };
 
 // The process's one shared server, so that suites do not each start their own: started at the
