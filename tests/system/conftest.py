@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
+import lake_backend
 import store_backend
 
 # Sums of up to thousands of notionals < 10^15 with 8 decimal places need more than the default
@@ -117,6 +118,7 @@ class Server:
         env["TRADEAGG_MAX_PAST_DAYS"] = "0"
         if self.store_uri is not None:
             env["TRADEAGG_STORE_URI"] = self.store_uri
+        env.update(lake_backend.server_env(self.data_dir))  # the lake's object store (lake_backend.py)
         env.update(self.env)
         return {k: v for k, v in env.items() if v is not None}
 
@@ -679,6 +681,36 @@ def tradeagg_bin() -> Path:
     return path
 
 
+START_BOUND = 30.0
+
+
+def start_fails(server, setting: str) -> str:
+    """Starts `server`, whose configuration is unusable: it must exit by itself, non-zero and
+    without having listened, within START_BOUND s, saying what is wrong in one `tradeagg: ` line
+    that names `setting`. Returns that line."""
+    log_from = server.log_path.stat().st_size if server.log_path.exists() else 0
+    t0 = time.monotonic()
+    try:
+        server.start(timeout=START_BOUND)
+    except RuntimeError:
+        pass  # exited before listening (or killed at the bound: the exit code says which)
+    else:
+        server.stop()
+        pytest.fail(f"tradeagg started although {setting} is unusable:\n{server.log_tail(20)}")
+    took = time.monotonic() - t0
+    server.last_stopped = time.time()  # its log goes into a failure report
+    output = server.log_path.read_bytes()[log_from:].decode("utf-8", "replace")
+    rc = server.proc.returncode
+    assert rc is not None and rc > 0, f"did not exit by itself within {START_BOUND}s (exit {rc}):\n{output[-3000:]}"
+    assert took < START_BOUND, f"took {took:.1f}s to give up"
+    assert not LISTEN_RE.search(output), output[-3000:]
+    lines = [line for line in output.splitlines() if line.startswith("tradeagg: ")]
+    assert len(lines) == 1, f"expected one 'tradeagg: ' line saying what is wrong:\n{output[-3000:]}"
+    assert setting in lines[0], f"the message does not name {setting}: {lines[0]}"
+    print(f"start failed (exit {rc}, {took:.2f}s): {lines[0]}")
+    return lines[0]
+
+
 @pytest.fixture(scope="session")
 def server_factory(tmp_path_factory, tradeagg_bin):
     """make(name, **Server kwargs) -> started Server on a fresh data dir; all stopped at the end."""
@@ -695,6 +727,7 @@ def server_factory(tmp_path_factory, tradeagg_bin):
         if s.running:
             s.kill()
     store_backend.shutdown()
+    lake_backend.shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -20,19 +20,24 @@ from pathlib import Path
 import duckdb
 from pyiceberg.catalog.sql import SqlCatalog
 
+import lake_backend
 from conftest import REPO_ROOT
 
 DUCKDB_EXTENSIONS = str(Path(duckdb.__file__).parent.parent / "duckdb_ext" / "extensions")
 
 
 def pyiceberg_catalog(data_dir: Path) -> SqlCatalog:
+    """PyIceberg on a server's SQL catalog, reading its warehouse on this run's object store."""
     data = Path(data_dir).resolve()
-    return SqlCatalog("tradeagg", uri=f"sqlite:///{data}/catalog.db", warehouse=f"file://{data}/warehouse")
+    return SqlCatalog("tradeagg", uri=f"sqlite:///{data}/catalog.db", warehouse=lake_backend.warehouse_uri(data),
+                      **lake_backend.pyiceberg_properties())
 
 
 def duckdb_iceberg() -> duckdb.DuckDBPyConnection:
+    """DuckDB with its iceberg extension (from PyPI), reading this run's object store."""
     con = duckdb.connect(config={"extension_directory": DUCKDB_EXTENSIONS, "autoinstall_known_extensions": False})
     con.execute("LOAD iceberg")
+    lake_backend.duckdb_setup(con)
     return con
 
 

@@ -16,6 +16,8 @@ import time
 import uuid
 from pathlib import Path
 
+import child_process
+
 BACKEND = os.environ.get("TRADEAGG_SYSTEM_STORE", "sqlite")
 if BACKEND not in ("sqlite", "mongodb"):
     raise RuntimeError(f"TRADEAGG_SYSTEM_STORE must be sqlite or mongodb, got {BACKEND!r}")
@@ -67,13 +69,7 @@ class FerretDb:
         raise RuntimeError("FerretDB did not listen in time")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        child_process.stop(self.proc)
 
     def uri(self, database: str) -> str:
         return f"mongodb://127.0.0.1:{self.port}/{database}"
@@ -102,16 +98,14 @@ def store_uri_for(data_dir: Path) -> str | None:
 
 
 def cli_env(data_dir: Path) -> dict:
-    """The environment for a `tradeagg` command run on `data_dir`."""
+    """The environment for a `tradeagg` command run on `data_dir`: its store and its lake."""
+    import lake_backend
     env = dict(os.environ)
     uri = store_uri_for(data_dir)
     if uri is not None:
         env["TRADEAGG_STORE_URI"] = uri
+    env.update(lake_backend.server_env(data_dir))
     return env
-
-
-def ferretdb() -> FerretDb | None:
-    return _server
 
 
 def shutdown() -> None:

@@ -16,16 +16,15 @@ from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
 
-import duckdb
 import pytest
 
 import store_backend
-from pyiceberg.catalog.sql import SqlCatalog
 
 from conftest import (ISINS, NOT_IN_TOTALS, Calendar, TradeFactory, _Acc, assert_problem, binary_path,
                       check_position, check_total, error_fields, expected_price_notional, parse_ts,
                       round_half_even_8, sign_direction, unique)
-from test_lake import DUCKDB_EXTENSIONS, wait_for_lake
+from lake_readers import duckdb_iceberg, pyiceberg_catalog
+from test_lake import wait_for_lake
 
 HOLIDAY = "2026-11-26"  # a Thursday: trades of the evening before roll over it to Friday
 CURRENCIES = ("GBP", "USD", "EUR", "CHF")
@@ -213,9 +212,8 @@ def load_workload(admin, factory: TradeFactory, n: int) -> list[dict]:
     return sent
 
 
-def catalog(server) -> SqlCatalog:
-    data = server.data_dir.resolve()
-    return SqlCatalog("tradeagg", uri=f"sqlite:///{data}/catalog.db", warehouse=f"file://{data}/warehouse")
+def catalog(server):
+    return pyiceberg_catalog(server.data_dir)
 
 
 # ------------------------------------------------------------------------------------------
@@ -253,8 +251,7 @@ def test_duckdb_iceberg_scan_agrees_with_the_stored_results(exp_server, workload
     """DuckDB's own Iceberg reader aggregates tradeagg.trades without our planner."""
     admin, _ = workload
     metadata = catalog(exp_server).load_table("tradeagg.trades").metadata_location
-    con = duckdb.connect(config={"extension_directory": DUCKDB_EXTENSIONS, "autoinstall_known_extensions": False})
-    con.execute("LOAD iceberg")
+    con = duckdb_iceberg()
     for date in DATES:
         run = run_to_end(admin, {"business_date": date, "kind": "intraday"})
         assert_reconciled(run)
@@ -430,7 +427,7 @@ def create_earlier_exposures_table(data_dir) -> None:
                       for i, (name, kind, required) in enumerate(EARLIER_EXPOSURES_COLUMNS, start=1)])
     data = data_dir.resolve()
     (data / "warehouse").mkdir(parents=True, exist_ok=True)
-    cat = SqlCatalog("tradeagg", uri=f"sqlite:///{data}/catalog.db", warehouse=f"file://{data}/warehouse")
+    cat = pyiceberg_catalog(data)
     cat.create_namespace("tradeagg")
     table = cat.create_table(
         "tradeagg.exposures", schema,
@@ -488,8 +485,7 @@ def test_a_table_of_an_earlier_build_is_evolved_and_old_and_new_rows_read_back(s
     assert new[("instrument", CHEAP)]["net_quantity"] == 1000
 
     # DuckDB's iceberg reader and `tradeagg sql` (by field id) agree.
-    con = duckdb.connect(config={"extension_directory": DUCKDB_EXTENSIONS, "autoinstall_known_extensions": False})
-    con.execute("LOAD iceberg")
+    con = duckdb_iceberg()
     metadata = catalog(server).load_table("tradeagg.exposures").metadata_location
     theirs = con.execute(f"""SELECT run_id, level, buy_trades, sell_trades, direction FROM iceberg_scan('{metadata}')
                              WHERE level = 'participant' ORDER BY run_id""").fetchall()

@@ -2,22 +2,18 @@
 and pyarrow. Every trade the store holds must be in tradeagg.trades exactly once, with the same
 exact values, also after the server is killed at any step of an export."""
 import datetime as dt
-import glob
 import time
 from decimal import Decimal
-from pathlib import Path
-
-import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import lake_backend
 import store_backend
-from pyiceberg.catalog.sql import SqlCatalog
-
 from conftest import parse_ts
+from lake_readers import duckdb_iceberg, pyiceberg_catalog
 
 LAKE_ENV = {"TRADEAGG_LAKE_FLUSH_INTERVAL_MS": "200"}
-DUCKDB_EXTENSIONS = str(Path(duckdb.__file__).parent.parent / "duckdb_ext" / "extensions")
 DATES = ["2026-11-20T10:00:00Z", "2026-11-23T09:15:00.5Z", "2026-11-23T18:00:00Z"]  # Fri, Mon, Mon late
 
 
@@ -34,9 +30,12 @@ def wait_for_lake(admin, timeout=30.0) -> dict:
         time.sleep(0.1)
 
 
-def catalog(server) -> SqlCatalog:
-    data = server.data_dir.resolve()
-    return SqlCatalog("tradeagg", uri=f"sqlite:///{data}/catalog.db", warehouse=f"file://{data}/warehouse")
+def catalog(server):
+    return pyiceberg_catalog(server.data_dir)
+
+
+def data_files(server) -> set[str]:
+    return set(lake_backend.list_files(server.data_dir, "tradeagg.db/trades/data/", ".parquet"))
 
 
 def store_rows(admin) -> dict:
@@ -116,26 +115,25 @@ def test_a_date_filter_plans_only_that_dates_files(lake_server, loaded):
 def test_duckdb_iceberg_scan_agrees(lake_server, loaded):
     admin, _ = loaded
     table = catalog(lake_server).load_table("tradeagg.trades")
-    con = duckdb.connect(config={"extension_directory": DUCKDB_EXTENSIONS, "autoinstall_known_extensions": False})
-    con.execute("LOAD iceberg")
+    con = duckdb_iceberg()
     count, notional = con.execute(
         f"SELECT count(*), sum(notional) FROM iceberg_scan('{table.metadata_location}')").fetchone()
     stored = store_rows(admin)
     assert count == len(stored)
     assert notional == sum(Decimal(t["notional"]) for t in stored.values())
     # The table directory alone is readable too (version-hint.text).
-    directory = lake_server.data_dir.resolve() / "warehouse" / "tradeagg.db" / "trades"
+    directory = lake_backend.warehouse_uri(lake_server.data_dir) + "/tradeagg.db/trades"
     assert con.execute(f"SELECT count(*) FROM iceberg_scan('{directory}')").fetchone()[0] == count
 
 
 def test_every_parquet_file_carries_field_ids(lake_server, loaded):
-    files = glob.glob(str(lake_server.data_dir / "warehouse" / "tradeagg.db" / "trades" / "data" / "*" / "*.parquet"))
+    files = data_files(lake_server)
     assert files
     want = {"trade_id": 1, "participant": 2, "counterparty": 3, "instrument": 4, "side": 5, "quantity": 6,
             "price": 7, "notional": 8, "currency": 9, "trade_time": 10, "received_at": 11, "business_date": 12,
             "seq": 13}
     for path in files:
-        schema = pq.read_schema(path)
+        schema = pq.read_schema(pa.BufferReader(lake_backend.read_bytes(path)))
         got = {f.name: int(f.metadata[b"PARQUET:field_id"]) for f in schema}
         assert got == want, path
 
@@ -158,11 +156,10 @@ def test_crash_during_export_loses_and_duplicates_nothing(server_factory, trades
     admin = admin.relogin()
     wait_for_lake(admin)
     assert_lake_equals_store(server, admin)
-    # Nothing left behind: every data file on disk is one the table refers to.
+    # Nothing left behind: every data file in the warehouse is one the table refers to.
     table = catalog(server).load_table("tradeagg.trades")
-    referenced = {task.file.file_path.removeprefix("file://") for task in table.scan().plan_files()}
-    on_disk = set(glob.glob(str(server.data_dir.resolve() / "warehouse" / "tradeagg.db" / "trades" / "data" / "*" / "*.parquet")))
-    assert on_disk == referenced
+    referenced = {task.file.file_path for task in table.scan().plan_files()}
+    assert data_files(server) == referenced
 
 
 def test_only_the_server_sweeps_orphans(server_factory, trades_module):
@@ -175,17 +172,17 @@ def test_only_the_server_sweeps_orphans(server_factory, trades_module):
     assert admin.submit(trades_module.many(10, participant="SWEEP")).status_code == 201
     wait_for_lake(admin)
     server.stop()
-    stray = server.data_dir / "warehouse" / "tradeagg.db" / "trades" / "data" / "business_date=2026-11-23" / "stray.parquet"
-    stray.parent.mkdir(parents=True, exist_ok=True)
-    stray.write_bytes(b"not referenced by any snapshot")
+    stray = "tradeagg.db/trades/data/business_date=2026-11-23/stray.parquet"
+    lake_backend.write_object(server.data_dir, stray, b"not referenced by any snapshot")
     for command in ("status", "snapshots", "export"):
         done = subprocess.run([str(binary_path()), "lake", command, "--data-dir", str(server.data_dir)],
                               capture_output=True, text=True, timeout=60,
                               env=store_backend.cli_env(server.data_dir))
         assert done.returncode == 0, done.stderr
-        assert stray.exists(), f"`tradeagg lake {command}` removed a file it does not own"
+        assert lake_backend.object_exists(server.data_dir, stray), \
+            f"`tradeagg lake {command}` removed a file it does not own"
     server.start()
-    assert not stray.exists()
+    assert not lake_backend.object_exists(server.data_dir, stray)
 
 
 def test_many_exports_are_merged_and_read_back_by_pyiceberg_and_duckdb(server_factory, trades_module):
@@ -208,8 +205,7 @@ def test_many_exports_are_merged_and_read_back_by_pyiceberg_and_duckdb(server_fa
     assert "manifests-replaced" in {k for s in table.snapshots() for k in s.summary.additional_properties}
 
     stored = store_rows(admin)
-    con = duckdb.connect(config={"extension_directory": DUCKDB_EXTENSIONS, "autoinstall_known_extensions": False})
-    con.execute("LOAD iceberg")
+    con = duckdb_iceberg()
     count, distinct = con.execute(
         f"SELECT count(*), count(DISTINCT seq) FROM iceberg_scan('{table.metadata_location}')").fetchone()
     assert count == distinct == len(stored)

@@ -37,8 +37,8 @@ import pytest
 import requests
 
 import store_backend
-from conftest import (ISINS, LISTEN_RE, PROBLEM_BASE, Calendar, TradeFactory, assert_positions, assert_problem,
-                      check_total, dec, expected_price_notional, parse_ts, sign_direction, stored_view, unique, vwap)
+from conftest import (ISINS, PROBLEM_BASE, Calendar, TradeFactory, assert_positions, assert_problem, check_total,
+                      dec, expected_price_notional, parse_ts, sign_direction, start_fails, stored_view, unique, vwap)
 from test_exposures import (DATES, ENV as EXPOSURES_ENV, RATES, expected_levels, exposures, load_workload,
                             run_to_end, stored as stored_for_aggregation)
 
@@ -765,35 +765,7 @@ def settle_positions(admin, views, participants, timeout: float = 5.0) -> None:
 # 4. A store that cannot be used at start
 # ------------------------------------------------------------------------------------------
 
-START_BOUND = 30.0
 AUTH_USER, AUTH_PASSWORD = "tradeagg-store", "store-secret-pw"
-
-
-def start_fails(server) -> str:
-    """Starts `server` on its store_uri: it must exit by itself, non-zero and without having
-    listened, within START_BOUND s, saying what is wrong in one `tradeagg: ` line that names
-    store.uri. Returns that line."""
-    log_from = server.log_path.stat().st_size if server.log_path.exists() else 0
-    t0 = time.monotonic()
-    try:
-        server.start(timeout=START_BOUND)
-    except RuntimeError:
-        pass  # exited before listening (or killed at the bound: the exit code says which)
-    else:
-        server.stop()
-        pytest.fail(f"tradeagg started on {server.store_uri}:\n{server.log_tail(20)}")
-    took = time.monotonic() - t0
-    server.last_stopped = time.time()  # its log goes into a failure report
-    output = server.log_path.read_bytes()[log_from:].decode("utf-8", "replace")
-    rc = server.proc.returncode
-    assert rc is not None and rc > 0, f"did not exit by itself within {START_BOUND}s (exit {rc}):\n{output[-3000:]}"
-    assert took < START_BOUND, f"took {took:.1f}s to give up"
-    assert not LISTEN_RE.search(output), output[-3000:]
-    lines = [line for line in output.splitlines() if line.startswith("tradeagg: ")]
-    assert len(lines) == 1, f"expected one 'tradeagg: ' line saying what is wrong:\n{output[-3000:]}"
-    assert "store.uri" in lines[0], f"the message does not name store.uri: {lines[0]}"
-    print(f"start failed (exit {rc}, {took:.2f}s): {lines[0]}")
-    return lines[0]
 
 
 @pytest.mark.parametrize("uri", [
@@ -810,7 +782,7 @@ def test_unusable_store_uri_stops_the_start(server_factory, uri):
     server = server_factory("mongodb-bad-uri", start=False)
     # The client's own bound (serverSelectionTimeoutMS, 10 s unless the URI says otherwise).
     server.store_uri = uri or f"mongodb://127.0.0.1:{store_backend.free_port()}/tradeagg"
-    line = start_fails(server)
+    line = start_fails(server, "store.uri")
     assert "w0rd-secret" not in server.log_path.read_text(errors="replace"), "a password reached the output"
     if uri is None:
         assert "cannot use the MongoDB server" in line, line
@@ -850,7 +822,7 @@ def test_wrong_credentials_stop_the_start(server_factory, auth_ferretdb, credent
     server = server_factory("mongodb-credentials", start=False)
     where = f"127.0.0.1:{auth_ferretdb.port}/creds{uuid.uuid4().hex[:12]}?authSource=admin"
     server.store_uri = f"mongodb://{credentials}{where}"
-    line = start_fails(server)
+    line = start_fails(server, "store.uri")
     if credentials:
         assert "Authentication failed" in line, line
     output = server.log_path.read_text(errors="replace")
@@ -895,6 +867,6 @@ def test_index_that_cannot_be_ensured_stops_the_start(server_factory, prepare):
                     for name in db.list_collection_names()}
 
         before = contents()
-        line = start_fails(server)
+        line = start_fails(server, "store.uri")
         assert "trades_seq" in line, line
         assert contents() == before, "the database was changed by a start that failed"

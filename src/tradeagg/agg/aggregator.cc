@@ -208,14 +208,7 @@ Status Aggregator::Compute(AggregationRun& run, std::vector<domain::ExposureRow>
   run.data_files = static_cast<int64_t>(plan.files.size());
   run.data_files_pruned = plan.files_pruned;
   TRY(TagSnapshotRead(run));
-  std::vector<std::filesystem::path> paths;
-  paths.reserve(plan.files.size());
-  for (const iceberg::DataFile& file : plan.files) {
-    ASSIGN_OR_RETURN(std::string key, objects_.KeyForUri(file.file_path));
-    std::optional<std::filesystem::path> local = objects_.LocalPath(key);
-    if (!local) return Status::Unavailable("the warehouse is not on a local file system; DuckDB cannot open " + key);
-    paths.push_back(std::move(*local));
-  }
+  ASSIGN_OR_RETURN(std::vector<std::filesystem::path> paths, iceberg::LocalFilesOf(objects_, plan));
   run.timings.plan_ms = watch.Lap();
 
   // 2. Query.

@@ -90,14 +90,8 @@ Status LakeSql::RegisterView(iceberg::Catalog& catalog, lake::ObjectStore& objec
   std::optional<iceberg::DateFilter> filter;
   if (from || to) filter = iceberg::DateFilter{date_field_id, from, to};
   ASSIGN_OR_RETURN(iceberg::ScanPlan plan, iceberg::PlanScan(objects, loaded->metadata, {}, filter));
-  std::vector<std::filesystem::path> paths;
-  for (const iceberg::DataFile& file : plan.files) {
-    ASSIGN_OR_RETURN(std::string key, objects.KeyForUri(file.file_path));
-    auto local = objects.LocalPath(key);
-    if (!local) return Status::Unavailable("the warehouse is not on a local file system");
-    allowed_directories_.insert(local->parent_path().string() + "/");
-    paths.push_back(*local);
-  }
+  ASSIGN_OR_RETURN(std::vector<std::filesystem::path> paths, iceberg::LocalFilesOf(objects, plan));
+  for (const std::filesystem::path& path : paths) allowed_directories_.insert(path.parent_path().string() + "/");
   const std::string view = engine::QuoteIdentifier(table);
   const iceberg::Schema* schema = loaded->metadata.CurrentSchema();
   if (schema == nullptr) return Status::Internal(std::string(table) + " has no current schema");

@@ -142,8 +142,10 @@ Result<std::unique_ptr<lake::ObjectStore>> OpenWarehouse(const Config& config) {
   options.credentials = {config.s3.access_key_id, config.s3.secret_access_key, config.s3.session_token};
   ASSIGN_OR_RETURN(std::unique_ptr<lake::s3::S3Client> client, lake::s3::S3Client::Create(std::move(options)));
   ASSIGN_OR_RETURN(lake::s3::S3Location location, lake::s3::S3Location::Parse(config.lake_warehouse));
+  lake::s3::S3ObjectStoreOptions store_options;
+  store_options.copies_dir = config.data_dir / "lake-copies";  // what DuckDB reads (lake/local_copy_cache.h)
   ASSIGN_OR_RETURN(std::unique_ptr<lake::s3::S3ObjectStore> s3,
-                   lake::s3::S3ObjectStore::Open(std::move(client), std::move(location)));
+                   lake::s3::S3ObjectStore::Open(std::move(client), std::move(location), std::move(store_options)));
   return std::unique_ptr<lake::ObjectStore>(std::move(s3));
 }
 

@@ -273,6 +273,10 @@ void Exporter::Loop() {
   // When trades were first seen pending; time_point::max() while nothing is pending.
   Clock::time_point pending_since = Clock::time_point::max();
   Clock::time_point next_sweep = Clock::now() + config_.orphan_sweep_interval;
+  // After a failed cycle (storage or catalog down) the next waits twice as long each time, up
+  // to retry_backoff_max, so that an outage is not hammered; a success resets it.
+  int failures = 0;
+  Clock::time_point retry_at = Clock::time_point::min();
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     wake_.wait_for(lock, config_.poll_interval, [&] { return stopping_ || export_requested_; });
@@ -295,11 +299,19 @@ void Exporter::Loop() {
       if (pending_since == Clock::time_point::max()) pending_since = now;
       flush = requested || now - pending_since >= config_.flush_interval || EnoughPending(watermark, *last_seq);
     }
-    if (flush) {
+    if (flush && Clock::now() >= retry_at) {
       auto cycle = ExportOnce();
-      if (!cycle.ok()) spdlog::error("lake export failed (will retry): {}", cycle.status().ToString());
       Record(cycle);
-      if (cycle.ok()) pending_since = Clock::time_point::max();
+      if (cycle.ok()) {
+        pending_since = Clock::time_point::max();
+        failures = 0;
+        retry_at = Clock::time_point::min();
+      } else {
+        const auto wait = std::min<std::chrono::milliseconds>(config_.retry_backoff_max,
+                                                              config_.poll_interval * (int64_t{1} << std::min(++failures, 16)));
+        retry_at = Clock::now() + wait;
+        spdlog::error("lake export failed (retry in {} ms): {}", wait.count(), cycle.status().ToString());
+      }
     }
     if (Clock::now() >= next_sweep) {
       next_sweep = Clock::now() + config_.orphan_sweep_interval;

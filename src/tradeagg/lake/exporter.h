@@ -54,6 +54,8 @@ struct ExporterConfig {
   // With a lease: how often the loop renews it (holder) or asks for it and re-reads the table
   // (the others). Well below the lease's time.
   std::chrono::milliseconds lease_check_interval{1000};
+  // The longest wait after failed cycles (each failure doubles it from poll_interval).
+  std::chrono::milliseconds retry_backoff_max{30'000};
 };
 
 struct ExportStatus {

@@ -21,6 +21,10 @@ Result<std::string> ObjectStore::GetRange(std::string_view key, int64_t offset, 
   return bytes.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
 }
 
+Result<std::filesystem::path> ObjectStore::LocalCopy(std::string_view key) {
+  return Status::Unavailable("the warehouse keeps no local copies; DuckDB cannot open " + std::string(key));
+}
+
 Status ValidateObjectKey(std::string_view key) {
   auto invalid = [key](std::string_view why) {
     return Status::InvalidArgument("object key '" + std::string(key) + "': " + std::string(why));

@@ -61,12 +61,11 @@ class ObjectStore {
   virtual std::string Uri(std::string_view key) const = 0;
   // The key of an absolute location inside this store; kInvalidArgument when `uri` is not in it.
   virtual Result<std::string> KeyForUri(std::string_view uri) const = 0;
-  // A path on the local file system holding the object, for engines that can only open local
-  // files (DuckDB without httpfs). nullopt for remote stores; callers then download via Get.
-  virtual std::optional<std::filesystem::path> LocalPath(std::string_view key) const {
-    (void)key;
-    return std::nullopt;
-  }
+  // A path on the local file system holding the object, for engines that open files by path
+  // (DuckDB without httpfs): the file itself in a local store, a cached copy of a remote one.
+  // Only for objects never changed once written (data and manifest files), since a copy is
+  // not refreshed. kUnavailable where the store keeps no local copies.
+  virtual Result<std::filesystem::path> LocalCopy(std::string_view key);
 };
 
 // OK when `key` is a valid object key (rules above); kInvalidArgument saying why otherwise.

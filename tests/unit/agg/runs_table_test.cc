@@ -134,7 +134,7 @@ class RunsTableTest : public ::testing::Test {
     if (!plan.ok() || plan->files.empty()) return {};
     std::string files;
     for (const iceberg::DataFile& file : plan->files) {
-      files += (files.empty() ? "" : ", ") + engine::QuoteLiteral(store_->LocalPath(*store_->KeyForUri(file.file_path))->string());
+      files += (files.empty() ? "" : ", ") + engine::QuoteLiteral(store_->LocalCopy(*store_->KeyForUri(file.file_path))->string());
     }
     std::string row;
     const iceberg::LoadedTable table = Load();
@@ -265,7 +265,7 @@ TEST_F(RunsTableTest, TheParquetFileCarriesTheFieldIds) {
   EXPECT_EQ(file.record_count, 4);
   EXPECT_EQ(file.value_counts.at(iceberg::runs_field::kError), 4);
   EXPECT_EQ(file.null_value_counts.at(iceberg::runs_field::kError), 3);
-  const std::string path = store_->LocalPath(*store_->KeyForUri(file.file_path))->string();
+  const std::string path = store_->LocalCopy(*store_->KeyForUri(file.file_path))->string();
   auto schema = connection_->Query("SELECT name, field_id FROM parquet_schema(" + engine::QuoteLiteral(path) +
                                    ") WHERE field_id IS NOT NULL ORDER BY field_id");
   ASSERT_TRUE(schema.ok()) << schema.status().ToString();

@@ -210,11 +210,25 @@ TYPED_TEST_P(ObjectStoreContract, ConcurrentPutsOfOneKeyLeaveOneWholeValue) {
   EXPECT_EQ(this->Keys("race/"), std::vector<std::string>{"race/key"});
 }
 
+TYPED_TEST_P(ObjectStoreContract, LocalCopiesHoldTheObjectsBytes) {
+  const std::string bytes = this->Pattern(4096);
+  ASSERT_TRUE(this->store_->Put("t/data/d=1/x.parquet", bytes).ok());
+  for (int read = 0; read < 2; ++read) {  // the second from the copy, where there is one
+    Result<std::filesystem::path> copy = this->store_->LocalCopy("t/data/d=1/x.parquet");
+    ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+    std::ifstream in(*copy, std::ios::binary);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), bytes);
+  }
+  EXPECT_EQ(this->store_->LocalCopy("t/data/missing").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(this->store_->LocalCopy("a/../b").status().code(), StatusCode::kInvalidArgument);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(ObjectStoreContract, PutThenGetReturnsTheBytes, PutReplacesAnExistingObject,
                             EmptyObjectsAreObjects, MissingObjects, DeleteRemovesTheObject,
                             ListMatchesByStringPrefixAndSortsByKey, ListReportsSizesAndModificationTimes,
                             RejectsMalformedKeys, UrisMapBackToKeys, GetRangeReadsPartOfAnObject,
                             PutFileStoresTheFilesContent, LargeObjectsRoundTripWhole,
-                            ListingsOfManyObjectsAreWhole, ConcurrentPutsOfOneKeyLeaveOneWholeValue);
+                            ListingsOfManyObjectsAreWhole, ConcurrentPutsOfOneKeyLeaveOneWholeValue,
+                            LocalCopiesHoldTheObjectsBytes);
 
 }  // namespace tradeagg::lake

@@ -129,4 +129,15 @@ Result<ScanPlan> PlanScan(ObjectStore& objects, const TableMetadata& metadata, c
   return plan;
 }
 
+Result<std::vector<std::filesystem::path>> LocalFilesOf(ObjectStore& objects, const ScanPlan& plan) {
+  std::vector<std::filesystem::path> paths;
+  paths.reserve(plan.files.size());
+  for (const DataFile& file : plan.files) {
+    ASSIGN_OR_RETURN(std::string key, objects.KeyForUri(file.file_path));
+    ASSIGN_OR_RETURN(std::filesystem::path path, objects.LocalCopy(key));
+    paths.push_back(std::move(path));
+  }
+  return paths;
+}
+
 }  // namespace tradeagg::lake::iceberg

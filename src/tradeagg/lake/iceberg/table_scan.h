@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <vector>
 
@@ -54,6 +55,9 @@ struct ScanPlan {
   int64_t manifests_skipped = 0;     // pruned by their partition summaries
   int64_t files_pruned = 0;          // live files left out by partition value or bounds
 };
+
+// Local paths of the plan's files, in its order, for DuckDB (ObjectStore::LocalCopy).
+Result<std::vector<std::filesystem::path>> LocalFilesOf(ObjectStore& objects, const ScanPlan& plan);
 
 // The snapshot `selector` names in `metadata`; nullptr (with OK) for an empty table, or for an
 // instant before the table's first commit.

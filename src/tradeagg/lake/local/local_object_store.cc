@@ -314,8 +314,12 @@ Result<std::string> LocalObjectStore::KeyForUri(std::string_view uri) const {
   return key;
 }
 
-std::optional<fs::path> LocalObjectStore::LocalPath(std::string_view key) const {
-  return root_ / fs::path(std::string(key));
+Result<fs::path> LocalObjectStore::LocalCopy(std::string_view key) {
+  TRY(CheckKey(key));
+  fs::path path = root_ / fs::path(std::string(key));
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) return Status::NotFound("object " + std::string(key) + " not found");
+  return path;
 }
 
 Result<int> LocalObjectStore::RemoveTemporaryFiles(std::chrono::seconds older_than) {

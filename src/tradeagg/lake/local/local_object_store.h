@@ -38,7 +38,7 @@ class LocalObjectStore final : public ObjectStore {
   Result<bool> Exists(std::string_view key) override;
   std::string Uri(std::string_view key) const override;
   Result<std::string> KeyForUri(std::string_view uri) const override;
-  std::optional<std::filesystem::path> LocalPath(std::string_view key) const override;
+  Result<std::filesystem::path> LocalCopy(std::string_view key) override;  // the file itself
 
   // Deletes temporary files left by interrupted Puts whose last change is older than
   // `older_than` (so that Puts in flight are not disturbed). Returns how many were deleted.

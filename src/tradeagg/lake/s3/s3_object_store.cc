@@ -53,11 +53,15 @@ Result<std::unique_ptr<S3ObjectStore>> S3ObjectStore::Open(std::unique_ptr<S3Cli
     return Status(found.status().code(), "lake.warehouse: cannot reach bucket '" + location.bucket + "': " +
                                              found.status().message());
   }
-  return std::unique_ptr<S3ObjectStore>(new S3ObjectStore(std::move(client), std::move(location), options));
+  return std::unique_ptr<S3ObjectStore>(new S3ObjectStore(std::move(client), std::move(location), std::move(options)));
 }
 
 S3ObjectStore::S3ObjectStore(std::unique_ptr<S3Client> client, S3Location location, S3ObjectStoreOptions options)
-    : client_(std::move(client)), location_(std::move(location)), options_(options) {}
+    : client_(std::move(client)), location_(std::move(location)), options_(std::move(options)) {
+  if (!options_.copies_dir.empty()) {
+    copies_ = std::make_unique<LocalCopyCache>(options_.copies_dir, options_.copies_max_bytes);
+  }
+}
 
 std::string S3ObjectStore::ObjectKey(std::string_view key) const {
   return location_.prefix.empty() ? std::string(key) : location_.prefix + "/" + std::string(key);
@@ -217,6 +221,12 @@ Result<bool> S3ObjectStore::Exists(std::string_view key) {
   if (head.ok()) return true;
   if (head.status().code() == StatusCode::kNotFound) return false;
   return head.status();
+}
+
+Result<std::filesystem::path> S3ObjectStore::LocalCopy(std::string_view key) {
+  TRY(ValidateObjectKey(key));
+  if (copies_ == nullptr) return ObjectStore::LocalCopy(key);
+  return copies_->Copy(key, [&] { return Get(key); });
 }
 
 std::string S3ObjectStore::Uri(std::string_view key) const { return "s3://" + location_.bucket + "/" + ObjectKey(key); }

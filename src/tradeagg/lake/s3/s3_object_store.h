@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "tradeagg/lake/local_copy_cache.h"
 #include "tradeagg/lake/object_store.h"
 #include "tradeagg/lake/s3/s3_client.h"
 
@@ -35,6 +36,9 @@ struct S3ObjectStoreOptions {
   size_t multipart_threshold = size_t{16} << 20;
   size_t part_size = size_t{8} << 20;  // S3's minimum for every part but the last is 5 MiB
   int list_page_size = 1000;           // ListObjectsV2 max-keys (1000 is S3's most)
+  // Where LocalCopy keeps its copies (empty: none are kept, and LocalCopy is kUnavailable).
+  std::filesystem::path copies_dir;
+  uint64_t copies_max_bytes = uint64_t{2} << 30;
 };
 
 class S3ObjectStore final : public ObjectStore {
@@ -53,6 +57,8 @@ class S3ObjectStore final : public ObjectStore {
   Result<bool> Exists(std::string_view key) override;
   std::string Uri(std::string_view key) const override;
   Result<std::string> KeyForUri(std::string_view uri) const override;
+  // A copy in options.copies_dir (see local_copy_cache.h), downloaded on first use.
+  Result<std::filesystem::path> LocalCopy(std::string_view key) override;
 
   const S3Location& location() const { return location_; }
   S3Client& client() { return *client_; }
@@ -69,6 +75,7 @@ class S3ObjectStore final : public ObjectStore {
   std::unique_ptr<S3Client> client_;
   const S3Location location_;
   const S3ObjectStoreOptions options_;
+  std::unique_ptr<LocalCopyCache> copies_;  // null without options_.copies_dir
 };
 
 }  // namespace tradeagg::lake::s3

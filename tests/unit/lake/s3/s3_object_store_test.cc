@@ -12,6 +12,7 @@
 #include "lake/object_store_contract.h"
 #include "testing/child_server.h"
 #include "testing/seaweedfs_server.h"
+#include "testing/temp_dir.h"
 
 namespace tradeagg::lake::s3 {
 namespace {
@@ -28,9 +29,16 @@ S3ClientOptions OptionsFor(const testing::SeaweedFsServer& server) {
   return options;
 }
 
-constexpr S3ObjectStoreOptions kSmallParts{size_t{5} << 20, size_t{5} << 20, 2};
+// Small parts and pages, so that multipart uploads and paginated listings run.
+S3ObjectStoreOptions SmallParts() {
+  S3ObjectStoreOptions options;
+  options.multipart_threshold = size_t{5} << 20;
+  options.part_size = size_t{5} << 20;
+  options.list_page_size = 2;
+  return options;
+}
 
-Result<std::unique_ptr<S3ObjectStore>> OpenOnNewBucket(const std::string& prefix, S3ObjectStoreOptions options = kSmallParts) {
+Result<std::unique_ptr<S3ObjectStore>> OpenOnNewBucket(const std::string& prefix, S3ObjectStoreOptions options = SmallParts()) {
   testing::SeaweedFsServer& server = testing::SharedSeaweedFs();
   const std::string bucket = testing::UniqueBucketName("objects");
   TRY(server.CreateBucket(bucket));
@@ -41,10 +49,15 @@ Result<std::unique_ptr<S3ObjectStore>> OpenOnNewBucket(const std::string& prefix
 class S3Objects {
  public:
   Result<std::unique_ptr<ObjectStore>> Open() {
-    ASSIGN_OR_RETURN(std::unique_ptr<S3ObjectStore> store, OpenOnNewBucket("warehouse"));
+    S3ObjectStoreOptions options = SmallParts();
+    options.copies_dir = copies_.path();
+    ASSIGN_OR_RETURN(std::unique_ptr<S3ObjectStore> store, OpenOnNewBucket("warehouse", options));
     return std::unique_ptr<ObjectStore>(std::move(store));
   }
   static constexpr size_t kLargeObject = (size_t{11} << 20) + 12345;  // three parts, the last short
+
+ private:
+  const testing::TempDir copies_{"tradeagg-s3-copies"};
 };
 
 INSTANTIATE_TYPED_TEST_SUITE_P(S3, ObjectStoreContract, ::testing::Types<S3Objects>);

@@ -1,0 +1,207 @@
+"""The lake's object store the system suite runs against, chosen by TRADEAGG_SYSTEM_LAKE.
+
+"local" (the default): every server's warehouse is its data directory's `warehouse`.
+"s3": one SeaweedFS (S3 with SigV4; scripts/seaweedfs.sh builds it) for the session, on free
+loopback ports, and a bucket of its own per server (`s3://<bucket>/warehouse`), kept across the
+server's restarts. The lake suites run once per object store (scripts/test.sh), not copied;
+what they read of the lake goes through the helpers here, so each reader (PyIceberg, DuckDB,
+pyarrow, boto3) reads the backend's own way.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import child_process
+
+BACKEND = os.environ.get("TRADEAGG_SYSTEM_LAKE", "local")
+if BACKEND not in ("local", "s3"):
+    raise RuntimeError(f"TRADEAGG_SYSTEM_LAKE must be local or s3, got {BACKEND!r}")
+
+ACCESS_KEY = "TRADEAGGSYSTEMTEST01"
+SECRET_KEY = "tradeagg+system/Secret+Key/0123456789"
+REGION = "us-east-1"
+
+
+def seaweedfs_binary() -> Path:
+    if os.environ.get("TRADEAGG_SEAWEEDFS"):
+        return Path(os.environ["TRADEAGG_SEAWEEDFS"])
+    cache = Path(os.environ.get("TRADEAGG_CACHE", Path.home() / ".cache" / "tradeagg"))
+    return cache / "seaweedfs-v0.0.0-20261109003541-7506e5f91cd6" / "bin" / "weed"
+
+
+def free_ports(n: int) -> list[int]:
+    sockets, ports = [], []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        sockets.append(s)
+        ports.append(s.getsockname()[1])
+    for s in sockets:
+        s.close()
+    return ports
+
+
+class SeaweedFs:
+    """`weed mini` on temporary files: every port chosen (it opens eleven), telemetry off,
+    buckets only by CreateBucket, SigV4 credentials from an identities file, and an environment
+    without AWS_* (it would add those as one more identity)."""
+
+    def __init__(self):
+        binary = seaweedfs_binary()
+        if not binary.is_file():
+            raise RuntimeError(f"SeaweedFS not found at {binary}: run scripts/seaweedfs.sh")
+        self.binary = binary
+        self.dir = Path(tempfile.mkdtemp(prefix="tradeagg-seaweedfs-"))
+        (self.dir / "store").mkdir()
+        (self.dir / "glog").mkdir()
+        (self.dir / "s3.json").write_text(json.dumps({"identities": [{
+            "name": "tradeagg", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+            "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
+        (self.master, self.master_grpc, self.volume, self.volume_grpc, self.filer, self.filer_grpc,
+         self.s3, self.s3_grpc, self.iceberg, self.admin, self.admin_grpc) = free_ports(11)
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.s3}"
+
+    def start(self, timeout: float = 60.0) -> "SeaweedFs":
+        args = [str(self.binary), f"-logdir={self.dir / 'glog'}", "mini", f"-dir={self.dir / 'store'}",
+                "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+                f"-master.port={self.master}", f"-master.port.grpc={self.master_grpc}",
+                f"-volume.port={self.volume}", f"-volume.port.grpc={self.volume_grpc}",
+                f"-filer.port={self.filer}", f"-filer.port.grpc={self.filer_grpc}",
+                f"-s3.port={self.s3}", f"-s3.port.grpc={self.s3_grpc}", f"-s3.port.iceberg={self.iceberg}",
+                f"-admin.port={self.admin}", f"-admin.port.grpc={self.admin_grpc}",
+                "-s3.port.lance=0", "-admin.port.legacy=0", "-webdav=false", "-admin.ui=false",
+                "-master.telemetry=false", f"-s3.config={self.dir / 's3.json'}", "-s3.autoCreateBucket=false",
+                "-master.volumeSizeLimitMB=64", "-volume.max=1000", "-volume.preStopSeconds=0"]
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.dir), "TMPDIR": tempfile.gettempdir()}
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=open(self.dir / "weed.log", "a"),
+                                     stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"SeaweedFS exited with {self.proc.returncode}: "
+                                   f"{(self.dir / 'weed.log').read_text()[-2000:]}")
+            try:
+                self.client().list_buckets()
+                return self
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("SeaweedFS did not serve S3 in time")
+                time.sleep(0.2)
+
+    def client(self):
+        import boto3
+        from botocore.config import Config
+        return boto3.client("s3", endpoint_url=self.endpoint, region_name=REGION, aws_access_key_id=ACCESS_KEY,
+                            aws_secret_access_key=SECRET_KEY,
+                            config=Config(retries={"max_attempts": 2}, connect_timeout=2, read_timeout=30))
+
+    def stop(self) -> None:
+        child_process.stop(self.proc)
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_server: SeaweedFs | None = None
+_buckets: dict[Path, str] = {}
+
+
+def server() -> SeaweedFs:
+    global _server
+    if _server is None:
+        _server = SeaweedFs().start()
+    return _server
+
+
+def bucket_for(data_dir: Path) -> str:
+    key = Path(data_dir).resolve()
+    if key not in _buckets:
+        name = "t" + uuid.uuid4().hex[:20]
+        server().client().create_bucket(Bucket=name)
+        _buckets[key] = name
+    return _buckets[key]
+
+
+def warehouse_uri(data_dir: Path) -> str:
+    """The server's lake.warehouse, as the readers name it."""
+    if BACKEND == "local":
+        return f"file://{Path(data_dir).resolve()}/warehouse"
+    return f"s3://{bucket_for(data_dir)}/warehouse"
+
+
+def server_env(data_dir: Path) -> dict:
+    """The environment that puts a server's (or its CLI's) lake on this backend."""
+    if BACKEND == "local":
+        return {}
+    return {"TRADEAGG_LAKE_WAREHOUSE": warehouse_uri(data_dir), "TRADEAGG_S3_ENDPOINT": server().endpoint,
+            "TRADEAGG_S3_REGION": REGION, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
+
+
+def pyiceberg_properties() -> dict:
+    """PyIceberg FileIO properties for this backend's objects."""
+    if BACKEND == "local":
+        return {}
+    return {"s3.endpoint": server().endpoint, "s3.access-key-id": ACCESS_KEY, "s3.secret-access-key": SECRET_KEY,
+            "s3.region": REGION}
+
+
+def duckdb_setup(con) -> None:
+    """Lets a DuckDB connection (extensions loaded by the caller) read this backend's objects."""
+    if BACKEND == "local":
+        return
+    con.execute("LOAD httpfs")
+    con.execute(f"""CREATE SECRET lake (TYPE s3, KEY_ID '{ACCESS_KEY}', SECRET '{SECRET_KEY}', REGION '{REGION}',
+                    ENDPOINT '127.0.0.1:{server().s3}', URL_STYLE 'path', USE_SSL false)""")
+
+
+def list_files(data_dir: Path, prefix: str, suffix: str = "") -> list[str]:
+    """The URIs of the warehouse's objects under `prefix` (relative to the warehouse)."""
+    if BACKEND == "local":
+        root = Path(data_dir).resolve() / "warehouse"
+        return sorted(f"file://{p}" for p in (root / prefix).rglob(f"*{suffix}") if p.is_file())
+    bucket = bucket_for(data_dir)
+    pages = server().client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"warehouse/{prefix}")
+    return sorted(f"s3://{bucket}/{o['Key']}" for page in pages for o in page.get("Contents", [])
+                  if o["Key"].endswith(suffix))
+
+
+def read_bytes(uri: str) -> bytes:
+    if uri.startswith("file://"):
+        return Path(uri[len("file://"):]).read_bytes()
+    bucket, key = uri[len("s3://"):].split("/", 1)
+    return server().client().get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+def shutdown() -> None:
+    if _server is not None:
+        _server.close()
+
+
+def write_object(data_dir: Path, key: str, data: bytes) -> None:
+    """Writes an object into the warehouse behind the server's back (a stray file, say)."""
+    if BACKEND == "local":
+        path = Path(data_dir) / "warehouse" / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return
+    server().client().put_object(Bucket=bucket_for(data_dir), Key=f"warehouse/{key}", Body=data)
+
+
+def object_exists(data_dir: Path, key: str) -> bool:
+    if BACKEND == "local":
+        return (Path(data_dir) / "warehouse" / key).exists()
+    listed = server().client().list_objects_v2(Bucket=bucket_for(data_dir), Prefix=f"warehouse/{key}")
+    return any(o["Key"] == f"warehouse/{key}" for o in listed.get("Contents", []))

@@ -1,0 +1,91 @@
+"""What only the S3 lake has (the rest of the lake suites run on it too: lake_backend.py): what
+boto3 sees of the warehouse, an S3 server that goes away under load and comes back, and a
+bucket or credentials that cannot be used at start. Run with TRADEAGG_SYSTEM_LAKE=s3."""
+import json
+import threading
+import time
+
+import pytest
+
+import lake_backend
+from conftest import TradeFactory, start_fails
+from test_lake import assert_lake_equals_store, wait_for_lake
+
+pytestmark = pytest.mark.skipif(lake_backend.BACKEND != "s3", reason="S3 lake only (scripts/test.sh runs it so)")
+
+LAKE_ENV = {"TRADEAGG_LAKE_FLUSH_INTERVAL_MS": "200"}
+
+
+def test_boto3_sees_the_warehouse_as_iceberg_lays_it_out(server_factory):
+    server = server_factory("s3-layout", env=LAKE_ENV)
+    admin = server.client("admin")
+    assert admin.submit(TradeFactory("s3l").many(20, participant="S3L")).status_code == 201
+    lake = wait_for_lake(admin)
+    bucket = lake_backend.bucket_for(server.data_dir)
+    s3 = lake_backend.server().client()
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert all(k.startswith("warehouse/tradeagg.db/") for k in keys), keys
+    assert any(k.startswith("warehouse/tradeagg.db/trades/data/business_date=") and k.endswith(".parquet") for k in keys)
+    hint = s3.get_object(Bucket=bucket, Key="warehouse/tradeagg.db/trades/metadata/version-hint.text")["Body"].read()
+    metadata = [k for k in keys if k.endswith(".metadata.json") and "/trades/metadata/" in k]
+    current = json.loads(s3.get_object(Bucket=bucket, Key=sorted(metadata)[-1])["Body"].read())
+    assert current["location"] == f"s3://{bucket}/warehouse/tradeagg.db/trades"
+    assert int(current["current-snapshot-id"]) == lake["snapshot"]["snapshot_id"]
+    assert hint.strip()
+
+
+def test_an_s3_outage_under_load_loses_nothing_and_the_lake_catches_up(server_factory):
+    server = server_factory("s3-outage", env=LAKE_ENV)
+    admin = server.client("admin")
+    trades = TradeFactory("s3o")
+    assert admin.submit(trades.many(30, participant="S3O0")).status_code == 201
+    wait_for_lake(admin)
+    s3 = lake_backend.server()
+    answers = []
+    stop = threading.Event()
+
+    def load():
+        client = server.client("admin")
+        i = 0
+        while not stop.is_set():
+            answers.append(client.submit(trades.many(5, participant=f"S3O{1 + i % 3}")).status_code)
+            i += 1
+            time.sleep(0.02)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    try:
+        time.sleep(0.5)
+        s3.stop()
+        deadline = time.monotonic() + 30
+        while True:  # the exporter fails, says so, and ingestion goes on
+            status = admin.get("/v1/lake").json()
+            if status["last_error"] and status["lag_trades"] > 0:
+                break
+            assert time.monotonic() < deadline, f"no export error reported while S3 is down: {status}"
+            time.sleep(0.2)
+        answered_during = len(answers)
+        time.sleep(1.0)
+        assert len(answers) > answered_during, "ingestion stopped while the lake's storage was down"
+    finally:
+        s3.start()
+        stop.set()
+        worker.join(30)
+    assert set(answers) == {201}, f"ingestion answered {sorted(set(answers))} during the outage"
+    status = wait_for_lake(admin, timeout=90)
+    assert status["last_error"] is None
+    assert_lake_equals_store(server, admin)
+
+
+def test_a_missing_bucket_stops_the_start(server_factory):
+    server = server_factory("s3-no-bucket", start=False,
+                            env={"TRADEAGG_LAKE_WAREHOUSE": "s3://no-such-bucket-for-tradeagg/warehouse"})
+    line = start_fails(server, "lake.warehouse")
+    assert "bucket 'no-such-bucket-for-tradeagg' does not exist" in line, line
+
+
+def test_refused_credentials_stop_the_start_and_are_never_shown(server_factory):
+    server = server_factory("s3-bad-secret", start=False, env={"AWS_SECRET_ACCESS_KEY": "wrong-s3-secret-value"})
+    line = start_fails(server, "lake.warehouse")
+    assert "SignatureDoesNotMatch" in line or "AccessDenied" in line or "403" in line, line
+    assert "wrong-s3-secret-value" not in server.log_path.read_text(errors="replace")
