@@ -158,7 +158,10 @@ Result<S3Response> S3Client::Send(const S3Request& request) {
       last = StatusOf(request, response.value());
       continue;
     }
-    if (response.value().status >= 400) return StatusOf(request, response.value());
+    const long status = response.value().status;
+    const bool answer = std::find(request.also_answers.begin(), request.also_answers.end(), status) !=
+                        request.also_answers.end();
+    if (status >= 300 && !answer) return StatusOf(request, response.value());
     return response;
   }
   return Status::Unavailable(last.message() + " (after " + std::to_string(options_.max_attempts) + " attempts)");

@@ -8,8 +8,9 @@
 // never on other 4xx, which a retry cannot change. Outcome of a request that was never
 // answered with a status: kUnavailable (S3 writes are atomic, so a PUT either landed whole or
 // not at all; the caller decides whether that matters).
-// Statuses: 2xx (and 3xx) are returned as responses; 404 kNotFound; 401/403 kPermissionDenied;
-// other 4xx kInvalidArgument; 5xx/429/network after the last attempt kUnavailable. Each names
+// Statuses: 2xx (and those the request names in also_answers) are returned as responses; 404
+// kNotFound; 401/403 kPermissionDenied; other 3xx/4xx kInvalidArgument (a 301 is a bucket in
+// another region); 5xx/429/network after the last attempt kUnavailable. Each names
 // the S3 error code and message from the answer's <Error> document, never the credentials.
 //
 // Thread safety: Send may be called from any threads at once; idle curl handles (with their
@@ -52,6 +53,7 @@ struct S3Request {
   std::vector<std::pair<std::string, std::string>> query;    // raw
   std::vector<std::pair<std::string, std::string>> headers;  // signed and sent
   std::string_view body;  // must outlive Send
+  std::vector<long> also_answers;  // error statuses returned as responses (416 for a range past the end)
 };
 
 struct S3Response {
@@ -69,7 +71,7 @@ class S3Client {
   S3Client(const S3Client&) = delete;
   S3Client& operator=(const S3Client&) = delete;
 
-  // Sends `request` (retrying as above) and returns the final 2xx/3xx response.
+  // Sends `request` (retrying as above) and returns the final 2xx response.
   Result<S3Response> Send(const S3Request& request);
 
   const S3ClientOptions& options() const { return options_; }
