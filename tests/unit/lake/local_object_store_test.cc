@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "testing/listed_keys.h"
 #include "tradeagg/core/fault_injector.h"
 
 namespace tradeagg::lake {
@@ -32,15 +33,7 @@ class LocalObjectStoreTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  std::vector<std::string> Keys(std::string_view prefix) {
-    Result<std::vector<ObjectInfo>> listed = store_->List(prefix);
-    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
-    std::vector<std::string> keys;
-    if (listed.ok()) {
-      for (const ObjectInfo& o : *listed) keys.push_back(o.key);
-    }
-    return keys;
-  }
+  std::vector<std::string> Keys(std::string_view prefix) { return testing::ListedKeys(*store_, prefix); }
 
   fs::path dir_;
   std::unique_ptr<LocalObjectStore> store_;

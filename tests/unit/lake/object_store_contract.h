@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "testing/temp_dir.h"
+#include "testing/listed_keys.h"
 #include "tradeagg/lake/object_store.h"
 
 namespace tradeagg::lake {
@@ -31,15 +32,7 @@ class ObjectStoreContract : public ::testing::Test {
     store_ = std::move(opened).value();
   }
 
-  std::vector<std::string> Keys(std::string_view prefix) {
-    Result<std::vector<ObjectInfo>> listed = store_->List(prefix);
-    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
-    std::vector<std::string> keys;
-    if (listed.ok()) {
-      for (const ObjectInfo& o : *listed) keys.push_back(o.key);
-    }
-    return keys;
-  }
+  std::vector<std::string> Keys(std::string_view prefix) { return testing::ListedKeys(*store_, prefix); }
   // Bytes that show a torn, shifted or truncated copy: every position differs from its neighbours'.
   static std::string Pattern(size_t size) {
     std::string bytes(size, '\0');
