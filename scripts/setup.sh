@@ -81,4 +81,7 @@ done
 log "FerretDB: $(bash "$root/scripts/ferretdb.sh")"
 # --- SeaweedFS, the S3 server the S3 object store's tests run against (cached) ----------------
 log "SeaweedFS: $(bash "$root/scripts/seaweedfs.sh")"
+# --- Iceberg's REST catalog fixture, the server the REST catalog's tests run against (cached) -
+# A Java program: mvn fetches its jars and Java 17 (both installed above) runs it.
+log "Iceberg REST fixture: $(bash "$root/scripts/iceberg_rest_fixture.sh")"
 log "ready"

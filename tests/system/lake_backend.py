@@ -31,10 +31,7 @@ REGION = "us-east-1"
 
 
 def seaweedfs_binary() -> Path:
-    if os.environ.get("TRADEAGG_SEAWEEDFS"):
-        return Path(os.environ["TRADEAGG_SEAWEEDFS"])
-    cache = Path(os.environ.get("TRADEAGG_CACHE", Path.home() / ".cache" / "tradeagg"))
-    return cache / "seaweedfs-v0.0.0-20261109003541-7506e5f91cd6" / "bin" / "weed"
+    return child_process.cached("TRADEAGG_SEAWEEDFS", "seaweedfs-v0.0.0-20261109003541-7506e5f91cd6", "bin", "weed")
 
 
 def free_ports(n: int) -> list[int]:
@@ -100,12 +97,44 @@ class SeaweedFs:
                     raise RuntimeError("SeaweedFS did not serve S3 in time")
                 time.sleep(0.2)
 
-    def client(self):
+    def client(self, service: str = "s3"):
+        """A boto3 client of the S3 port: "s3", or "s3tables" (S3 Tables, which SeaweedFS serves
+        on the same port and tells apart by the service its requests are signed for)."""
         import boto3
         from botocore.config import Config
-        return boto3.client("s3", endpoint_url=self.endpoint, region_name=REGION, aws_access_key_id=ACCESS_KEY,
+        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION, aws_access_key_id=ACCESS_KEY,
                             aws_secret_access_key=SECRET_KEY,
                             config=Config(retries={"max_attempts": 2}, connect_timeout=2, read_timeout=30))
+
+    def create_table_bucket(self, name: str) -> str:
+        """Creates the table bucket `name` (S3 Tables' CreateTableBucket) and returns its ARN.
+
+        A table bucket is one catalog of the Iceberg REST catalog (its warehouse `s3://<name>/`
+        and its prefix) and an S3 bucket too, which takes only what a table holds:
+        `<namespace>/<table>/data/...` and flat `<namespace>/<table>/metadata/<file>`; any other key
+        is refused with 403 AccessDenied. Its name may not be an S3 bucket's (409)."""
+        return self.client("s3tables").create_table_bucket(name=name)["arn"]
+
+    @property
+    def iceberg_uri(self) -> str:
+        """The Iceberg REST catalog: PyIceberg's `uri`, DuckDB's ATTACH ENDPOINT."""
+        return f"http://127.0.0.1:{self.iceberg}"
+
+    def file_io_properties(self) -> dict:
+        """PyIceberg FileIO properties for reading and writing this server's objects."""
+        return {"s3.endpoint": self.endpoint, "s3.access-key-id": ACCESS_KEY, "s3.secret-access-key": SECRET_KEY,
+                "s3.region": REGION}
+
+    def rest_catalog_properties(self, table_bucket: str) -> dict:
+        """PyIceberg RestCatalog properties for the catalog of `table_bucket`.
+
+        Requests are signed with SigV4 for the service "s3tables": for "s3" SeaweedFS takes the
+        payload hash from x-amz-content-sha256 alone, which PyIceberg does not send with a body,
+        so every POST would fail its signature check (403). The warehouse makes /v1/config answer
+        the bucket as the prefix of every later path."""
+        return {"uri": self.iceberg_uri, "warehouse": f"s3://{table_bucket}/", "rest.sigv4-enabled": "true",
+                "rest.signing-name": "s3tables", "rest.signing-region": REGION, "client.access-key-id": ACCESS_KEY,
+                "client.secret-access-key": SECRET_KEY, "client.region": REGION, **self.file_io_properties()}
 
     def stop(self) -> None:
         child_process.stop(self.proc)
@@ -154,8 +183,16 @@ def pyiceberg_properties() -> dict:
     """PyIceberg FileIO properties for this backend's objects."""
     if BACKEND == "local":
         return {}
-    return {"s3.endpoint": server().endpoint, "s3.access-key-id": ACCESS_KEY, "s3.secret-access-key": SECRET_KEY,
-            "s3.region": REGION}
+    return server().file_io_properties()
+
+
+def reader_credentials() -> dict:
+    """What a PyIceberg reader of tradeagg's Iceberg REST endpoint brings of its own: the object
+    store's credentials only. Where the files are (endpoint, region, addressing) comes from the
+    endpoint's GET /iceberg/v1/config."""
+    if BACKEND == "local":
+        return {}
+    return {"s3.access-key-id": ACCESS_KEY, "s3.secret-access-key": SECRET_KEY}
 
 
 def duckdb_setup(con) -> None:

@@ -24,10 +24,7 @@ if BACKEND not in ("sqlite", "mongodb"):
 
 
 def ferretdb_binary() -> Path:
-    if os.environ.get("TRADEAGG_FERRETDB"):
-        return Path(os.environ["TRADEAGG_FERRETDB"])
-    cache = Path(os.environ.get("TRADEAGG_CACHE", Path.home() / ".cache" / "tradeagg"))
-    return cache / "ferretdb-v1.24.2" / "bin" / "ferretdb"
+    return child_process.cached("TRADEAGG_FERRETDB", "ferretdb-v1.24.2", "bin", "ferretdb")
 
 
 def free_port() -> int:

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "tradeagg/lake/iceberg/rest/rest_catalog.h"
 #include "tradeagg/lake/iceberg/sql_catalog.h"
 #include "tradeagg/lake/local/local_object_store.h"
 #include "tradeagg/lake/s3/s3_object_store.h"
@@ -149,11 +150,30 @@ Result<std::unique_ptr<lake::ObjectStore>> OpenWarehouse(const Config& config) {
   return std::unique_ptr<lake::ObjectStore>(std::move(s3));
 }
 
+// The REST catalog named by lake.catalog_uri, connected (GET /v1/config) before tradeagg starts.
+Result<std::unique_ptr<lake::iceberg::Catalog>> OpenRestCatalog(const CatalogConfig& config) {
+  lake::iceberg::rest::RestCatalogOptions options;
+  options.session.uri = config.uri;
+  options.session.credential = config.credential;
+  options.session.token = config.token;
+  options.warehouse = config.warehouse;
+  Result<std::unique_ptr<lake::iceberg::rest::RestCatalog>> catalog =
+      lake::iceberg::rest::RestCatalog::Open(std::move(options));
+  if (!catalog.ok()) {
+    return Status(catalog.status().code(), "lake.catalog_uri: " + catalog.status().message());
+  }
+  return std::unique_ptr<lake::iceberg::Catalog>(std::move(catalog).value());
+}
+
 }  // namespace
 
 Result<LakeStorage> OpenLakeStorage(const Config& config) {
   LakeStorage storage;
   ASSIGN_OR_RETURN(storage.objects, OpenWarehouse(config));
+  if (config.catalog.is_rest()) {
+    ASSIGN_OR_RETURN(storage.catalog, OpenRestCatalog(config.catalog));
+    return storage;
+  }
   lake::iceberg::SqlCatalog::Options options;
   options.db_path = config.catalog_path();
   ASSIGN_OR_RETURN(storage.catalog, lake::iceberg::SqlCatalog::Open(options, storage.objects.get()));

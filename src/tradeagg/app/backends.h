@@ -4,8 +4,10 @@
 //
 // store.uri "sqlite": the data directory's SQLite file (store/sqlite), the default.
 // store.uri mongodb://...: a MongoDB database (store/mongo), shared by every instance.
-// The lake: a warehouse directory and a SQLite catalog, in the data directory unless
-// lake.warehouse and lake.catalog_uri say where (instances on one shared store share them).
+// The lake: a warehouse (a local directory, or an S3 bucket with lake.warehouse = s3://...) and
+// a catalog (a SQLite file, or an Iceberg REST catalog server with lake.catalog = rest), in the
+// data directory unless lake.warehouse and lake.catalog_uri say where (instances on one shared
+// store share them).
 // Thread safety: functions; what they open is documented by each backend.
 #pragma once
 

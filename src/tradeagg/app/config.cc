@@ -122,18 +122,7 @@ Status SetLakeWarehouse(std::string_view value, Config& config) {
   return Status::Ok();
 }
 
-// lake.catalog_uri for the SQL catalog: its SQLite file, as a path or sqlite:/// URI (as
-// PyIceberg's SqlCatalog names it).
-Status SetLakeCatalogUri(std::string_view value, Config& config) {
-  std::string_view path = value;
-  if (path.starts_with("sqlite:///")) path.remove_prefix(9);
-  if (path.find("://") != std::string_view::npos || path.empty()) {
-    return Status::InvalidArgument("lake.catalog_uri must be the SQL catalog's SQLite file (a path or sqlite:/// URI), got '" +
-                                   std::string(value) + "'");
-  }
-  config.lake_catalog_db = std::string(path);
-  return Status::Ok();
-}
+constexpr std::string_view kSqliteUriScheme = "sqlite:///";
 
 Status SetEodTagMaxAge(int64_t days, Config& config) {
   if (days < 0) return Status::InvalidArgument("aggregation eod tag max age must not be negative (0: forever)");
@@ -294,6 +283,53 @@ Status ValidateStoreConfig(const StoreConfig& store) {
   return Status::Ok();
 }
 
+std::map<std::string, std::string, std::less<>> LakeReaderProperties(const Config& config) {
+  std::map<std::string, std::string, std::less<>> properties;
+  if (!config.warehouse_on_s3()) return properties;
+  if (!config.s3.endpoint.empty()) properties["s3.endpoint"] = config.s3.endpoint;
+  properties["s3.region"] = config.s3.region_or_default();
+  properties["client.region"] = config.s3.region_or_default();
+  properties["s3.path-style-access"] = config.s3.uses_path_style() ? "true" : "false";
+  return properties;
+}
+
+Status ValidateCatalogConfig(const CatalogConfig& catalog) {
+  if (catalog.kind != "sql" && catalog.kind != "rest") {
+    return Status::InvalidArgument("lake.catalog must be sql or rest, got '" + catalog.kind + "'");
+  }
+  if (catalog.is_rest()) {
+    if (!catalog.uri.starts_with("http://") && !catalog.uri.starts_with("https://")) {
+      return Status::InvalidArgument("lake.catalog_uri must be the REST catalog's http:// or https:// URL with lake.catalog = rest, got '" +
+                                     catalog.uri + "'");
+    }
+    if (!catalog.credential.empty() && !catalog.token.empty()) {
+      return Status::InvalidArgument("lake.catalog_credential and lake.catalog_token: give one, not both");
+    }
+    if (!catalog.credential.empty() && catalog.credential.find(':') == std::string::npos) {
+      return Status::InvalidArgument("lake.catalog_credential must be client_id:client_secret");
+    }
+    return Status::Ok();
+  }
+  if (!catalog.credential.empty() || !catalog.token.empty() || !catalog.warehouse.empty()) {
+    return Status::InvalidArgument(
+        "lake.catalog_credential, lake.catalog_token and lake.catalog_warehouse apply to lake.catalog = rest only");
+  }
+  std::string_view path = catalog.uri;
+  if (path.starts_with(kSqliteUriScheme)) path.remove_prefix(kSqliteUriScheme.size() - 1);
+  if (path.find("://") != std::string_view::npos) {
+    return Status::InvalidArgument("lake.catalog_uri must be the SQL catalog's SQLite file (a path or sqlite:/// URI), got '" +
+                                   catalog.uri + "'");
+  }
+  return Status::Ok();
+}
+
+std::filesystem::path Config::catalog_path() const {
+  std::string_view path = catalog.uri;
+  if (path.empty()) return data_dir / "catalog.db";
+  if (path.starts_with(kSqliteUriScheme)) path.remove_prefix(kSqliteUriScheme.size() - 1);
+  return std::filesystem::path(path);
+}
+
 Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   toml::table table;
   try {
@@ -340,7 +376,11 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = table["ingest"]["group_wait_us"].value<int64_t>()) TRY(SetGroupWait(*v, config));
   if (auto v = table["lake"]["enabled"].value<bool>()) config.lake_enabled = *v;
   if (auto v = table["lake"]["warehouse"].value<std::string>()) TRY(SetLakeWarehouse(*v, config));
-  if (auto v = table["lake"]["catalog_uri"].value<std::string>()) TRY(SetLakeCatalogUri(*v, config));
+  if (auto v = table["lake"]["catalog"].value<std::string>()) config.catalog.kind = *v;
+  if (auto v = table["lake"]["catalog_uri"].value<std::string>()) config.catalog.uri = *v;
+  if (auto v = table["lake"]["catalog_credential"].value<std::string>()) config.catalog.credential = *v;
+  if (auto v = table["lake"]["catalog_token"].value<std::string>()) config.catalog.token = *v;
+  if (auto v = table["lake"]["catalog_warehouse"].value<std::string>()) config.catalog.warehouse = *v;
   const auto s3 = table["lake"]["s3"];
   if (auto v = s3["endpoint"].value<std::string>()) config.s3.endpoint = *v;
   if (auto v = s3["region"].value<std::string>()) config.s3.region = *v;
@@ -385,7 +425,11 @@ Status ApplyEnvironment(Config& config) {
     TRY(SetGroupWait(n, config));
   }
   if (auto v = env("TRADEAGG_LAKE_WAREHOUSE")) TRY(SetLakeWarehouse(*v, config));
-  if (auto v = env("TRADEAGG_LAKE_CATALOG_URI")) TRY(SetLakeCatalogUri(*v, config));
+  if (auto v = env("TRADEAGG_LAKE_CATALOG")) config.catalog.kind = *v;
+  if (auto v = env("TRADEAGG_LAKE_CATALOG_URI")) config.catalog.uri = *v;
+  if (auto v = env("TRADEAGG_LAKE_CATALOG_CREDENTIAL")) config.catalog.credential = *v;
+  if (auto v = env("TRADEAGG_LAKE_CATALOG_TOKEN")) config.catalog.token = *v;
+  if (auto v = env("TRADEAGG_LAKE_CATALOG_WAREHOUSE")) config.catalog.warehouse = *v;
   if (auto v = env("TRADEAGG_S3_ENDPOINT")) config.s3.endpoint = *v;
   if (auto v = env("TRADEAGG_S3_REGION")) config.s3.region = *v;
   if (auto v = env("TRADEAGG_S3_PATH_STYLE")) {

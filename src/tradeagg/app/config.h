@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -55,6 +56,23 @@ struct S3Config {
   std::string region_or_default() const { return region.empty() ? "us-east-1" : region; }
 };
 
+// lake.catalog*: where the lake's tables are registered. "sql" (the default): a SQLite file
+// in PyIceberg's SqlCatalog schema, in the data directory unless catalog_uri names one, even
+// with an S3 warehouse. "rest": an Iceberg REST catalog server shared with other engines.
+struct CatalogConfig {
+  std::string kind = "sql";  // lake.catalog / TRADEAGG_LAKE_CATALOG: sql | rest
+  // lake.catalog_uri / TRADEAGG_LAKE_CATALOG_URI: sql: the SQLite file (a path or sqlite:///
+  // URI); rest: the server's base URL (http(s)://host[:port][/path], without /v1).
+  std::string uri;
+  std::string credential;  // lake.catalog_credential: "client_id:client_secret" (OAuth2), rest only
+  std::string token;       // lake.catalog_token: a bearer token, rest only
+  std::string warehouse;   // lake.catalog_warehouse: the warehouse the REST server is asked for
+  bool is_rest() const { return kind == "rest"; }
+};
+
+// Checks the lake.catalog* settings together (each may come from the file or the environment).
+Status ValidateCatalogConfig(const CatalogConfig& catalog);
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::filesystem::path data_dir = "data";
@@ -76,7 +94,7 @@ struct Config {
   // one lake (the same warehouse and catalog), or each keeps its own.
   std::string lake_warehouse;  // lake.warehouse: a local directory (path or file:// URI) or s3://bucket/prefix
   S3Config s3;                 // lake.s3.*, for an s3:// warehouse
-  std::filesystem::path lake_catalog_db;   // lake.catalog_uri: the SQL catalog's SQLite file
+  CatalogConfig catalog;       // lake.catalog*
   lake::ExporterConfig lake;
   bool scheduler_enabled = true;        // intraday and eod runs without being asked
   agg::SchedulerConfig schedule;
@@ -91,9 +109,16 @@ struct Config {
   std::filesystem::path warehouse_path() const {
     return lake_warehouse.empty() ? data_dir / "warehouse" : std::filesystem::path(lake_warehouse);
   }
-  std::filesystem::path catalog_path() const { return lake_catalog_db.empty() ? data_dir / "catalog.db" : lake_catalog_db; }
+  // The SQL catalog's SQLite file (when !catalog.is_rest()).
+  std::filesystem::path catalog_path() const;
   std::filesystem::path instance_id_path() const { return data_dir / "instance.id"; }
 };
+
+// What a reader outside tradeagg needs to find the lake's files, as Iceberg FileIO properties:
+// for an S3 warehouse `s3.endpoint` (when set), `s3.region` and `client.region`, and
+// `s3.path-style-access`; nothing for a local one. GET /iceberg/v1/config serves them. Never
+// the credentials: readers bring their own.
+std::map<std::string, std::string, std::less<>> LakeReaderProperties(const Config& config);
 
 Status LoadConfigFile(const std::filesystem::path& path, Config& config);
 Status ApplyEnvironment(Config& config);

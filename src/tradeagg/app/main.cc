@@ -42,6 +42,7 @@ tradeagg::Result<Config> BuildConfig(const CommonFlags& flags) {
   if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
   if (!flags.store_uri.empty()) config.store.uri = flags.store_uri;
   TRY(tradeagg::app::ValidateStoreConfig(config.store));
+  TRY(tradeagg::app::ValidateCatalogConfig(config.catalog));
   return config;
 }
 

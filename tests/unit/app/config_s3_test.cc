@@ -83,5 +83,32 @@ TEST_F(ConfigS3Test, BadWarehousesAreRefusedNamingTheSetting) {
   EXPECT_EQ(local.warehouse_path(), "/srv/lake");
 }
 
+TEST_F(ConfigS3Test, ReadersAreToldWhereTheFilesAreButNeverTheCredentials) {
+  Config config;
+  ASSERT_TRUE(Load(R"([lake]
+warehouse = "s3://venue-lake/prod"
+[lake.s3]
+endpoint = "http://127.0.0.1:8333"
+region = "eu-west-1"
+access_key_id = "AKIDFILE"
+secret_access_key = "secret-from-file"
+session_token = "token-from-file"
+)", config).ok());
+  EXPECT_EQ(LakeReaderProperties(config), (std::map<std::string, std::string, std::less<>>{
+                                              {"client.region", "eu-west-1"},
+                                              {"s3.endpoint", "http://127.0.0.1:8333"},
+                                              {"s3.path-style-access", "true"},
+                                              {"s3.region", "eu-west-1"}}));
+  Config aws;
+  ASSERT_TRUE(Load("[lake]\nwarehouse = \"s3://venue-lake\"\n", aws).ok());
+  EXPECT_EQ(LakeReaderProperties(aws), (std::map<std::string, std::string, std::less<>>{
+                                           {"client.region", "us-east-1"},
+                                           {"s3.path-style-access", "false"},
+                                           {"s3.region", "us-east-1"}}))
+      << "no endpoint: the reader's S3 client finds AWS's";
+  Config local;
+  EXPECT_TRUE(LakeReaderProperties(local).empty()) << "a local warehouse: the metadata's file:// paths say it all";
+}
+
 }  // namespace
 }  // namespace tradeagg::app

@@ -23,6 +23,8 @@
 
 #include "testing/temp_dir.h"
 
+extern char** environ;
+
 namespace tradeagg::testing {
 
 namespace {
@@ -367,7 +369,7 @@ Result<ProgramResult> RunProgram(const ChildCommand& command, std::string_view i
   return result;
 }
 
-std::filesystem::path CachedBinary(const char* override_env, std::string_view versioned_dir, std::string_view name) {
+std::filesystem::path CachedPath(const char* override_env, const std::filesystem::path& relative) {
   if (const char* explicit_path = std::getenv(override_env); explicit_path && *explicit_path) return explicit_path;
   std::filesystem::path cache;
   if (const char* dir = std::getenv("TRADEAGG_CACHE"); dir && *dir) {
@@ -376,7 +378,24 @@ std::filesystem::path CachedBinary(const char* override_env, std::string_view ve
     const char* home = std::getenv("HOME");
     cache = std::filesystem::path(home ? home : "") / ".cache" / "tradeagg";
   }
-  return cache / versioned_dir / "bin" / name;
+  return cache / relative;
+}
+
+std::filesystem::path CachedBinary(const char* override_env, std::string_view versioned_dir, std::string_view name) {
+  return CachedPath(override_env, std::filesystem::path(versioned_dir) / "bin" / name);
+}
+
+std::vector<std::string> InheritedEnvironment(std::initializer_list<std::string_view> names) {
+  std::vector<std::string> kept;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view variable(*entry);
+    const size_t equals = variable.find('=');
+    if (equals == std::string_view::npos) continue;
+    for (std::string_view name : names) {
+      if (variable.substr(0, equals) == name) kept.emplace_back(variable);
+    }
+  }
+  return kept;
 }
 
 }  // namespace tradeagg::testing

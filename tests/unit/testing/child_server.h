@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,11 +88,17 @@ class ChildServer {
   pid_t pid_ = -1;
 };
 
-// What a program run to completion did.
-// A server binary the set-up scripts build and cache: $<override_env> if set, else
-// ${TRADEAGG_CACHE:-$HOME/.cache/tradeagg}/<versioned_dir>/bin/<name> (scripts/*.sh put them there).
+// What the set-up scripts install and cache for the tests (scripts/*.sh put it there):
+// $<override_env> if set, else ${TRADEAGG_CACHE:-$HOME/.cache/tradeagg}/<relative>.
+std::filesystem::path CachedPath(const char* override_env, const std::filesystem::path& relative);
+// A server binary among them: CachedPath(override_env, <versioned_dir>/bin/<name>).
 std::filesystem::path CachedBinary(const char* override_env, std::string_view versioned_dir, std::string_view name);
 
+// The NAME=value entries of this process's environment whose names are among `names`, for a
+// child that gets a chosen environment (ChildCommand::env) with a few of ours in it.
+std::vector<std::string> InheritedEnvironment(std::initializer_list<std::string_view> names);
+
+// What a program run to completion did.
 struct ProgramResult {
   int exit_code = 0;   // its exit status, or 128 + the number of the signal that ended it
   std::string output;  // its stdout and stderr, interleaved as written

@@ -29,6 +29,9 @@ constexpr const char* kLogName = "weed.log";  // the server's stdout and stderr:
 constexpr const char* kStoreDir = "store";    // -dir: volumes, filer and master metadata
 constexpr const char* kGlogDir = "glog";      // -logdir: SeaweedFS's info logs (else in /tmp)
 constexpr const char* kIdentitiesName = "s3.json";
+// The owner the shell records for a table bucket (it requires one): SeaweedFS's default account, the
+// one `weed mini -tableBucket` uses. Ownership limits no admin identity, so any would do.
+constexpr const char* kTableBucketAccount = "000000000000";
 
 // S3's bucket naming rules, as SeaweedFS checks them (s3bucket.VerifyS3BucketName).
 bool IsValidBucketName(std::string_view name) {
@@ -238,25 +241,58 @@ uint16_t SeaweedFsServer::iceberg_port() const {
 
 std::string SeaweedFsServer::S3Endpoint() const { return "http://127.0.0.1:" + std::to_string(s3_port()); }
 
-Status SeaweedFsServer::CreateBucket(std::string_view name) {
-  if (!IsValidBucketName(name)) {
-    return Status::InvalidArgument("\"" + std::string(name) +
-                                   "\" is not a bucket name S3 accepts (3-63 characters of a-z, 0-9, '-' and '.', "
-                                   "starting and ending with a letter or digit)");
-  }
+std::string SeaweedFsServer::IcebergEndpoint() const {
+  return "http://127.0.0.1:" + std::to_string(iceberg_port());
+}
+
+Result<ProgramResult> SeaweedFsServer::RunShell(const std::string& line) {
   ChildCommand shell;
   {
     std::lock_guard lock(mutex_);
     if (!process_.running()) return Status::Unavailable("SeaweedFS is not running: Start() it first");
     shell = ShellCommand(ports_);
   }
+  return RunProgram(shell, line + "\n", kShellTimeout);
+}
+
+Status SeaweedFsServer::CreateBucket(std::string_view name) {
+  if (!IsValidBucketName(name)) {
+    return Status::InvalidArgument("\"" + std::string(name) +
+                                   "\" is not a bucket name S3 accepts (3-63 characters of a-z, 0-9, '-' and '.', "
+                                   "starting and ending with a letter or digit)");
+  }
   const std::string line = "s3.bucket.create -name " + std::string(name);
-  ASSIGN_OR_RETURN(const ProgramResult result, RunProgram(shell, line + "\n", kShellTimeout));
+  ASSIGN_OR_RETURN(const ProgramResult result, RunShell(line));
   if (result.exit_code == 0 && result.output.find("created bucket " + std::string(name)) != std::string::npos) {
     return Status::Ok();
   }
   if (result.output.find("already exists") != std::string::npos) {
     return Status::AlreadyExists("bucket " + std::string(name) + " already exists");
+  }
+  return Status::Unavailable("weed shell `" + line + "` failed (exit status " + std::to_string(result.exit_code) +
+                             "): " + result.output);
+}
+
+Status SeaweedFsServer::CreateTableBucket(std::string_view name) {
+  // The server checks the rest of the rules; this keeps the name one word of the shell's line, so
+  // that it cannot carry more arguments or another command.
+  if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string_view::npos) {
+    return Status::InvalidArgument("\"" + std::string(name) +
+                                   "\" is not a table bucket name (a-z, 0-9 and '-' only)");
+  }
+  const std::string line = "s3tables.bucket -create -name " + std::string(name) + " -account " + kTableBucketAccount;
+  ASSIGN_OR_RETURN(const ProgramResult result, RunShell(line));
+  // It prints the new bucket's ARN, "arn:aws:s3tables:<region>:<account>:bucket/<name>".
+  if (result.exit_code == 0 && result.output.find(":bucket/" + std::string(name) + "\n") != std::string::npos) {
+    return Status::Ok();
+  }
+  if (result.output.find("InvalidRequest") != std::string::npos) {
+    return Status::InvalidArgument("SeaweedFS refuses the table bucket name \"" + std::string(name) +
+                                   "\": " + result.output);
+  }
+  // "already used by an object store bucket" (either kind), or "already exists" after a race.
+  if (result.output.find("already") != std::string::npos) {
+    return Status::AlreadyExists("a bucket named " + std::string(name) + " exists: " + result.output);
   }
   return Status::Unavailable("weed shell `" + line + "` failed (exit status " + std::to_string(result.exit_code) +
                              "): " + result.output);

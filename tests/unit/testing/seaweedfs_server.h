@@ -21,6 +21,18 @@
 // secret, or no signature, is refused (403). Buckets are made with CreateBucket (S3 requests do
 // not create them: auto-creation is off, so a PUT to a missing bucket is NoSuchBucket, as on
 // AWS). Each bucket holds at least one SeaweedFS volume; the server has room for 1000.
+//
+// The Iceberg REST catalog (IcebergEndpoint()): each table bucket (CreateTableBucket) is a catalog
+// of its own, named in paths as the prefix /v1/<bucket>/... (GET /v1/config?warehouse=s3://<bucket>/
+// answers it as overrides.prefix). Its requests carry SigV4 by the same identity, signed for a
+// service other than "s3" (for "s3" the payload hash must come in x-amz-content-sha256; for any
+// other the server hashes the body), or a bearer token from POST /v1/oauth/tokens
+// (client_credentials, client_id kAccessKey, client_secret kSecretKey); unsigned ones are 403. It
+// puts a table at s3://<bucket>/<namespace>/<name>-<uuid> (a `location` given must be under
+// s3://<bucket>/<namespace>/) and writes every vN.metadata.json itself; a table bucket is an S3
+// bucket too, to which the client writes the rest, but only keys of an Iceberg table:
+// <namespace>/<table>/data/... and <namespace>/<table>/metadata/<file> (any other is 403).
+//
 // The server is kept from the user's SeaweedFS and AWS settings: it runs in its data dir, with
 // HOME set to it (no ~/.seaweedfs/*.toml) and of this process's environment only PATH, TMPDIR and
 // TZ (no WEED_* overrides, nor AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, which SeaweedFS would add
@@ -80,6 +92,7 @@ class SeaweedFsServer {
   uint16_t s3_port() const;       // 0 before the first Start()
   uint16_t iceberg_port() const;  // the Iceberg REST catalog's; 0 before the first Start()
   std::string S3Endpoint() const;  // "http://127.0.0.1:PORT" (path-style requests)
+  std::string IcebergEndpoint() const;  // "http://127.0.0.1:PORT": the Iceberg REST catalog's base URI
   const std::filesystem::path& data_dir() const { return data_dir_.path(); }
   const std::filesystem::path& binary() const { return binary_; }
 
@@ -89,6 +102,13 @@ class SeaweedFsServer {
   // A bucket is best created before any request names it: S3 remembers a missing bucket for a
   // moment (until the filer tells it otherwise, within milliseconds).
   Status CreateBucket(std::string_view name);
+  // Creates the table bucket `name`, a catalog of the Iceberg REST catalog (see above), through the
+  // admin shell (s3tables.bucket -create), with no S3 request. Its names are stricter than S3's:
+  // 3-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit, none of AWS's
+  // reserved prefixes and suffixes ("aws", "xn--", "-s3alias", ...). Fails with kInvalidArgument
+  // for a name refused, kAlreadyExists when a bucket of either kind has the name, kUnavailable when
+  // the server is not running or the shell fails.
+  Status CreateTableBucket(std::string_view name);
 
  private:
   // Every port `weed mini` opens; see the header comment.
@@ -103,6 +123,8 @@ class SeaweedFsServer {
   Status WriteIdentities() const;  // the S3 identities file (-s3.config)
   ChildCommand MiniCommand(const Ports& ports) const;
   ChildCommand ShellCommand(const Ports& ports) const;
+  // Runs one line of `weed shell` against the running server (kUnavailable when it is not running).
+  Result<ProgramResult> RunShell(const std::string& line);
   std::vector<std::string> Environment() const;  // the server's and the shell's (see above)
 
   const std::filesystem::path binary_;

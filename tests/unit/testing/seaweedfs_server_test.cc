@@ -1,8 +1,9 @@
 // SeaweedFsServer: that it serves S3 to SigV4 requests with its test credentials and refuses
-// others, makes buckets, goes away on Stop() and comes back with its data on Start(), and that a
-// missing binary fails with the way to get it. The S3 side is checked with boto3 (from the
-// project's .venv, which scripts/setup.sh makes), a client these tests did not write, so that
-// they do not depend on the S3 client the server is there to test.
+// others, makes buckets and table buckets that its Iceberg REST catalog serves, goes away on
+// Stop() and comes back with its data on Start(), and that a missing binary fails with the way to
+// get it. The S3 side is checked with boto3 and the catalog with PyIceberg (from the project's
+// .venv, which scripts/setup.sh makes), clients these tests did not write, so that they do not
+// depend on the S3 client or the catalog client the server is there to test.
 #include "testing/seaweedfs_server.h"
 
 #include <gtest/gtest.h>
@@ -73,27 +74,67 @@ if action == "put-missing":
         print("put", refusal(error))
 )";
 
-// Runs kBoto3Script's `action` on `bucket` of `server` and returns what it printed; fails the
-// test when it cannot run or exits non-zero (an S3 error it did not expect).
-std::string Boto3(const SeaweedFsServer& server, std::string_view bucket, std::string_view action) {
+// Speaks to the Iceberg REST catalog of one table bucket with PyIceberg, and to S3 for the table's
+// files. argv: catalog_uri s3_endpoint region access_key secret_key table_bucket action.
+constexpr const char* kPyIcebergScript = R"(
+import sys
+import pyarrow as pa
+from pyiceberg.catalog.rest import RestCatalog
+from pyiceberg.exceptions import NoSuchNamespaceError
+
+catalog_uri, s3_endpoint, region, access_key, secret_key, bucket, action = sys.argv[1:8]
+catalog = RestCatalog("seaweedfs", **{
+    "uri": catalog_uri, "warehouse": "s3://" + bucket + "/",
+    # Signed for s3tables: for s3 the server wants the body's hash in a header PyIceberg leaves out.
+    "rest.sigv4-enabled": "true", "rest.signing-name": "s3tables", "rest.signing-region": region,
+    "client.access-key-id": access_key, "client.secret-access-key": secret_key, "client.region": region,
+    "s3.endpoint": s3_endpoint, "s3.access-key-id": access_key, "s3.secret-access-key": secret_key,
+    "s3.region": region})
+
+if action == "write-read":
+    catalog.create_namespace("lake")
+    schema = pa.schema([("id", pa.int64())])
+    table = catalog.create_table("lake.t", schema=schema)
+    table.append(pa.table({"id": [1, 2, 3]}, schema=schema))  # a commit: add-snapshot, set-snapshot-ref
+    table = catalog.load_table("lake.t")
+    print("location: " + table.location())
+    print("ids: " + ",".join(str(i) for i in sorted(table.scan().to_arrow()["id"].to_pylist())))
+if action == "namespaces":
+    try:
+        print("namespaces: " + ",".join(".".join(n) for n in catalog.list_namespaces()))
+    except NoSuchNamespaceError:
+        print("no such catalog")
+)";
+
+// Runs `script` with the project's .venv Python on `args` and returns what it printed; fails the
+// test when it cannot run or exits non-zero (an error it did not expect).
+std::string RunPython(const char* script, std::vector<std::string> args) {
   ChildCommand command;
-  command.argv = {(kRepo / ".venv" / "bin" / "python").string(),
-                  "-c",
-                  kBoto3Script,
-                  server.S3Endpoint(),
-                  std::string(SeaweedFsServer::kRegion),
-                  std::string(SeaweedFsServer::kAccessKey),
-                  std::string(SeaweedFsServer::kSecretKey),
-                  std::string(bucket),
-                  std::string(action)};
+  command.argv = {(kRepo / ".venv" / "bin" / "python").string(), "-c", script};
+  command.argv.insert(command.argv.end(), args.begin(), args.end());
   // Nothing of the user's AWS settings: the arguments are the whole configuration.
   command.env = {"HOME=/nonexistent", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
                  "AWS_EC2_METADATA_DISABLED=true", "NO_PROXY=*"};
   Result<ProgramResult> run = RunProgram(command, "", std::chrono::seconds(60));
-  EXPECT_TRUE(run.ok()) << run.status().ToString() << " (the .venv with boto3 is made by scripts/setup.sh)";
+  EXPECT_TRUE(run.ok()) << run.status().ToString() << " (the .venv is made by scripts/setup.sh)";
   if (!run.ok()) return "";
-  EXPECT_EQ(run->exit_code, 0) << "boto3 " << action << ": " << run->output;
+  EXPECT_EQ(run->exit_code, 0) << args.back() << ": " << run->output;
   return run->output;
+}
+
+// Runs kBoto3Script's `action` on `bucket` of `server`.
+std::string Boto3(const SeaweedFsServer& server, std::string_view bucket, std::string_view action) {
+  return RunPython(kBoto3Script, {server.S3Endpoint(), std::string(SeaweedFsServer::kRegion),
+                                  std::string(SeaweedFsServer::kAccessKey), std::string(SeaweedFsServer::kSecretKey),
+                                  std::string(bucket), std::string(action)});
+}
+
+// Runs kPyIcebergScript's `action` on the catalog of `table_bucket` of `server`.
+std::string PyIceberg(const SeaweedFsServer& server, std::string_view table_bucket, std::string_view action) {
+  return RunPython(kPyIcebergScript,
+                   {server.IcebergEndpoint(), server.S3Endpoint(), std::string(SeaweedFsServer::kRegion),
+                    std::string(SeaweedFsServer::kAccessKey), std::string(SeaweedFsServer::kSecretKey),
+                    std::string(table_bucket), std::string(action)});
 }
 
 bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -155,6 +196,49 @@ TEST(SeaweedFsServerTest, CreateBucketRefusesDuplicatesAndBadNames) {
 
   SeaweedFsServer never_started;
   EXPECT_EQ(never_started.CreateBucket("not-started").code(), StatusCode::kUnavailable);
+}
+
+TEST(SeaweedFsServerTest, ItsIcebergCatalogServesTheTableBucketsItCreates) {
+  SeaweedFsServer& server = SharedSeaweedFs();
+  ASSERT_TRUE(server.running());
+  EXPECT_EQ(server.IcebergEndpoint(), "http://127.0.0.1:" + std::to_string(server.iceberg_port()));
+  const std::string bucket = UniqueBucketName("tables");
+  Status created = server.CreateTableBucket(bucket);
+  ASSERT_TRUE(created.ok()) << created.ToString();
+
+  EXPECT_EQ(PyIceberg(server, bucket, "namespaces"), "namespaces: \n");
+  const std::string output = PyIceberg(server, bucket, "write-read");
+  EXPECT_TRUE(Contains(output, "location: s3://" + bucket + "/lake/t-")) << output;  // where the server put it
+  EXPECT_TRUE(Contains(output, "ids: 1,2,3\n")) << output;
+  EXPECT_EQ(PyIceberg(server, bucket, "namespaces"), "namespaces: lake\n");
+}
+
+TEST(SeaweedFsServerTest, CreateTableBucketRefusesTakenAndBadNames) {
+  SeaweedFsServer& server = SharedSeaweedFs();
+  ASSERT_TRUE(server.running());
+  const std::string bucket = UniqueBucketName("tables-twice");
+  ASSERT_TRUE(server.CreateTableBucket(bucket).ok());
+  Status again = server.CreateTableBucket(bucket);
+  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists) << again.ToString();
+  EXPECT_EQ(server.CreateBucket(bucket).code(), StatusCode::kAlreadyExists);
+
+  // A plain bucket's name is taken too, and the plain bucket is no catalog.
+  const std::string plain = UniqueBucketName("plain");
+  ASSERT_TRUE(server.CreateBucket(plain).ok());
+  Status taken = server.CreateTableBucket(plain);
+  EXPECT_EQ(taken.code(), StatusCode::kAlreadyExists) << taken.ToString();
+  EXPECT_EQ(PyIceberg(server, plain, "namespaces"), "no such catalog\n");
+
+  const std::vector<std::string> bad_names = {"Upper-case", "ab",          "under_score", "-dash-first", "dash-last-",
+                                              "dot.ted",    "aws-prefix",  "x-s3alias",   "two words",   "new\nline",
+                                              "",           std::string(64, 'a')};
+  for (const std::string& bad : bad_names) {
+    Status refused = server.CreateTableBucket(bad);
+    EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument) << bad << ": " << refused.ToString();
+  }
+
+  SeaweedFsServer never_started;
+  EXPECT_EQ(never_started.CreateTableBucket("not-started").code(), StatusCode::kUnavailable);
 }
 
 TEST(SeaweedFsServerTest, StopClosesThePortsStartBringsTheDataBackAndDestructionKillsIt) {

@@ -1,14 +1,16 @@
 // Catalog: names Iceberg tables and holds, for each, the location of its current metadata
 // file; the atomic swap of that pointer is what commits a change to a table.
 //
-// CommitTable is a compare-and-swap: it moves the table from `expected_metadata_location` to
-// `new_metadata_location` only if the table is still at `expected_metadata_location`. Its
-// outcome has three values, not two (see CommitOutcome): after a failure in the middle of
-// the write nobody knows whether the swap happened, and a caller that retried blindly could
-// commit the same data twice. The caller then re-reads the table (LoadTable) and decides.
-// A catalog reads metadata files from, and writes the first one to, the ObjectStore it was
-// given; writing later metadata files is the committer's job (table_commit.h).
-// Implementations: SqlCatalog (SQLite, PyIceberg/JdbcCatalog schema); later Iceberg REST.
+// CommitTable moves a table from the metadata it was read at (`base`) to `updated`, only if
+// nobody else committed in between. Its outcome has three values, not two (see
+// CommitOutcome): after a failure in the middle of the write nobody knows whether the change
+// happened, and a caller that retried blindly could commit the same data twice. The caller
+// then re-reads the table (LoadTable) and decides. The files `updated` refers to (manifest
+// lists, manifests, data) are written before the commit; the new metadata file itself is the
+// catalog's to write: a pointer-swap catalog writes it and swaps its pointer, a REST catalog
+// sends the change and its server writes it.
+// Implementations: SqlCatalog (SQLite, PyIceberg/JdbcCatalog schema, compare-and-swap of the
+// metadata location), RestCatalog (the Iceberg REST protocol: requirements and updates).
 // Thread safety: implementations must allow concurrent calls from any threads.
 #pragma once
 
@@ -62,6 +64,13 @@ struct CommitResult {
   std::string ToString() const;
 };
 
+// One commit attempt: its result, and the new metadata file's location when one was written
+// (when committed, and when the outcome is unknown and the table may point at it).
+struct CommitAttempt {
+  CommitResult result;
+  std::string metadata_location;
+};
+
 using Properties = std::map<std::string, std::string, std::less<>>;
 
 class Catalog {
@@ -83,9 +92,10 @@ class Catalog {
   // not exist, kAlreadyExists when the table does.
   virtual Result<LoadedTable> CreateTable(const TableIdentifier& table, const TableDefinition& definition,
                                           std::string location = "") = 0;
-  // Compare-and-swap of the metadata pointer; see the file comment.
-  virtual CommitResult CommitTable(const TableIdentifier& table, std::string_view expected_metadata_location,
-                                   std::string_view new_metadata_location) = 0;
+  // Commits `updated` as the table's next metadata if the table is still at `base`; see the
+  // file comment. `updated` is valid (TableMetadata::Validate) and derived from base.metadata.
+  virtual CommitAttempt CommitTable(const TableIdentifier& table, const LoadedTable& base,
+                                    const TableMetadata& updated) = 0;
 };
 
 }  // namespace tradeagg::lake::iceberg

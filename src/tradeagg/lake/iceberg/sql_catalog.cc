@@ -297,8 +297,26 @@ Result<LoadedTable> SqlCatalog::CreateTable(const TableIdentifier& table, const 
   return LoadedTable{std::move(metadata_location), std::move(metadata)};
 }
 
-CommitResult SqlCatalog::CommitTable(const TableIdentifier& table, std::string_view expected_metadata_location,
-                                     std::string_view new_metadata_location) {
+CommitAttempt SqlCatalog::CommitTable(const TableIdentifier& table, const LoadedTable& base,
+                                      const TableMetadata& updated) {
+  CommitAttempt attempt;
+  Result<std::string> written = WriteMetadataFile(*store_, updated, NextMetadataVersion(base.metadata_location));
+  if (!written.ok()) {
+    attempt.result = CommitResult::Failed(written.status());
+    return attempt;
+  }
+  attempt.metadata_location = std::move(written).value();
+  attempt.result = SwapMetadataLocation(table, base.metadata_location, attempt.metadata_location);
+  if (attempt.result.outcome == CommitOutcome::kFailed) {
+    Result<std::string> key = store_->KeyForUri(attempt.metadata_location);
+    if (key.ok()) (void)store_->Delete(*key);  // best effort; orphan clean-up catches the rest
+  }
+  return attempt;
+}
+
+CommitResult SqlCatalog::SwapMetadataLocation(const TableIdentifier& table,
+                                              std::string_view expected_metadata_location,
+                                              std::string_view new_metadata_location) {
   if (Status s = ValidateIdentifier(table); !s.ok()) return CommitResult::Failed(s);
   if (expected_metadata_location.empty() || new_metadata_location.empty() ||
       expected_metadata_location == new_metadata_location) {

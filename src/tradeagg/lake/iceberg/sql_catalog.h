@@ -10,8 +10,12 @@
 // used as it is, as PyIceberg does without schema_version=v1. Rows with iceberg_type "VIEW"
 // are not tables and are ignored. A namespace exists while it has a property row or a table.
 //
-// CommitTable runs BEGIN IMMEDIATE; UPDATE ... WHERE metadata_location = <expected>; COMMIT.
-// 0 rows updated -> kFailed/kConflict (or kNotFound). Failures before COMMIT, and a COMMIT
+// CommitTable writes the new metadata file (the next version after the base; see
+// metadata_files.h) and swaps the table's pointer to it with SwapMetadataLocation. When the
+// swap certainly failed, the new file is referenced by nothing and is deleted; when its
+// outcome is unknown the file is kept, since the table may point at it.
+// SwapMetadataLocation runs BEGIN IMMEDIATE; UPDATE ... WHERE metadata_location = <expected>;
+// COMMIT. 0 rows updated -> kFailed/kConflict (or kNotFound). Failures before COMMIT, and a COMMIT
 // that reports SQLITE_BUSY with the transaction still open, roll back -> kFailed. Any other
 // COMMIT failure (an I/O error while the journal is synced) -> kStateUnknown.
 // Fault points for tests: "catalog.commit.before_update" (fails the commit before the write,
@@ -56,8 +60,11 @@ class SqlCatalog final : public Catalog {
   Result<LoadedTable> LoadTable(const TableIdentifier& table) override;
   Result<LoadedTable> CreateTable(const TableIdentifier& table, const TableDefinition& definition,
                                   std::string location = "") override;
-  CommitResult CommitTable(const TableIdentifier& table, std::string_view expected_metadata_location,
-                           std::string_view new_metadata_location) override;
+  CommitAttempt CommitTable(const TableIdentifier& table, const LoadedTable& base,
+                            const TableMetadata& updated) override;
+  // Compare-and-swap of the metadata pointer; see the file comment.
+  CommitResult SwapMetadataLocation(const TableIdentifier& table, std::string_view expected_metadata_location,
+                                    std::string_view new_metadata_location);
 
   Result<std::string> DefaultTableLocation(const TableIdentifier& table);
   // False for a database of PyIceberg's older schema without iceberg_type.

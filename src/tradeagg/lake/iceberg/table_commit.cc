@@ -21,34 +21,13 @@ bool Retryable(const CommitResult& result) {
 
 CommitAttempt CommitMetadata(Catalog& catalog, ObjectStore& store, const TableIdentifier& table,
                              const LoadedTable& base, const TableMetadata& updated) {
-  CommitAttempt attempt;
-  if (Status valid = updated.Validate(); !valid.ok()) {
-    attempt.result = CommitResult::Failed(valid);
-    return attempt;
-  }
-  const int64_t version = NextMetadataVersion(base.metadata_location);
-  Result<std::string> written = WriteMetadataFile(store, updated, version);
-  if (!written.ok()) {
-    attempt.result = CommitResult::Failed(written.status());
-    return attempt;
-  }
-  attempt.metadata_location = std::move(written).value();
-  attempt.result = catalog.CommitTable(table, base.metadata_location, attempt.metadata_location);
-
-  switch (attempt.result.outcome) {
-    case CommitOutcome::kCommitted:
-      if (Status hint = WriteVersionHint(store, attempt.metadata_location); !hint.ok()) {
-        spdlog::warn("lake: {} committed, but its version hint was not written: {}", table.ToString(),
-                     hint.ToString());
-      }
-      break;
-    case CommitOutcome::kFailed: {
-      Result<std::string> key = store.KeyForUri(attempt.metadata_location);
-      if (key.ok()) (void)store.Delete(*key);  // best effort; orphan clean-up catches the rest
-      break;
+  if (Status valid = updated.Validate(); !valid.ok()) return {CommitResult::Failed(valid), ""};
+  CommitAttempt attempt = catalog.CommitTable(table, base, updated);
+  if (attempt.result.committed()) {
+    if (Status hint = WriteVersionHint(store, attempt.metadata_location); !hint.ok()) {
+      spdlog::warn("lake: {} committed, but its version hint was not written: {}", table.ToString(),
+                   hint.ToString());
     }
-    case CommitOutcome::kStateUnknown:
-      break;  // the table may point at the file: keep it
   }
   return attempt;
 }

@@ -1,10 +1,8 @@
 // Committing new table metadata, and retrying commits that lost a race.
 //
-// CommitMetadata does the three steps of one commit attempt: write the new metadata file
-// (next version after the base), swap the catalog pointer from the base to it, and, once
-// committed, update metadata/version-hint.text (best effort; see metadata_files.h). When the
-// swap certainly failed, the new file is referenced by nothing and is deleted; when its
-// outcome is unknown the file is kept, since the table may point at it.
+// CommitMetadata does one commit attempt: it checks the new metadata, has the catalog commit
+// it (Catalog::CommitTable), and, once committed, updates metadata/version-hint.text in
+// `store` (best effort; see metadata_files.h).
 //
 // RetryOnConflict runs a whole attempt again (reload, rebuild the change, commit) when it
 // failed with a conflict (another writer committed first) or a transient error (kUnavailable),
@@ -23,11 +21,6 @@
 #include "tradeagg/lake/object_store.h"
 
 namespace tradeagg::lake::iceberg {
-
-struct CommitAttempt {
-  CommitResult result;
-  std::string metadata_location;  // the new metadata file (set once it was written)
-};
 
 CommitAttempt CommitMetadata(Catalog& catalog, ObjectStore& store, const TableIdentifier& table,
                              const LoadedTable& base, const TableMetadata& updated);

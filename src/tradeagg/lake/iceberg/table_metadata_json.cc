@@ -8,13 +8,8 @@
 
 namespace tradeagg::lake::iceberg {
 
-namespace {
 
-using json::Element;
-
-// --- writing ---
-
-void WriteSortOrder(JsonWriter& out, const SortOrder& order) {
+void WriteSortOrderJson(JsonWriter& out, const SortOrder& order) {
   out.BeginObject();
   out.Field("order-id", order.order_id);
   out.Key("fields").BeginArray();
@@ -30,7 +25,7 @@ void WriteSortOrder(JsonWriter& out, const SortOrder& order) {
   out.EndObject();
 }
 
-void WriteSnapshot(JsonWriter& out, const Snapshot& s) {
+void WriteSnapshotJson(JsonWriter& out, const Snapshot& s) {
   out.BeginObject();
   out.Field("snapshot-id", s.snapshot_id);
   if (s.parent_snapshot_id) out.Field("parent-snapshot-id", *s.parent_snapshot_id);
@@ -45,7 +40,7 @@ void WriteSnapshot(JsonWriter& out, const Snapshot& s) {
   out.EndObject();
 }
 
-void WriteRef(JsonWriter& out, const SnapshotRef& ref) {
+void WriteSnapshotRefJson(JsonWriter& out, const SnapshotRef& ref) {
   out.BeginObject();
   out.Field("snapshot-id", ref.snapshot_id);
   out.Field("type", ref.type);
@@ -54,6 +49,10 @@ void WriteRef(JsonWriter& out, const SnapshotRef& ref) {
   if (ref.max_ref_age_ms) out.Field("max-ref-age-ms", *ref.max_ref_age_ms);
   out.EndObject();
 }
+
+namespace {
+
+using json::Element;
 
 // --- reading ---
 
@@ -257,7 +256,7 @@ std::string TableMetadataToJson(const TableMetadata& m) {
   out.Field("last-partition-id", m.last_partition_id);
   out.Field("default-sort-order-id", m.default_sort_order_id);
   out.Key("sort-orders").BeginArray();
-  for (const SortOrder& order : m.sort_orders) WriteSortOrder(out, order);
+  for (const SortOrder& order : m.sort_orders) WriteSortOrderJson(out, order);
   out.EndArray();
   out.Key("properties").BeginObject();
   for (const auto& [key, value] : m.properties) out.Field(key, value);
@@ -266,11 +265,11 @@ std::string TableMetadataToJson(const TableMetadata& m) {
   out.Key("refs").BeginObject();
   for (const auto& [name, ref] : m.refs) {
     out.Key(name);
-    WriteRef(out, ref);
+    WriteSnapshotRefJson(out, ref);
   }
   out.EndObject();
   out.Key("snapshots").BeginArray();
-  for (const Snapshot& s : m.snapshots) WriteSnapshot(out, s);
+  for (const Snapshot& s : m.snapshots) WriteSnapshotJson(out, s);
   out.EndArray();
   out.Key("statistics").Raw(m.statistics_json);
   out.Key("partition-statistics").Raw(m.partition_statistics_json);

@@ -15,12 +15,17 @@
 #include <string>
 #include <string_view>
 
+#include "tradeagg/core/json_writer.h"
 #include "tradeagg/core/status.h"
 #include "tradeagg/lake/iceberg/table_metadata.h"
 
 namespace tradeagg::lake::iceberg {
 
 std::string TableMetadataToJson(const TableMetadata& metadata);
+// The parts, as they appear in the metadata file (and in the REST catalog's updates).
+void WriteSnapshotJson(JsonWriter& out, const Snapshot& snapshot);
+void WriteSnapshotRefJson(JsonWriter& out, const SnapshotRef& ref);  // without the name
+void WriteSortOrderJson(JsonWriter& out, const SortOrder& order);
 Result<TableMetadata> ParseTableMetadataJson(std::string_view text);
 
 }  // namespace tradeagg::lake::iceberg

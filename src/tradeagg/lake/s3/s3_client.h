@@ -13,8 +13,8 @@
 // another region); 5xx/429/network after the last attempt kUnavailable. Each names
 // the S3 error code and message from the answer's <Error> document, never the credentials.
 //
-// Thread safety: Send may be called from any threads at once; idle curl handles (with their
-// open connections) are pooled and reused.
+// Transport (connection reuse, retries) is net::HttpClient's.
+// Thread safety: Send may be called from any threads at once.
 #pragma once
 
 #include <chrono>
@@ -27,6 +27,7 @@
 
 #include "tradeagg/core/status.h"
 #include "tradeagg/lake/s3/sigv4_signer.h"
+#include "tradeagg/net/http_client.h"
 
 namespace tradeagg::lake::s3 {
 
@@ -56,13 +57,8 @@ struct S3Request {
   std::vector<long> also_answers;  // error statuses returned as responses (416 for a range past the end)
 };
 
-struct S3Response {
-  long status = 0;
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // names lowercase
-  // The value of header `name` (lowercase), or "".
-  std::string Header(std::string_view name) const;
-};
+// The answer to an S3 request (names of headers lowercase).
+using S3Response = net::HttpResponse;
 
 class S3Client {
  public:
@@ -83,16 +79,14 @@ class S3Client {
     std::string scheme;  // "http" or "https"
     std::string host;    // with ":port" when the endpoint gives one
   };
-  class HandlePool;
-
   S3Client(S3ClientOptions options, Endpoint endpoint);
-  // One attempt: the response (any status), or a transport failure (kUnavailable).
-  Result<S3Response> SendOnce(const S3Request& request);
+  // The request of one attempt, signed now.
+  net::HttpRequest Signed(const S3Request& request) const;
   Status StatusOf(const S3Request& request, const S3Response& response) const;
 
   const S3ClientOptions options_;
   const Endpoint endpoint_;
-  std::unique_ptr<HandlePool> handles_;
+  net::HttpClient http_;
 };
 
 }  // namespace tradeagg::lake::s3

@@ -11,6 +11,8 @@
 
 #include <date/date.h>
 
+#include "tradeagg/net/percent_encoding.h"
+
 namespace tradeagg::lake::s3 {
 
 namespace {
@@ -45,11 +47,6 @@ Digest HmacSha256(std::string_view key, std::string_view data) {
     std::abort();
   }
   return mac;
-}
-
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-         c == '.' || c == '~';
 }
 
 char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -140,22 +137,7 @@ Digest SigningKey(std::string_view secret, std::string_view day, std::string_vie
 
 }  // namespace
 
-std::string UriEncode(std::string_view text, bool encode_slash) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (IsUnreserved(byte) || (c == '/' && !encode_slash)) {
-      out += c;
-    } else {
-      constexpr std::string_view kUpperHex = "0123456789ABCDEF";
-      out += '%';
-      out += kUpperHex[byte >> 4];
-      out += kUpperHex[byte & 0xF];
-    }
-  }
-  return out;
-}
+std::string UriEncode(std::string_view text, bool encode_slash) { return net::PercentEncode(text, encode_slash); }
 
 std::string EncodePath(std::string_view raw_path) {
   // Encoding the whole path with '/' kept is the same as encoding each segment: only '/'

@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "lake/iceberg/catalog_contract.h"
+#include "testing/temp_dir.h"
 #include "tradeagg/core/fault_injector.h"
 #include "tradeagg/lake/iceberg/ids.h"
 #include "tradeagg/lake/iceberg/metadata_files.h"
@@ -40,6 +42,25 @@ Result<TableMetadata> AppendOn(const LoadedTable& base, int64_t records, std::st
   if (!watermark.empty()) a.extra_summary = {{std::string(summary::kTradeaggWatermark), std::string(watermark)}};
   return AppendSnapshot(base.metadata, base.metadata_location, a);
 }
+
+// The catalog contract, on a local warehouse.
+class SqlCatalogs {
+ public:
+  Result<CatalogUnderTest> Open() {
+    CatalogUnderTest opened;
+    ASSIGN_OR_RETURN(std::unique_ptr<LocalObjectStore> store, LocalObjectStore::Open(dir_.path() / "warehouse"));
+    opened.objects = std::move(store);
+    SqlCatalog::Options options;
+    options.db_path = dir_.path() / "catalog.db";
+    ASSIGN_OR_RETURN(opened.catalog, SqlCatalog::Open(options, opened.objects.get()));
+    return opened;
+  }
+
+ private:
+  const testing::TempDir dir_{"tradeagg-sql-catalog-contract"};
+};
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Sql, CatalogContract, ::testing::Types<SqlCatalogs>);
 
 class SqlCatalogTest : public ::testing::Test {
  protected:
@@ -216,12 +237,12 @@ TEST_F(SqlCatalogTest, CompareAndSwapRejectsAStaleBase) {
   EXPECT_EQ(catalog_->LoadTable(kTrades)->metadata, *theirs);
 
   // The bare CAS, too.
-  CommitResult stale = catalog_->CommitTable(kTrades, v0.metadata_location, v0.metadata_location + ".other");
+  CommitResult stale = catalog_->SwapMetadataLocation(kTrades, v0.metadata_location, v0.metadata_location + ".other");
   EXPECT_TRUE(stale.conflict()) << stale.ToString();
-  CommitResult missing = catalog_->CommitTable({"tradeagg", "nope"}, "a", "b");
+  CommitResult missing = catalog_->SwapMetadataLocation({"tradeagg", "nope"}, "a", "b");
   EXPECT_EQ(missing.outcome, CommitOutcome::kFailed);
   EXPECT_EQ(missing.status.code(), StatusCode::kNotFound);
-  EXPECT_EQ(catalog_->CommitTable(kTrades, "a", "a").status.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(catalog_->SwapMetadataLocation(kTrades, "a", "a").status.code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(SqlCatalogTest, AFailureBeforeTheWriteIsFailedAndChangesNothing) {

@@ -116,12 +116,12 @@ class InterferingCatalog final : public Catalog {
                                   std::string location) override {
     return inner_.CreateTable(table, definition, std::move(location));
   }
-  CommitResult CommitTable(const TableIdentifier& table, std::string_view expected,
-                           std::string_view next) override {
+  CommitAttempt CommitTable(const TableIdentifier& table, const LoadedTable& base,
+                            const TableMetadata& updated) override {
     ++commits;
     if (std::function<void()> rival = std::exchange(before_next_commit, nullptr)) rival();
-    if (std::exchange(lose_next_commit, false)) return CommitResult::Unknown(Status::StateUnknown("reply lost"));
-    return inner_.CommitTable(table, expected, next);
+    if (std::exchange(lose_next_commit, false)) return {CommitResult::Unknown(Status::StateUnknown("reply lost")), ""};
+    return inner_.CommitTable(table, base, updated);
   }
 
  private:
