@@ -24,6 +24,15 @@ import child_process
 BACKEND = os.environ.get("TRADEAGG_SYSTEM_LAKE", "local")
 if BACKEND not in ("local", "s3"):
     raise RuntimeError(f"TRADEAGG_SYSTEM_LAKE must be local or s3, got {BACKEND!r}")
+# The catalog: "sql" (the default: the data directory's SQLite file) or "rest" (SeaweedFS's own
+# Iceberg REST catalog, a table bucket per server: each bucket is a catalog of its own, so the
+# servers of a run never share tradeagg.trades). "rest" needs the S3 lake.
+CATALOG = os.environ.get("TRADEAGG_SYSTEM_CATALOG", "sql")
+if CATALOG not in ("sql", "rest") or (CATALOG == "rest" and BACKEND != "s3"):
+    raise RuntimeError(f"TRADEAGG_SYSTEM_CATALOG must be sql, or rest with TRADEAGG_SYSTEM_LAKE=s3, got {CATALOG!r}")
+# Where the warehouse starts in a server's bucket. A table bucket takes only the keys of its
+# tables (<namespace>/<table>/...), so there the warehouse is the whole bucket.
+BUCKET_PREFIX = "" if CATALOG == "rest" else "warehouse"
 
 ACCESS_KEY = "TRADEAGGSYSTEMTEST01"
 SECRET_KEY = "tradeagg+system/Secret+Key/0123456789"
@@ -155,28 +164,63 @@ def server() -> SeaweedFs:
     return _server
 
 
-def bucket_for(data_dir: Path) -> str:
-    key = Path(data_dir).resolve()
+def bucket_for(data_dir: Path, plain: bool = False) -> str:
+    """The bucket of a server's lake: a table bucket with the REST catalog (unless `plain`)."""
+    key = (Path(data_dir).resolve(), plain)
     if key not in _buckets:
         name = "t" + uuid.uuid4().hex[:20]
-        server().client().create_bucket(Bucket=name)
+        if CATALOG == "rest" and not plain:
+            server().create_table_bucket(name)
+        else:
+            server().client().create_bucket(Bucket=name)
         _buckets[key] = name
     return _buckets[key]
+
+
+def object_key(key: str) -> str:
+    """A key relative to the warehouse, as a key of the server's bucket."""
+    return f"{BUCKET_PREFIX}/{key}" if BUCKET_PREFIX else key
 
 
 def warehouse_uri(data_dir: Path) -> str:
     """The server's lake.warehouse, as the readers name it."""
     if BACKEND == "local":
         return f"file://{Path(data_dir).resolve()}/warehouse"
-    return f"s3://{bucket_for(data_dir)}/warehouse"
+    return f"s3://{bucket_for(data_dir)}" + (f"/{BUCKET_PREFIX}" if BUCKET_PREFIX else "")
 
 
 def server_env(data_dir: Path) -> dict:
     """The environment that puts a server's (or its CLI's) lake on this backend."""
     if BACKEND == "local":
         return {}
-    return {"TRADEAGG_LAKE_WAREHOUSE": warehouse_uri(data_dir), "TRADEAGG_S3_ENDPOINT": server().endpoint,
-            "TRADEAGG_S3_REGION": REGION, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
+    env = {"TRADEAGG_LAKE_WAREHOUSE": warehouse_uri(data_dir), "TRADEAGG_S3_ENDPOINT": server().endpoint,
+           "TRADEAGG_S3_REGION": REGION, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
+    if CATALOG == "rest":
+        env.update({"TRADEAGG_LAKE_CATALOG": "rest", "TRADEAGG_LAKE_CATALOG_URI": server().iceberg_uri,
+                    "TRADEAGG_LAKE_CATALOG_WAREHOUSE": f"s3://{bucket_for(data_dir)}/",
+                    "TRADEAGG_LAKE_CATALOG_CREDENTIAL": f"{ACCESS_KEY}:{SECRET_KEY}"})
+    return env
+
+
+def pyiceberg_catalog(data_dir: Path):
+    """PyIceberg on a server's catalog (its SQL catalog file, or its REST catalog), reading its
+    warehouse on this run's object store."""
+    data = Path(data_dir).resolve()
+    if CATALOG == "rest":
+        from pyiceberg.catalog.rest import RestCatalog
+        return RestCatalog("tradeagg", **server().rest_catalog_properties(bucket_for(data)))
+    from pyiceberg.catalog.sql import SqlCatalog
+    return SqlCatalog("tradeagg", uri=f"sqlite:///{data}/catalog.db", warehouse=warehouse_uri(data),
+                      **pyiceberg_properties())
+
+
+def table_key(data_dir: Path, table: str = "trades") -> str:
+    """Where a table of tradeagg's is, relative to the warehouse: where the SQL catalog puts it
+    ("tradeagg.db/<table>"), or where the REST catalog chose (asked of it)."""
+    if CATALOG == "sql":
+        return f"tradeagg.db/{table}"
+    location = pyiceberg_catalog(data_dir).load_table(f"tradeagg.{table}").location()
+    return location[len(warehouse_uri(data_dir)) + 1:]
 
 
 def pyiceberg_properties() -> dict:
@@ -210,7 +254,7 @@ def list_files(data_dir: Path, prefix: str, suffix: str = "") -> list[str]:
         root = Path(data_dir).resolve() / "warehouse"
         return sorted(f"file://{p}" for p in (root / prefix).rglob(f"*{suffix}") if p.is_file())
     bucket = bucket_for(data_dir)
-    pages = server().client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"warehouse/{prefix}")
+    pages = server().client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=object_key(prefix))
     return sorted(f"s3://{bucket}/{o['Key']}" for page in pages for o in page.get("Contents", [])
                   if o["Key"].endswith(suffix))
 
@@ -234,11 +278,11 @@ def write_object(data_dir: Path, key: str, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         return
-    server().client().put_object(Bucket=bucket_for(data_dir), Key=f"warehouse/{key}", Body=data)
+    server().client().put_object(Bucket=bucket_for(data_dir), Key=object_key(key), Body=data)
 
 
 def object_exists(data_dir: Path, key: str) -> bool:
     if BACKEND == "local":
         return (Path(data_dir) / "warehouse" / key).exists()
-    listed = server().client().list_objects_v2(Bucket=bucket_for(data_dir), Prefix=f"warehouse/{key}")
-    return any(o["Key"] == f"warehouse/{key}" for o in listed.get("Contents", []))
+    listed = server().client().list_objects_v2(Bucket=bucket_for(data_dir), Prefix=object_key(key))
+    return any(o["Key"] == object_key(key) for o in listed.get("Contents", []))

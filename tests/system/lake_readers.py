@@ -1,7 +1,7 @@
 """Readers we did not write, pointed at a tradeagg data directory, and what they must find in
 tradeagg.runs and on tagged snapshots.
 
-  - pyiceberg_catalog / duckdb_iceberg: PyIceberg's SqlCatalog on catalog.db and DuckDB with its
+  - pyiceberg_catalog / duckdb_iceberg: PyIceberg on the server's catalog and DuckDB with its
     iceberg extension (loaded from the venv, no download), as test_lake.py uses them.
   - expected_runs: an independent model of the tradeagg.runs columns derived from a run's
     fields (stale, latest), written from docs/architecture.md, not from the writer's code.
@@ -18,7 +18,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from pyiceberg.catalog.sql import SqlCatalog
 
 import lake_backend
 from conftest import REPO_ROOT
@@ -26,11 +25,9 @@ from conftest import REPO_ROOT
 DUCKDB_EXTENSIONS = str(Path(duckdb.__file__).parent.parent / "duckdb_ext" / "extensions")
 
 
-def pyiceberg_catalog(data_dir: Path) -> SqlCatalog:
-    """PyIceberg on a server's SQL catalog, reading its warehouse on this run's object store."""
-    data = Path(data_dir).resolve()
-    return SqlCatalog("tradeagg", uri=f"sqlite:///{data}/catalog.db", warehouse=lake_backend.warehouse_uri(data),
-                      **lake_backend.pyiceberg_properties())
+def pyiceberg_catalog(data_dir: Path):
+    """PyIceberg on a server's catalog (SQL or REST), reading its warehouse on this run's object store."""
+    return lake_backend.pyiceberg_catalog(data_dir)
 
 
 def duckdb_iceberg() -> duckdb.DuckDBPyConnection:

@@ -35,7 +35,7 @@ def catalog(server):
 
 
 def data_files(server) -> set[str]:
-    return set(lake_backend.list_files(server.data_dir, "tradeagg.db/trades/data/", ".parquet"))
+    return set(lake_backend.list_files(server.data_dir, lake_backend.table_key(server.data_dir) + "/data/", ".parquet"))
 
 
 def store_rows(admin) -> dict:
@@ -122,7 +122,7 @@ def test_duckdb_iceberg_scan_agrees(lake_server, loaded):
     assert count == len(stored)
     assert notional == sum(Decimal(t["notional"]) for t in stored.values())
     # The table directory alone is readable too (version-hint.text).
-    directory = lake_backend.warehouse_uri(lake_server.data_dir) + "/tradeagg.db/trades"
+    directory = table.location()
     assert con.execute(f"SELECT count(*) FROM iceberg_scan('{directory}')").fetchone()[0] == count
 
 
@@ -172,7 +172,7 @@ def test_only_the_server_sweeps_orphans(server_factory, trades_module):
     assert admin.submit(trades_module.many(10, participant="SWEEP")).status_code == 201
     wait_for_lake(admin)
     server.stop()
-    stray = "tradeagg.db/trades/data/business_date=2026-11-23/stray.parquet"
+    stray = lake_backend.table_key(server.data_dir) + "/data/business_date=2026-11-23/stray.parquet"
     lake_backend.write_object(server.data_dir, stray, b"not referenced by any snapshot")
     for command in ("status", "snapshots", "export"):
         done = subprocess.run([str(binary_path()), "lake", command, "--data-dir", str(server.data_dir)],

@@ -110,6 +110,17 @@ TYPED_TEST_P(CatalogContract, CreatesAndLoadsATableAsDefined) {
   EXPECT_EQ(this->catalog().CreateTable(table, TradesTableDefinition()).status().code(), StatusCode::kAlreadyExists);
 }
 
+TYPED_TEST_P(CatalogContract, KeepsTheDefinitionsFieldIdsOutOfOrder) {
+  // As a table evolved by an earlier build has them: ids not in column order.
+  TableDefinition definition = TradesTableDefinition();
+  std::swap(definition.schema.fields[1].id, definition.schema.fields[2].id);
+  ASSERT_TRUE(this->catalog().CreateNamespace(this->ns_).ok());
+  Result<LoadedTable> created = this->catalog().CreateTable(this->Table(), definition);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_TRUE(CurrentSchemaIs(created->metadata, definition.schema));
+  EXPECT_TRUE(CurrentSchemaIs(this->catalog().LoadTable(this->Table())->metadata, definition.schema));
+}
+
 TYPED_TEST_P(CatalogContract, MissingTablesAndNamespacesAreNotFound) {
   EXPECT_EQ(this->catalog().LoadTable(this->Table()).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(this->catalog().ListTables(this->ns_).status().code(), StatusCode::kNotFound);
@@ -198,6 +209,7 @@ TYPED_TEST_P(CatalogContract, ACommitToAMissingTableFails) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(CatalogContract, NamespacesExistOnceCreated, CreatesAndLoadsATableAsDefined,
+                            KeepsTheDefinitionsFieldIdsOutOfOrder,
                             MissingTablesAndNamespacesAreNotFound, ListsTablesByName, CommitsAnAppendOnTopOfTheBase,
                             RefusesACommitOnAStaleBase, CommitsATagAndAPropertyChange, CommitsASchemaEvolution,
                             ACommitToAMissingTableFails);

@@ -77,6 +77,24 @@ Result<std::string> ParseTablesPage(std::string_view body, std::vector<TableIden
   return json::AsString(*next, "next-page-token");
 }
 
+// Where the server placed a staged table, and its uuid.
+struct StagedTable {
+  std::string location;
+  std::string uuid;
+};
+
+Result<StagedTable> ParseStagedTable(std::string_view body, const std::string& what) {
+  simdjson::dom::parser parser;
+  ASSIGN_OR_RETURN(json::Element doc, json::ParseDocument(parser, body, what));
+  ASSIGN_OR_RETURN(json::Element metadata, json::RequiredMember(doc, "metadata", what));
+  StagedTable staged;
+  ASSIGN_OR_RETURN(staged.location, json::StringMember(metadata, "location", what + ".metadata"));
+  ASSIGN_OR_RETURN(staged.uuid, json::StringMember(metadata, "table-uuid", what + ".metadata"));
+  return staged;
+}
+
+// A staged create (CreateTableRequest with stage-create): the server answers where the table
+// would be, and keeps nothing until the commit that creates it.
 std::string CreateTableRequestJson(const TableIdentifier& table, const TableDefinition& definition,
                                    const std::string& location) {
   JsonWriter out;
@@ -89,7 +107,7 @@ std::string CreateTableRequestJson(const TableIdentifier& table, const TableDefi
   WritePartitionSpecJson(out, definition.spec);
   out.Key("write-order");
   WriteSortOrderJson(out, definition.sort_order);
-  out.Field("stage-create", false);
+  out.Field("stage-create", true);
   out.Key("properties").BeginObject();
   out.Field("format-version", "2");
   for (const auto& [key, value] : definition.properties) out.Field(key, value);
@@ -98,8 +116,8 @@ std::string CreateTableRequestJson(const TableIdentifier& table, const TableDefi
   return out.Take();
 }
 
-// Servers assign field ids of their own to a new table (Java reassigns them); tradeagg's
-// writers use the definition's, so they must agree.
+// tradeagg's writers use the definition's field ids, so the table must have them (a server
+// that reassigned them in the creating commit would be caught here).
 Status CheckCreatedAsDefined(const TableIdentifier& table, const TableMetadata& created,
                              const TableDefinition& definition) {
   const PartitionSpec* spec = created.DefaultSpec();
@@ -206,12 +224,18 @@ Result<LoadedTable> RestCatalog::LoadTable(const TableIdentifier& table) {
 
 Result<LoadedTable> RestCatalog::CreateTable(const TableIdentifier& table, const TableDefinition& definition,
                                              std::string location) {
-  const std::string body = CreateTableRequestJson(table, definition, location);
-  Result<net::HttpResponse> created = session_->Send("POST", NamespacePath(table.ns) + "/tables", body);
-  if (!created.ok() && created.status().code() == StatusCode::kConflict) {
-    return Status::AlreadyExists("table " + table.ToString() + " exists: " + created.status().message());
-  }
-  if (!created.ok()) return created.status();
+  auto exists = [&](const Status& status) {
+    return Status::AlreadyExists("table " + table.ToString() + " exists: " + status.message());
+  };
+  // Staged: the server chooses the location and uuid and keeps nothing yet.
+  const std::string stage = CreateTableRequestJson(table, definition, location);
+  Result<net::HttpResponse> staged = session_->Send("POST", NamespacePath(table.ns) + "/tables", stage);
+  if (!staged.ok()) return staged.status().code() == StatusCode::kConflict ? exists(staged.status()) : staged.status();
+  ASSIGN_OR_RETURN(StagedTable placed, ParseStagedTable(staged->body, "staged table " + table.ToString()));
+  // Created by a commit that carries the definition's own ids.
+  const std::string create = CreateTableCommitJson(table, definition, placed.location, placed.uuid);
+  Result<net::HttpResponse> created = session_->Send("POST", TablePath(table), create);
+  if (!created.ok()) return created.status().code() == StatusCode::kConflict ? exists(created.status()) : created.status();
   ASSIGN_OR_RETURN(LoadedTable loaded, ParseLoadTableResult(created->body, "table " + table.ToString()));
   TRY(CheckCreatedAsDefined(table, loaded.metadata, definition));
   return loaded;

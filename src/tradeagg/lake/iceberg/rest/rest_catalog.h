@@ -17,9 +17,11 @@
 // before doing anything else, and never sends the same change twice. A connection that was never
 // made is kFailed/kUnavailable. A commit is sent once; reads are retried (net::HttpClient).
 //
-// CreateTable sends the definition (and the location when one is given; else the server
-// chooses); servers assign their own field ids to a new table, so the created table is
-// checked to have exactly the definition's schema and partition fields.
+// CreateTable stages the table (stage-create: the server chooses its location, unless one is
+// given, and its uuid), then creates it with a commit that asserts it does not exist and adds
+// the definition's schema, spec and order (CreateTableCommitJson): a plain create would have
+// the server assign field ids of its own (1, 2, 3... in order), and tradeagg's writers use the
+// definition's. The created table is checked to have exactly them.
 // The catalog reads no files: load and commit answers carry the metadata.
 // Thread safety: all methods may be called concurrently.
 #pragma once

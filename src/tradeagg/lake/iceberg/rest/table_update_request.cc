@@ -4,6 +4,7 @@
 #include <set>
 
 #include "tradeagg/core/json_writer.h"
+#include "tradeagg/lake/iceberg/partition_spec_json.h"
 #include "tradeagg/lake/iceberg/schema_json.h"
 #include "tradeagg/lake/iceberg/table_metadata_json.h"
 
@@ -122,6 +123,12 @@ void WriteRefUpdates(JsonWriter& out, const TableMetadata& base, const TableMeta
   }
 }
 
+void WriteIdentifier(JsonWriter& out, const TableIdentifier& table) {
+  out.Key("identifier").BeginObject().Key("namespace").BeginArray();
+  for (const std::string& level : NamespaceLevels(table.ns)) out.String(level);
+  out.EndArray().Field("name", table.name).EndObject();
+}
+
 void WritePropertyUpdates(JsonWriter& out, const TableMetadata& base, const TableMetadata& updated) {
   std::vector<std::pair<std::string, std::string>> set;
   for (const auto& [key, value] : updated.properties) {
@@ -163,15 +170,47 @@ Result<std::string> CommitTableRequestJson(const TableIdentifier& table, const T
   TRY(CheckUnsupportedChanges(base, updated));
   JsonWriter out;
   out.BeginObject();
-  out.Key("identifier").BeginObject().Key("namespace").BeginArray();
-  for (const std::string& level : NamespaceLevels(table.ns)) out.String(level);
-  out.EndArray().Field("name", table.name).EndObject();
+  WriteIdentifier(out, table);
   WriteRequirements(out, base, updated);
   out.Key("updates").BeginArray();
   WriteSchemaUpdates(out, base, updated);
   WriteSnapshotUpdates(out, base, updated);
   WriteRefUpdates(out, base, updated);
   WritePropertyUpdates(out, base, updated);
+  out.EndArray();
+  out.EndObject();
+  return out.Take();
+}
+
+std::string CreateTableCommitJson(const TableIdentifier& table, const TableDefinition& definition,
+                                  std::string_view location, std::string_view table_uuid) {
+  // -1: "the schema, spec or order added by this commit".
+  constexpr int kLastAdded = -1;
+  JsonWriter out;
+  out.BeginObject();
+  WriteIdentifier(out, table);
+  out.Key("requirements").BeginArray().BeginObject().Field("type", "assert-create").EndObject().EndArray();
+  out.Key("updates").BeginArray();
+  out.BeginObject().Field("action", "assign-uuid").Field("uuid", table_uuid).EndObject();
+  out.BeginObject().Field("action", "upgrade-format-version").Field("format-version", 2).EndObject();
+  out.BeginObject().Field("action", "add-schema").Key("schema");
+  WriteSchemaJson(out, definition.schema);
+  out.Field("last-column-id", definition.schema.HighestFieldId()).EndObject();
+  out.BeginObject().Field("action", "set-current-schema").Field("schema-id", kLastAdded).EndObject();
+  out.BeginObject().Field("action", "add-spec").Key("spec");
+  WritePartitionSpecJson(out, definition.spec);
+  out.EndObject();
+  out.BeginObject().Field("action", "set-default-spec").Field("spec-id", kLastAdded).EndObject();
+  out.BeginObject().Field("action", "add-sort-order").Key("sort-order");
+  WriteSortOrderJson(out, definition.sort_order);
+  out.EndObject();
+  out.BeginObject().Field("action", "set-default-sort-order").Field("sort-order-id", kLastAdded).EndObject();
+  out.BeginObject().Field("action", "set-location").Field("location", location).EndObject();
+  if (!definition.properties.empty()) {
+    out.BeginObject().Field("action", "set-properties").Key("updates").BeginObject();
+    for (const auto& [key, value] : definition.properties) out.Field(key, value);
+    out.EndObject().EndObject();
+  }
   out.EndArray();
   out.EndObject();
   return out.Take();

@@ -28,6 +28,14 @@ namespace tradeagg::lake::iceberg::rest {
 Result<std::string> CommitTableRequestJson(const TableIdentifier& table, const TableMetadata& base,
                                            const TableMetadata& updated);
 
+// The commit that creates a staged table exactly as defined: requirement assert-create, and
+// updates assign-uuid, upgrade-format-version (2), add-schema, set-current-schema, add-spec,
+// set-default-spec, add-sort-order, set-default-sort-order, set-location, set-properties.
+// Servers keep the ids of schemas and specs added this way, where a plain create reassigns them
+// (tradeagg's writers use the definition's ids, which need not be 1, 2, 3... in order).
+std::string CreateTableCommitJson(const TableIdentifier& table, const TableDefinition& definition,
+                                  std::string_view location, std::string_view table_uuid);
+
 // The namespace's levels: "a.b" -> ["a", "b"].
 std::vector<std::string> NamespaceLevels(std::string_view ns);
 
