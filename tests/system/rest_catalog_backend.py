@@ -42,7 +42,7 @@ class IcebergRestFixture:
         self.dir = Path(tempfile.mkdtemp(prefix="tradeagg-iceberg-rest-"))
         self.port = lake_backend.free_ports(1)[0]
         self.s3 = lake_backend.server()
-        self.bucket = lake_backend.bucket_for(self.dir)
+        self.bucket = lake_backend.bucket_for(self.dir, plain=True)
         self.proc: subprocess.Popen | None = None
 
     @property

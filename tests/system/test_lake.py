@@ -2,6 +2,7 @@
 and pyarrow. Every trade the store holds must be in tradeagg.trades exactly once, with the same
 exact values, also after the server is killed at any step of an export."""
 import datetime as dt
+import threading
 import time
 from decimal import Decimal
 import pyarrow as pa
@@ -42,13 +43,54 @@ def store_rows(admin) -> dict:
     return {(t["participant"], t["trade_id"]): t for t in admin.list_trades()}
 
 
-def lake_rows(server) -> list[dict]:
-    return catalog(server).load_table("tradeagg.trades").scan().to_arrow().to_pylist()
+def lake_rows(server, reader=None) -> list[dict]:
+    """tradeagg.trades as PyIceberg reads it through `reader` (a catalog; default the server's)."""
+    return (reader or catalog(server)).load_table("tradeagg.trades").scan().to_arrow().to_pylist()
 
 
-def assert_lake_equals_store(server, admin):
+def ride_out_outage_under_load(server, trades, stop, start, timeout=30.0):
+    """Submits trades without pause while a dependency of the lake is down (`stop()` .. `start()`):
+    ingestion must go on (every answer 201), the exporter must report the error while it lags,
+    and once the dependency is back the lake must catch up with no error left."""
+    admin = server.client("admin")
+    assert admin.submit(trades.many(30, participant="OUT0")).status_code == 201
+    wait_for_lake(admin)
+    answers, done = [], threading.Event()
+
+    def load():
+        client, i = server.client("admin"), 0
+        while not done.is_set():
+            answers.append(client.submit(trades.many(5, participant=f"OUT{1 + i % 3}")).status_code)
+            i += 1
+            time.sleep(0.02)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    try:
+        time.sleep(0.5)
+        stop()
+        deadline = time.monotonic() + timeout
+        while True:  # the exporter fails, says so, and ingestion goes on
+            status = admin.get("/v1/lake").json()
+            if status["last_error"] and status["lag_trades"] > 0:
+                break
+            assert time.monotonic() < deadline, f"no export error reported during the outage: {status}"
+            time.sleep(0.2)
+        answered_during = len(answers)
+        time.sleep(1.0)
+        assert len(answers) > answered_during, "ingestion stopped while the lake's dependency was down"
+    finally:
+        start()
+        done.set()
+        worker.join(30)
+    assert set(answers) == {201}, f"ingestion answered {sorted(set(answers))} during the outage"
+    status = wait_for_lake(admin, timeout=90)
+    assert status["last_error"] is None
+
+
+def assert_lake_equals_store(server, admin, reader=None):
     stored = store_rows(admin)
-    rows = lake_rows(server)
+    rows = lake_rows(server, reader)
     keys = [(r["participant"], r["trade_id"]) for r in rows]
     assert len(keys) == len(set(keys)), "a trade is in the lake twice"
     assert set(keys) == set(stored), "lake and store hold different trades"

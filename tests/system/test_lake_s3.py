@@ -2,14 +2,12 @@
 boto3 sees of the warehouse, an S3 server that goes away under load and comes back, and a
 bucket or credentials that cannot be used at start. Run with TRADEAGG_SYSTEM_LAKE=s3."""
 import json
-import threading
-import time
 
 import pytest
 
 import lake_backend
 from conftest import TradeFactory, start_fails
-from test_lake import assert_lake_equals_store, wait_for_lake
+from test_lake import assert_lake_equals_store, ride_out_outage_under_load, wait_for_lake
 
 pytestmark = pytest.mark.skipif(lake_backend.BACKEND != "s3", reason="S3 lake only (scripts/test.sh runs it so)")
 
@@ -37,43 +35,8 @@ def test_boto3_sees_the_warehouse_as_iceberg_lays_it_out(server_factory):
 def test_an_s3_outage_under_load_loses_nothing_and_the_lake_catches_up(server_factory):
     server = server_factory("s3-outage", env=LAKE_ENV)
     admin = server.client("admin")
-    trades = TradeFactory("s3o")
-    assert admin.submit(trades.many(30, participant="S3O0")).status_code == 201
-    wait_for_lake(admin)
     s3 = lake_backend.server()
-    answers = []
-    stop = threading.Event()
-
-    def load():
-        client = server.client("admin")
-        i = 0
-        while not stop.is_set():
-            answers.append(client.submit(trades.many(5, participant=f"S3O{1 + i % 3}")).status_code)
-            i += 1
-            time.sleep(0.02)
-
-    worker = threading.Thread(target=load, daemon=True)
-    worker.start()
-    try:
-        time.sleep(0.5)
-        s3.stop()
-        deadline = time.monotonic() + 30
-        while True:  # the exporter fails, says so, and ingestion goes on
-            status = admin.get("/v1/lake").json()
-            if status["last_error"] and status["lag_trades"] > 0:
-                break
-            assert time.monotonic() < deadline, f"no export error reported while S3 is down: {status}"
-            time.sleep(0.2)
-        answered_during = len(answers)
-        time.sleep(1.0)
-        assert len(answers) > answered_during, "ingestion stopped while the lake's storage was down"
-    finally:
-        s3.start()
-        stop.set()
-        worker.join(30)
-    assert set(answers) == {201}, f"ingestion answered {sorted(set(answers))} during the outage"
-    status = wait_for_lake(admin, timeout=90)
-    assert status["last_error"] is None
+    ride_out_outage_under_load(server, TradeFactory("s3o"), stop=s3.stop, start=s3.start)
     assert_lake_equals_store(server, admin)
 
 

@@ -201,6 +201,8 @@ Result<ExportCycle> Exporter::ExportOnce() {
       // Not committed. The files stay: the next start removes them once nothing refers to them.
       return Status::Unavailable("lake commit outcome unknown and not visible: " + attempt.result.status.message());
     }
+    spdlog::info("lake: commit outcome unknown ({}), but the table holds watermark {}: committed",
+                 attempt.result.status.message(), new_watermark);
   }
   CrashIfArmed("lake.export.after_commit");
   iceberg::DeleteQuietly(objects_, prepared->expired_manifest_lists);
