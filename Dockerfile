@@ -6,17 +6,17 @@
 
 # --- build ---------------------------------------------------------------------------------------
 FROM debian:12 AS build
-# The C++ build's packages from scripts/setup.sh (not the test tools, nor libcurl4-openssl-dev,
-# which nothing links). libgtest-dev too, because CMakeLists.txt configures the unit-test target
-# (only `tradeagg` is built). nodejs and npm run the `npm pack` of scripts/duckdb.sh.
+# The C++ build's packages from scripts/setup.sh (not the test tools). libgtest-dev too, because
+# CMakeLists.txt configures the unit-test target (only `tradeagg` is built). nodejs and npm run
+# the `npm pack` of scripts/duckdb.sh, python3-pip its download of DuckDB's httpfs extension.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config ca-certificates \
       libboost1.81-dev libboost-url1.81-dev libsimdjson-dev nlohmann-json3-dev \
       libsqlite3-dev libsodium-dev libtomlplusplus-dev libcli11-dev libspdlog-dev \
       libhowardhinnant-date-dev libzstd-dev libssl-dev libmongoc-dev libbson-dev \
-      libgtest-dev \
-      nodejs npm \
+      libcurl4-openssl-dev libexpat1-dev libgtest-dev \
+      nodejs npm python3-pip \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # DuckDB 1.4.4, pinned and checksummed, into /src/.deps/duckdb-1.4.4 (CMakeLists.txt's default
@@ -35,11 +35,14 @@ FROM debian:12-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libboost-url1.81.0 libsimdjson14 libspdlog1.10 libfmt9 libtomlplusplus3 libdate-tz3 \
-      libsqlite3-0 libsodium23 libmongoc-1.0-0 libbson-1.0-0 \
+      libsqlite3-0 libsodium23 libmongoc-1.0-0 libbson-1.0-0 libcurl4 libexpat1 libssl3 \
       tzdata ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # The binary's RUNPATH points into the build tree: libduckdb.so goes where ld.so looks.
 COPY --from=build /src/.deps/duckdb-1.4.4/lib/libduckdb.so /usr/local/lib/
+# DuckDB's httpfs extension: the aggregation reads an S3 lake's files in place with it.
+COPY --from=build /src/.deps/duckdb-1.4.4/extensions/httpfs.duckdb_extension /usr/local/lib/duckdb/extensions/
+ENV TRADEAGG_DUCKDB_EXTENSIONS=/usr/local/lib/duckdb/extensions
 COPY --from=build /src/build/tradeagg /usr/local/bin/
 RUN ldconfig \
  && useradd --system --user-group --uid 10001 --home-dir /var/lib/tradeagg --shell /usr/sbin/nologin tradeagg \

@@ -66,6 +66,7 @@ Result<std::unique_ptr<Aggregator>> Aggregator::Create(store::ExposureStore& res
   options.memory_limit = aggregator->config_.duckdb_memory_limit;
   ASSIGN_OR_RETURN(aggregator->duckdb_, engine::Database::OpenInMemory(options));
   ASSIGN_OR_RETURN(aggregator->connection_, aggregator->duckdb_.Connect());
+  if (aggregator->config_.s3_reads) TRY(engine::EnableS3Reads(aggregator->connection_, *aggregator->config_.s3_reads));
   if (aggregator->config_.write_lake) {
     aggregator->lake_writer_ = std::make_unique<ExposuresTableWriter>(catalog, objects, aggregator->connection_,
                                                                       aggregator->config_.staging_dir);
@@ -208,7 +209,8 @@ Status Aggregator::Compute(AggregationRun& run, std::vector<domain::ExposureRow>
   run.data_files = static_cast<int64_t>(plan.files.size());
   run.data_files_pruned = plan.files_pruned;
   TRY(TagSnapshotRead(run));
-  ASSIGN_OR_RETURN(std::vector<std::filesystem::path> paths, iceberg::LocalFilesOf(objects_, plan));
+  const iceberg::FileReads reads = config_.s3_reads ? iceberg::FileReads::kInPlace : iceberg::FileReads::kLocalCopies;
+  ASSIGN_OR_RETURN(std::vector<std::string> paths, iceberg::FileLocationsOf(objects_, plan, reads));
   run.timings.plan_ms = watch.Lap();
 
   // 2. Query.

@@ -60,6 +60,7 @@
 #include "tradeagg/domain/aggregation_run.h"
 #include "tradeagg/engine/connection.h"
 #include "tradeagg/engine/database.h"
+#include "tradeagg/engine/s3_reads.h"
 #include "tradeagg/lake/iceberg/catalog.h"
 #include "tradeagg/lake/object_store.h"
 #include "tradeagg/store/exposure_store.h"
@@ -80,6 +81,10 @@ struct AggregatorConfig {
   // An eod run tags the snapshot it read; the tag's max-ref-age-ms (none: kept for good).
   std::optional<std::chrono::milliseconds> eod_tag_max_age;
   bool owner = false;                     // the server: sweeps tradeagg.exposures' orphans at start
+  // Set for a lake on S3 read in place (lake.s3.duckdb_reads = "in_place"): DuckDB reads the
+  // planned files at their s3:// locations with httpfs. Unset: from local files (the local
+  // warehouse's, or local copies of S3 objects: ObjectStore::LocalCopy).
+  std::optional<engine::S3Reads> s3_reads;
 };
 
 class Aggregator {

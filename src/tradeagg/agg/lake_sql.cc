@@ -90,8 +90,9 @@ Status LakeSql::RegisterView(iceberg::Catalog& catalog, lake::ObjectStore& objec
   std::optional<iceberg::DateFilter> filter;
   if (from || to) filter = iceberg::DateFilter{date_field_id, from, to};
   ASSIGN_OR_RETURN(iceberg::ScanPlan plan, iceberg::PlanScan(objects, loaded->metadata, {}, filter));
-  ASSIGN_OR_RETURN(std::vector<std::filesystem::path> paths, iceberg::LocalFilesOf(objects, plan));
-  for (const std::filesystem::path& path : paths) allowed_directories_.insert(path.parent_path().string() + "/");
+  // Local copies: this connection may not reach anything but the planned files' directories.
+  ASSIGN_OR_RETURN(std::vector<std::string> paths, iceberg::FileLocationsOf(objects, plan, iceberg::FileReads::kLocalCopies));
+  for (const std::string& path : paths) allowed_directories_.insert(std::filesystem::path(path).parent_path().string() + "/");
   const std::string view = engine::QuoteIdentifier(table);
   const iceberg::Schema* schema = loaded->metadata.CurrentSchema();
   if (schema == nullptr) return Status::Internal(std::string(table) + " has no current schema");

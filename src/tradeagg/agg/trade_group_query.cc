@@ -4,11 +4,11 @@
 
 namespace tradeagg::agg {
 
-std::string ReadParquetOf(std::span<const std::filesystem::path> files, std::string_view options) {
+std::string ReadParquetOf(std::span<const std::string> files, std::string_view options) {
   std::string sql = "read_parquet([";
   for (size_t i = 0; i < files.size(); ++i) {
     if (i > 0) sql += ", ";
-    sql += engine::QuoteLiteral(files[i].string());
+    sql += engine::QuoteLiteral(files[i]);
   }
   sql += "]";
   if (!options.empty()) sql += ", " + std::string(options);
@@ -16,7 +16,7 @@ std::string ReadParquetOf(std::span<const std::filesystem::path> files, std::str
 }
 
 Result<std::vector<TradeGroup>> QueryTradeGroups(engine::Connection& connection,
-                                                 std::span<const std::filesystem::path> files, Date business_date) {
+                                                 std::span<const std::string> files, Date business_date) {
   std::vector<TradeGroup> groups;
   if (files.empty()) return groups;
   // instrument and counterparty are required columns, so a NULL one marks the other set.

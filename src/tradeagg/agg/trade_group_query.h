@@ -27,11 +27,11 @@
 namespace tradeagg::agg {
 
 Result<std::vector<TradeGroup>> QueryTradeGroups(engine::Connection& connection,
-                                                 std::span<const std::filesystem::path> files, Date business_date);
+                                                 std::span<const std::string> files, Date business_date);
 
 // The SQL text of a read_parquet over `files` ("read_parquet(['a', 'b'])", or with `options`
 // "read_parquet(['a', 'b'], options)"), for callers that build their own queries over planned
 // files (`tradeagg sql`).
-std::string ReadParquetOf(std::span<const std::filesystem::path> files, std::string_view options = "");
+std::string ReadParquetOf(std::span<const std::string> files, std::string_view options = "");
 
 }  // namespace tradeagg::agg

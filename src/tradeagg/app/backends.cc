@@ -167,6 +167,19 @@ Result<std::unique_ptr<lake::iceberg::Catalog>> OpenRestCatalog(const CatalogCon
 
 }  // namespace
 
+std::optional<engine::S3Reads> DuckDbS3Reads(const Config& config) {
+  if (!config.warehouse_on_s3() || config.s3.duckdb_reads != "in_place") return std::nullopt;
+  engine::S3Reads reads;
+  reads.httpfs_extension = engine::DefaultExtensionDirectory() / "httpfs.duckdb_extension";
+  reads.endpoint = config.s3.endpoint;
+  reads.region = config.s3.region_or_default();
+  reads.path_style = config.s3.uses_path_style();
+  reads.access_key_id = config.s3.access_key_id;
+  reads.secret_access_key = config.s3.secret_access_key;
+  reads.session_token = config.s3.session_token;
+  return reads;
+}
+
 Result<LakeStorage> OpenLakeStorage(const Config& config) {
   LakeStorage storage;
   ASSIGN_OR_RETURN(storage.objects, OpenWarehouse(config));

@@ -16,6 +16,7 @@
 
 #include "tradeagg/app/config.h"
 #include "tradeagg/core/status.h"
+#include "tradeagg/engine/s3_reads.h"
 #include "tradeagg/lake/iceberg/catalog.h"
 #include "tradeagg/lake/object_store.h"
 #include "tradeagg/store/exposure_store.h"
@@ -56,5 +57,9 @@ struct LakeStorage {
 };
 
 Result<LakeStorage> OpenLakeStorage(const Config& config);
+
+// How the aggregation's DuckDB reads an S3 warehouse in place (lake.s3.duckdb_reads =
+// "in_place"); nullopt for a local warehouse or local copies.
+std::optional<engine::S3Reads> DuckDbS3Reads(const Config& config);
 
 }  // namespace tradeagg::app

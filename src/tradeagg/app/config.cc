@@ -124,6 +124,14 @@ Status SetLakeWarehouse(std::string_view value, Config& config) {
 
 constexpr std::string_view kSqliteUriScheme = "sqlite:///";
 
+Status SetDuckDbReads(std::string_view value, Config& config) {
+  if (value != "in_place" && value != "local_copies") {
+    return Status::InvalidArgument("lake.s3.duckdb_reads must be in_place or local_copies, got '" + std::string(value) + "'");
+  }
+  config.s3.duckdb_reads = std::string(value);
+  return Status::Ok();
+}
+
 Status SetEodTagMaxAge(int64_t days, Config& config) {
   if (days < 0) return Status::InvalidArgument("aggregation eod tag max age must not be negative (0: forever)");
   if (days == 0) config.aggregation.eod_tag_max_age.reset();
@@ -388,6 +396,7 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = s3["access_key_id"].value<std::string>()) config.s3.access_key_id = *v;
   if (auto v = s3["secret_access_key"].value<std::string>()) config.s3.secret_access_key = *v;
   if (auto v = s3["session_token"].value<std::string>()) config.s3.session_token = *v;
+  if (auto v = s3["duckdb_reads"].value<std::string>()) TRY(SetDuckDbReads(*v, config));
   if (auto v = table["lake"]["flush_interval_ms"].value<int64_t>()) config.lake.flush_interval = std::chrono::milliseconds(*v);
   if (auto v = table["lake"]["flush_trades"].value<int64_t>()) config.lake.flush_trades = static_cast<size_t>(*v);
   if (auto v = table["lake"]["max_snapshot_trades"].value<int64_t>()) {
@@ -432,6 +441,7 @@ Status ApplyEnvironment(Config& config) {
   if (auto v = env("TRADEAGG_LAKE_CATALOG_WAREHOUSE")) config.catalog.warehouse = *v;
   if (auto v = env("TRADEAGG_S3_ENDPOINT")) config.s3.endpoint = *v;
   if (auto v = env("TRADEAGG_S3_REGION")) config.s3.region = *v;
+  if (auto v = env("TRADEAGG_S3_DUCKDB_READS")) TRY(SetDuckDbReads(*v, config));
   if (auto v = env("TRADEAGG_S3_PATH_STYLE")) {
     ASSIGN_OR_RETURN(bool path_style, ParseBool("TRADEAGG_S3_PATH_STYLE", *v));
     config.s3.path_style = path_style;

@@ -52,6 +52,10 @@ struct S3Config {
   std::string access_key_id;         // lake.s3.access_key_id / AWS_ACCESS_KEY_ID
   std::string secret_access_key;     // lake.s3.secret_access_key / AWS_SECRET_ACCESS_KEY
   std::string session_token;         // lake.s3.session_token / AWS_SESSION_TOKEN
+  // lake.s3.duckdb_reads / TRADEAGG_S3_DUCKDB_READS: how the aggregation's DuckDB reads the
+  // lake's Parquet files: "in_place" (ranged GETs through the httpfs extension) or
+  // "local_copies" (downloaded once into <data_dir>/lake-copies, then read from disk).
+  std::string duckdb_reads = "in_place";
   bool uses_path_style() const { return path_style.value_or(!endpoint.empty()); }
   std::string region_or_default() const { return region.empty() ? "us-east-1" : region; }
 };

@@ -129,15 +129,19 @@ Result<ScanPlan> PlanScan(ObjectStore& objects, const TableMetadata& metadata, c
   return plan;
 }
 
-Result<std::vector<std::filesystem::path>> LocalFilesOf(ObjectStore& objects, const ScanPlan& plan) {
-  std::vector<std::filesystem::path> paths;
-  paths.reserve(plan.files.size());
+Result<std::vector<std::string>> FileLocationsOf(ObjectStore& objects, const ScanPlan& plan, FileReads reads) {
+  std::vector<std::string> locations;
+  locations.reserve(plan.files.size());
   for (const DataFile& file : plan.files) {
-    ASSIGN_OR_RETURN(std::string key, objects.KeyForUri(file.file_path));
+    ASSIGN_OR_RETURN(std::string key, objects.KeyForUri(file.file_path));  // the file is the store's
+    if (reads == FileReads::kInPlace) {
+      locations.push_back(objects.Uri(key));
+      continue;
+    }
     ASSIGN_OR_RETURN(std::filesystem::path path, objects.LocalCopy(key));
-    paths.push_back(std::move(path));
+    locations.push_back(path.string());
   }
-  return paths;
+  return locations;
 }
 
 }  // namespace tradeagg::lake::iceberg

@@ -56,8 +56,13 @@ struct ScanPlan {
   int64_t files_pruned = 0;          // live files left out by partition value or bounds
 };
 
-// Local paths of the plan's files, in its order, for DuckDB (ObjectStore::LocalCopy).
-Result<std::vector<std::filesystem::path>> LocalFilesOf(ObjectStore& objects, const ScanPlan& plan);
+// How a query engine reaches the plan's files: as local files (ObjectStore::LocalCopy: the
+// file itself on a local warehouse, a downloaded copy of an S3 object), or in place at their
+// locations (s3://..., for an engine that reads S3 itself).
+enum class FileReads { kLocalCopies, kInPlace };
+
+// The locations of the plan's files, in its order, for DuckDB.
+Result<std::vector<std::string>> FileLocationsOf(ObjectStore& objects, const ScanPlan& plan, FileReads reads);
 
 // The snapshot `selector` names in `metadata`; nullptr (with OK) for an empty table, or for an
 // instant before the table's first commit.
