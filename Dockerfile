@@ -1,6 +1,6 @@
 # tradeagg on Debian 12 (bookworm): built in the first stage, run from debian:12-slim with only
-# the runtime libraries. docker-compose.yml runs it on a MongoDB replica set; alone, it runs on
-# the embedded SQLite default:
+# the runtime libraries. docker-compose.yml runs it on a MongoDB replica set with its lake on
+# SeaweedFS (S3 and Iceberg REST catalog); alone, it runs on the embedded SQLite default:
 #   docker build -t tradeagg . && docker run -p 8080:8080 -e TRADEAGG_ADMIN_PASSWORD=… tradeagg
 # DuckDB's library comes from its linux-x64 node bindings: the image is linux/amd64 only.
 

@@ -48,13 +48,16 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   echo "$want" > "$stamp"
 fi
 
-# --- Spark's check of the lake: Iceberg's Spark runtime and the SQLite JDBC driver ------------
+# --- Spark's check of the lake: Iceberg's Spark runtime, the SQLite JDBC driver, AWS bundle ---
 # pyspark (Spark 3.5, Scala 2.12) is pinned in tests/requirements.txt; these jars must match its
 # Spark and Scala versions. mvn is the ordinary client for Maven Central; sha256 as published there.
+# iceberg-aws-bundle (the AWS SDK v2 for S3FileIO, same Iceberg version as the runtime) reads the
+# lake on S3; sqlite-jdbc is JdbcCatalog's driver for the SQL catalog.
 spark_jars="$deps/spark-jars"
 spark_pins=(
   "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.12.0 8dd8c90e54ed1a20f2461309d047a255ee56382eb7c0a46162b27a4936fd86dc"
   "org.xerial:sqlite-jdbc:3.54.1.0 f8dce420a6016278497f4f0560f65602b9db858de141b541cf91a4644ebe4639"
+  "org.apache.iceberg:iceberg-aws-bundle:1.12.0 dd7e49ffa4ac9b215bed846581991259e3aec9bb2fa08d6cec029c46cd66d957"
 )
 mkdir -p "$spark_jars"
 wanted_jars=()

@@ -145,6 +145,22 @@ class SeaweedFs:
                 "rest.signing-name": "s3tables", "rest.signing-region": REGION, "client.access-key-id": ACCESS_KEY,
                 "client.secret-access-key": SECRET_KEY, "client.region": REGION, **self.file_io_properties()}
 
+    def java_file_io_properties(self) -> dict:
+        """Iceberg Java's S3FileIO (in iceberg-aws-bundle) on this server, as catalog properties:
+        Spark's, say. Path-style addressing: no bucket names in the endpoint's host."""
+        return {"io-impl": "org.apache.iceberg.aws.s3.S3FileIO", "s3.endpoint": self.endpoint,
+                "s3.path-style-access": "true", "s3.access-key-id": ACCESS_KEY, "s3.secret-access-key": SECRET_KEY,
+                "client.region": REGION}
+
+    def java_rest_catalog_properties(self, table_bucket: str) -> dict:
+        """Iceberg Java's RESTCatalog on the catalog of `table_bucket`, reading through S3FileIO.
+
+        It logs in with OAuth2's client credentials (`credential` is id:secret, POSTed to the
+        catalog's /v1/oauth/tokens, which takes the S3 access key and secret) and sends the token
+        it gets as a bearer token; the warehouse makes /v1/config answer the bucket's prefix."""
+        return {"type": "rest", "uri": self.iceberg_uri, "warehouse": f"s3://{table_bucket}/",
+                "credential": f"{ACCESS_KEY}:{SECRET_KEY}", **self.java_file_io_properties()}
+
     def stop(self) -> None:
         child_process.stop(self.proc)
 
@@ -212,6 +228,20 @@ def pyiceberg_catalog(data_dir: Path):
     from pyiceberg.catalog.sql import SqlCatalog
     return SqlCatalog("tradeagg", uri=f"sqlite:///{data}/catalog.db", warehouse=warehouse_uri(data),
                       **pyiceberg_properties())
+
+
+def spark_catalog(data_dir: Path, catalog_db: Path) -> dict:
+    """Iceberg's SparkCatalog on a server's lake, as its options (each one a
+    `spark.sql.catalog.<name>.<key>`): Iceberg's JdbcCatalog on `catalog_db` (a copy of the
+    server's catalog.db; JdbcCatalog keys its rows by catalog name, so the Spark catalog must be
+    named tradeagg) or the server's REST catalog; on S3, the objects through S3FileIO."""
+    if CATALOG == "rest":
+        return server().java_rest_catalog_properties(bucket_for(data_dir))
+    # A reader creates no catalog tables. Our iceberg_tables already has PyIceberg's iceberg_type
+    # column, so JdbcCatalog takes it as its schema V1 and migrates nothing.
+    options = {"catalog-impl": "org.apache.iceberg.jdbc.JdbcCatalog", "uri": f"jdbc:sqlite:{catalog_db}",
+               "warehouse": warehouse_uri(data_dir), "jdbc.init-catalog-tables": "false"}
+    return options | (server().java_file_io_properties() if BACKEND == "s3" else {})
 
 
 def table_key(data_dir: Path, table: str = "trades") -> str:

@@ -1,9 +1,11 @@
 """Reads tradeagg.trades with Apache Spark and its Iceberg runtime; prints what it saw as JSON.
 
 Run by test_spark.py in its own process, so that the JVM Spark starts dies with it:
-    python spark_lake.py CATALOG_DB WAREHOUSE_URI BUSINESS_DATE JAR...
-Spark gets nothing but the catalog (Iceberg's own JdbcCatalog on the SQLite file) and the jars:
-it finds the metadata, manifests and data files the way any Iceberg reader would.
+    python spark_lake.py CATALOG_OPTIONS_JSON BUSINESS_DATE JAR...
+Spark gets nothing but the catalog and the jars: CATALOG_OPTIONS_JSON holds the options of the
+Iceberg catalog named tradeagg (lake_backend.spark_catalog: JdbcCatalog on a copy of the SQLite
+catalog, or the REST catalog; HadoopFileIO on local files, S3FileIO on S3). It finds the
+metadata, manifests and data files the way any Iceberg reader would.
 """
 import json
 import sys
@@ -17,9 +19,9 @@ def text(value):
 
 
 def main() -> None:
-    catalog_db, warehouse, date, *jars = sys.argv[1:]
-    cat = "spark.sql.catalog.tradeagg"  # JdbcCatalog keys its rows by catalog name: ours is tradeagg
-    spark = (
+    catalog, date, *jars = sys.argv[1:]
+    cat = "spark.sql.catalog.tradeagg"
+    builder = (
         SparkSession.builder.master("local[2]").appName("tradeagg-lake-check")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -30,14 +32,10 @@ def main() -> None:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.jars", ",".join(jars))
         .config(cat, "org.apache.iceberg.spark.SparkCatalog")
-        .config(f"{cat}.catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog")
-        .config(f"{cat}.uri", f"jdbc:sqlite:{catalog_db}")
-        .config(f"{cat}.warehouse", warehouse)
-        # A reader creates no catalog tables. Our iceberg_tables already has PyIceberg's
-        # iceberg_type column, so JdbcCatalog takes it as its schema V1 and migrates nothing.
-        .config(f"{cat}.jdbc.init-catalog-tables", "false")
-        .getOrCreate()
     )
+    for key, value in json.loads(catalog).items():
+        builder = builder.config(f"{cat}.{key}", value)
+    spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     table = "tradeagg.tradeagg.trades"
     per_participant = spark.sql(f"""

@@ -1,6 +1,8 @@
-"""The lake, read by Apache Spark with the Iceberg runtime (pyspark from PyPI, the runtime jar and
-the SQLite JDBC driver from Maven Central, fetched by scripts/setup.sh): it must find
-tradeagg.trades through our catalog by itself and agree with the store, to the last decimal."""
+"""The lake, read by Apache Spark with the Iceberg runtime (pyspark from PyPI, the runtime jar, the
+SQLite JDBC driver and Iceberg's AWS bundle from Maven Central, fetched by scripts/setup.sh): it
+must find tradeagg.trades through our catalog by itself and agree with the store, to the last
+decimal. On each lake backend (lake_backend.py): the SQL catalog (JdbcCatalog) on local files or
+on S3, or SeaweedFS's REST catalog on S3; on S3 Spark reads the objects through S3FileIO."""
 import json
 import os
 import re
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import lake_backend
 from conftest import REPO_ROOT, TradeFactory
 from test_lake import LAKE_ENV, wait_for_lake
 
@@ -39,11 +42,33 @@ def java_home() -> str:
     return str(java.parents[1])
 
 
+def spark_jars() -> list[str]:
+    """The jars this backend's Spark needs: JdbcCatalog's SQLite driver for the SQL catalog, the
+    AWS SDK (iceberg-aws-bundle) for S3FileIO on S3."""
+    wanted = ["iceberg-spark-runtime-3.5_2.12-"]
+    wanted += ["sqlite-jdbc-"] if lake_backend.CATALOG == "sql" else []
+    wanted += ["iceberg-aws-bundle-"] if lake_backend.BACKEND == "s3" else []
+    jars = {w: sorted(str(p) for p in SPARK_JARS.glob(f"{w}*.jar")) for w in wanted}
+    missing = [w for w, found in jars.items() if len(found) != 1]
+    if missing:
+        pytest.fail(f"Spark jars {missing} missing (or more than one) in {SPARK_JARS}: run scripts/setup.sh",
+                    pytrace=False)
+    return [found[0] for found in jars.values()]
+
+
 def lake_files(data: Path) -> list:
-    return sorted(str(p) for p in (data / "warehouse").rglob("*"))
+    """Every file of the warehouse (and, on local files, every directory)."""
+    if lake_backend.BACKEND == "local":
+        return sorted(str(p) for p in (data / "warehouse").rglob("*"))
+    return lake_backend.list_files(data, "")
 
 
-def catalog_state(db: Path) -> list:
+def catalog_state(data: Path, db: Path) -> list:
+    """The SQL catalog's schema and rows (in the copy `db`), or each REST catalog table's metadata."""
+    if lake_backend.CATALOG == "rest":
+        catalog = lake_backend.pyiceberg_catalog(data)
+        return [(name, catalog.load_table(name).metadata_location)
+                for ns in catalog.list_namespaces() for name in catalog.list_tables(ns)]
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         return (con.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
@@ -87,29 +112,32 @@ def stored(spark_server) -> list[dict]:
 def spark(spark_server, stored, tmp_path_factory) -> dict:
     """One Spark session for the module: what it read, and catalog and warehouse before and after.
 
-    The server is stopped first, so that nothing moves under Spark and a changed warehouse can
-    only be Spark's doing. Spark gets a copy of catalog.db all the same (SQLite's backup API, so
-    the WAL is in it): no reader's JDBC pool should hold locks on the catalog the exporter uses."""
-    jars = sorted(str(p) for p in SPARK_JARS.glob("*.jar"))
-    if not any("iceberg-spark-runtime" in j for j in jars) or not any("sqlite-jdbc" in j for j in jars):
-        pytest.fail(f"Spark jars missing in {SPARK_JARS}: run scripts/setup.sh", pytrace=False)
+    The server is stopped first, so that nothing moves under Spark and a changed warehouse (or
+    catalog) can only be Spark's doing. With the SQL catalog Spark gets a copy of catalog.db all
+    the same (SQLite's backup API, so the WAL is in it): no reader's JDBC pool should hold locks on
+    the catalog the exporter uses. The REST catalog is SeaweedFS's, which Spark shares."""
+    jars = spark_jars()
     spark_server.stop()
     data = spark_server.data_dir.resolve()
     copy = tmp_path_factory.mktemp("spark-catalog") / "catalog.db"
-    src, dst = sqlite3.connect(f"file:{data / 'catalog.db'}?mode=ro", uri=True), sqlite3.connect(copy)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    before = catalog_state(copy), lake_files(data)
+    if lake_backend.CATALOG == "sql":
+        src, dst = sqlite3.connect(f"file:{data / 'catalog.db'}?mode=ro", uri=True), sqlite3.connect(copy)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+    before = catalog_state(data, copy), lake_files(data)
     env = dict(os.environ, JAVA_HOME=java_home(), SPARK_LOCAL_IP="127.0.0.1", PYSPARK_PYTHON=sys.executable)
     env.pop("SPARK_HOME", None)  # the pyspark package's own Spark, not one that happens to be around
-    done = subprocess.run([sys.executable, str(HELPER), str(copy), f"file://{data}/warehouse", FILTER_DATE, *jars],
+    catalog = json.dumps(lake_backend.spark_catalog(data, copy))
+    done = subprocess.run([sys.executable, str(HELPER), catalog, FILTER_DATE, *jars],
                           capture_output=True, text=True, timeout=600, env=env, stdin=subprocess.DEVNULL)
-    assert done.returncode == 0, f"Spark failed ({done.returncode}):\n{done.stderr[-6000:]}"
+    # The JVM's stack frames left out: the messages of the exception and its causes are what tells.
+    said = "\n".join(line for line in done.stderr.splitlines() if not line.lstrip().startswith("at "))
+    assert done.returncode == 0, f"Spark failed ({done.returncode}):\n{said[-6000:]}"
     return {"read": json.loads(done.stdout.strip().splitlines()[-1]), "before": before,
-            "after": (catalog_state(copy), lake_files(data))}
+            "after": (catalog_state(data, copy), lake_files(data))}
 
 
 def test_spark_finds_the_table_with_its_types(spark):
@@ -141,13 +169,17 @@ def test_spark_agrees_on_counts_and_sums_per_participant(spark, stored):
     assert len(read["dates"]) == 3
 
 
-def test_spark_date_filter_returns_exactly_that_dates_rows(spark, stored):
+def test_spark_date_filter_returns_exactly_that_dates_rows(spark_server, spark, stored):
     read = spark["read"]
     want = {(t["participant"], t["trade_id"]) for t in stored if t["business_date"] == FILTER_DATE}
     got = [tuple(k) for k in read["on_date"]]
     assert want and len(got) == len(set(got))
     assert set(got) == want
     assert read["on_date_files"] and all(f"/business_date={FILTER_DATE}/" in f for f in read["on_date_files"])
+    # Read from this backend's warehouse (s3://<bucket>/... through S3FileIO on S3).
+    warehouse = lake_backend.warehouse_uri(spark_server.data_dir).replace("file://", "file:")
+    assert all(f.replace("file://", "file:").startswith(warehouse + "/") for f in read["on_date_files"]), \
+        (warehouse, read["on_date_files"][:3])
 
 
 def test_spark_reads_the_exposures_table_as_the_api_serves_it(spark_server, spark):
