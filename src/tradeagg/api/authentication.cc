@@ -3,6 +3,10 @@
 namespace tradeagg::api {
 
 Result<auth::Principal> Authenticate(const ApiContext& context, const http::Request& request) {
+  return Authenticate(context.users, request);
+}
+
+Result<auth::Principal> Authenticate(const auth::UserService& users, const http::Request& request) {
   std::string_view header = request.header(boost::beast::http::field::authorization);
   if (header.empty()) return Status::Unauthenticated("missing bearer token");
   constexpr std::string_view kScheme = "Bearer ";
@@ -11,7 +15,7 @@ Result<auth::Principal> Authenticate(const ApiContext& context, const http::Requ
       })) {
     return Status::Unauthenticated("the Authorization header must be 'Bearer <token>'");
   }
-  return context.users.Authenticate(header.substr(kScheme.size()));
+  return users.Authenticate(header.substr(kScheme.size()));
 }
 
 Status AuthorizeRead(const auth::Principal& principal, std::string_view participant) {

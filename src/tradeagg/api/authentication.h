@@ -11,6 +11,8 @@ namespace tradeagg::api {
 
 // The caller, or the 401 problem to answer with.
 Result<auth::Principal> Authenticate(const ApiContext& context, const http::Request& request);
+// The same against `users` alone (for handlers that need nothing else of the context).
+Result<auth::Principal> Authenticate(const auth::UserService& users, const http::Request& request);
 
 // 403 unless the principal may read `participant`'s data.
 Status AuthorizeRead(const auth::Principal& principal, std::string_view participant);

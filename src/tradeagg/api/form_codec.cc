@@ -15,6 +15,8 @@ int HexValue(char c) {
   return -1;
 }
 
+}  // namespace
+
 std::string FormDecode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -32,8 +34,6 @@ std::string FormDecode(std::string_view text) {
   }
   return out;
 }
-
-}  // namespace
 
 Result<StringFields> ParseJsonStringObject(std::string_view body, const std::vector<std::string_view>& fields,
                                            std::vector<IndexedFieldError>& errors,

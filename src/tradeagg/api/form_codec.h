@@ -22,5 +22,7 @@ Result<StringFields> ParseJsonStringObject(std::string_view body, const std::vec
                                            const std::vector<std::string_view>& integer_fields = {});
 
 StringFields ParseForm(std::string_view body);
+// One name or value of such a form: '+' is a space, %XX a byte.
+std::string FormDecode(std::string_view text);
 
 }  // namespace tradeagg::api

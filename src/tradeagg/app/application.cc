@@ -13,12 +13,14 @@
 #include "tradeagg/api/exposures_api.h"
 #include "tradeagg/api/fx_rates_api.h"
 #include "tradeagg/api/compat_api.h"
+#include "tradeagg/api/iceberg_rest_api.h"
 #include "tradeagg/api/lake_api.h"
 #include "tradeagg/api/operations_api.h"
 #include "tradeagg/api/positions_api.h"
 #include "tradeagg/api/trades_api.h"
 #include "tradeagg/app/backends.h"
 #include "tradeagg/core/fault_injector.h"
+#include "tradeagg/lake/iceberg/trades_table.h"
 
 namespace tradeagg::app {
 
@@ -90,6 +92,7 @@ Result<std::unique_ptr<agg::Aggregator>> OpenAggregator(const Config& config, st
   agg::AggregatorConfig aggregation = config.aggregation;
   aggregation.staging_dir = config.data_dir / (owner ? "agg-staging" : "agg-staging-cli");
   aggregation.owner = owner && sweep_at_start;
+  aggregation.s3_reads = DuckDbS3Reads(config);
   lake::Exporter& exporter = lake.exporter();
   agg::Aggregator::ExportRequest request_export;
   if (owner) {
@@ -234,6 +237,11 @@ void Application::RegisterRoutes() {
   add(std::make_shared<api::ExposuresApi>(*api_context_));
   add(std::make_shared<api::AggregationsApi>(*api_context_));
   add(std::make_shared<api::FxRatesApi>(*api_context_));
+  if (lake_) {
+    // The lake's tables, read-only over the Iceberg REST protocol, from whatever catalog it uses.
+    api::IcebergRestOptions iceberg{{std::string(lake::iceberg::kTradeaggNamespace)}, LakeReaderProperties(config_)};
+    add(std::make_shared<api::IcebergRestApi>(*users_, *blocking_, lake_->catalog(), std::move(iceberg)));
+  }
 }
 
 Result<uint16_t> Application::Start() {
