@@ -1,9 +1,19 @@
 #include "tradeagg/engine/connection.h"
 
+#include <atomic>
 #include <string>
 #include <utility>
 
+#include "tradeagg/engine/arrow_c_interface.h"
 #include "tradeagg/engine/duckdb_internal.h"
+
+// The one deprecated C API function tradeagg uses, declared here exactly as duckdb.h 1.4 does
+// (DUCKDB_API_NO_DEPRECATED hides it there). It is still the C API's only way to hand DuckDB an
+// Arrow stream as a scan that runs on all threads and numbers the chunks, which is what lets a
+// COPY write Parquet in parallel and in order; the newer duckdb_data_chunk_from_arrow feeds a
+// table function, which cannot do both. When a DuckDB pin no longer has it, this fails to link.
+extern "C" duckdb_state duckdb_arrow_scan(duckdb_connection connection, const char* table_name,
+                                          duckdb_arrow_stream arrow);
 
 namespace tradeagg::engine {
 
@@ -75,6 +85,26 @@ Result<Appender> Connection::CreateAppender(std::string_view table, std::string_
     return status;
   }
   return internal::WrapAppender(appender, std::move(name));
+}
+
+Status Connection::CopyArrowStream(ArrowArrayStream* stream, const std::filesystem::path& path,
+                                   std::string_view options) {
+  if (conn_ == nullptr) return Status::Internal("arrow copy on an unconnected Connection");
+  if (stream == nullptr || stream->release == nullptr) return Status::InvalidArgument("arrow copy: no stream");
+  // The stream is scanned through a view; views live in the database, which other connections
+  // share, so each copy's is its own.
+  static std::atomic<uint64_t> views{0};
+  const std::string view = "tradeagg_arrow_stream_" + std::to_string(++views);
+  // duckdb_arrow_scan binds the stream's schema at once, so a schema DuckDB cannot map fails
+  // here; it reports no message of its own.
+  if (duckdb_arrow_scan(conn_.get(), view.c_str(), reinterpret_cast<duckdb_arrow_stream>(stream)) != DuckDBSuccess) {
+    return Status::InvalidArgument("arrow copy to " + path.string() + ": DuckDB refused the stream or its schema");
+  }
+  // COPY of the view itself reads every column in order: no projection reaches the scan.
+  Status copied = Execute("COPY " + QuoteIdentifier(view) + " TO " + QuoteLiteral(path.string()) + " (" +
+                          std::string(options) + ")");
+  Status dropped = Execute("DROP VIEW IF EXISTS " + QuoteIdentifier(view));
+  return copied.ok() ? dropped : copied;
 }
 
 std::string QuoteLiteral(std::string_view text) {

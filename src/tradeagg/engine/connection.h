@@ -2,7 +2,8 @@
 //
 // Query() runs SQL and returns every row; Execute() runs SQL whose rows do not matter (DDL, SET,
 // COPY, several statements separated by ';'). Prepare() and CreateAppender() give objects that
-// belong to this connection and must be destroyed before it.
+// belong to this connection and must be destroyed before it. CopyArrowStream() writes columnar
+// data the caller holds (Arrow's C stream interface) to a file without copying it into DuckDB.
 //
 // DuckDB errors become Status values at this edge, with DuckDB's own message after what we were
 // doing ("query `SELECT ...`: Catalog Error: Table with name x does not exist!"):
@@ -19,6 +20,7 @@
 // query per connection); open one connection per thread on a shared Database instead.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +31,7 @@
 #include "tradeagg/engine/query_result.h"
 
 struct _duckdb_connection;
+struct ArrowArrayStream;
 
 namespace tradeagg::engine {
 
@@ -43,6 +46,16 @@ class Connection {
   // finds temporary tables first).
   Result<Appender> CreateAppender(std::string_view table, std::string_view schema = {},
                                   std::string_view catalog = {});
+
+  // COPY of every column of `stream`, in its order, TO the file `path` with `options` (the
+  // inside of COPY's parenthesised list, e.g. "FORMAT parquet, COMPRESSION zstd"). DuckDB reads
+  // the stream's arrays on all its threads, numbering them, so the file keeps their order while
+  // the connection preserves insertion order. The stream is borrowed and read to its end.
+  // Every column, and only through this: DuckDB pushes a query's projection into an Arrow scan,
+  // expecting the stream to narrow itself, which a plain stream does not do; a query naming
+  // fewer columns would read the wrong ones.
+  Status CopyArrowStream(ArrowArrayStream* stream, const std::filesystem::path& path,
+                         std::string_view options);
 
   bool valid() const { return conn_ != nullptr; }
 

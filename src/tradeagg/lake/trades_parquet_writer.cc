@@ -9,7 +9,6 @@
 #include <system_error>
 #include <utility>
 
-#include "tradeagg/engine/appender.h"
 #include "tradeagg/engine/query_result.h"
 #include "tradeagg/lake/iceberg/iceberg_constants.h"
 #include "tradeagg/lake/parquet_footer.h"
@@ -20,49 +19,8 @@ namespace {
 
 namespace field = iceberg::trades_field;
 
-// The columns of tradeagg.trades in schema order: name, Iceberg field id, DuckDB type.
-struct Column {
-  std::string_view name;
-  int32_t field_id;
-  std::string_view sql_type;
-};
-
-// Spelled out rather than assembled, so the whole layout reads in one place; the static_asserts
-// tie the decimal types to the agreed precisions.
-static_assert(field::kPricePrecision == 18 && field::kNotionalPrecision == 38 &&
-              field::kMoneyScale == Decimal::kScale);
-constexpr std::array<Column, 13> kColumns = {{
-    {"trade_id", field::kTradeId, "VARCHAR"},
-    {"participant", field::kParticipant, "VARCHAR"},
-    {"counterparty", field::kCounterparty, "VARCHAR"},
-    {"instrument", field::kInstrument, "VARCHAR"},
-    {"side", field::kSide, "VARCHAR"},
-    {"quantity", field::kQuantity, "BIGINT"},
-    {"price", field::kPrice, "DECIMAL(18,8)"},
-    {"notional", field::kNotional, "DECIMAL(38,8)"},
-    {"currency", field::kCurrency, "VARCHAR"},
-    {"trade_time", field::kTradeTime, "TIMESTAMPTZ"},
-    {"received_at", field::kReceivedAt, "TIMESTAMPTZ"},
-    {"business_date", field::kBusinessDate, "DATE"},
-    {"seq", field::kSeq, "BIGINT"},
-}};
-
-// The staging table lives in DuckDB's temp catalog; everything but CREATE TEMP TABLE names it
-// fully, so a permanent table of the same name can never be hit.
-constexpr std::string_view kTempTableName = "tradeagg_trades_export";
-constexpr std::string_view kTempTable = "temp.main.tradeagg_trades_export";
-
-std::string ColumnList() {
-  std::string out;
-  for (const Column& column : kColumns) {
-    if (!out.empty()) out += ", ";
-    out += column.name;
-  }
-  return out;
-}
-
 std::optional<int32_t> FieldIdOf(std::string_view name) {
-  for (const Column& column : kColumns) {
+  for (const TradeColumn& column : kTradeColumns) {
     if (column.name == name) return column.field_id;
   }
   return std::nullopt;
@@ -178,21 +136,13 @@ TradesParquetWriter::TradesParquetWriter(engine::Connection& connection,
                                          TradesParquetWriterOptions options)
     : connection_(connection), options_(options) {}
 
-TradesParquetWriter::~TradesParquetWriter() { (void)Reset(); }
+TradesParquetWriter::~TradesParquetWriter() = default;
 
-Status TradesParquetWriter::OpenStaging() {
-  if (options_.row_group_size < 1) return Status::InvalidArgument("row_group_size must be positive");
-  std::string create = "CREATE OR REPLACE TEMP TABLE " + std::string(kTempTableName) + " (";
-  for (size_t i = 0; i < kColumns.size(); ++i) {
-    if (i > 0) create += ", ";
-    create += std::string(kColumns[i].name) + " " + std::string(kColumns[i].sql_type) + " NOT NULL";
-  }
-  create += ")";
-  TRY(connection_.Execute(create));
-  staging_ = true;
-  ASSIGN_OR_RETURN(appender_, connection_.CreateAppender(kTempTableName, "main", "temp"));
-  return Status::Ok();
-}
+struct TradesParquetWriter::DateStage {
+  TradeColumns columns;
+  Bounds bounds;
+  explicit DateStage(int64_t chunk_rows) : columns(chunk_rows) {}
+};
 
 Status TradesParquetWriter::Add(const domain::Trade& t) {
   if (!failed_.ok()) return failed_;
@@ -201,27 +151,11 @@ Status TradesParquetWriter::Add(const domain::Trade& t) {
     return failed_ = Status::InvalidArgument("trade seq " + std::to_string(t.seq) + " added after seq " +
                                              std::to_string(last_seq_) + "; trades must come in seq order");
   }
-  if (!appender_.valid()) {
-    if (Status opened = OpenStaging(); !opened.ok()) return failed_ = opened;
-  }
-  // Same order as kColumns.
-  appender_.AppendString(t.trade_id);
-  appender_.AppendString(t.participant);
-  appender_.AppendString(t.counterparty);
-  appender_.AppendString(t.instrument);
-  appender_.AppendString(domain::SideName(t.side));
-  appender_.AppendInt64(t.quantity);
-  appender_.AppendDecimal(t.price);
-  appender_.AppendDecimal(t.notional);
-  appender_.AppendString(t.currency);
-  appender_.AppendTimestamp(t.trade_time);
-  appender_.AppendTimestamp(t.received_at);
-  appender_.AppendDate(t.business_date);
-  appender_.AppendInt64(t.seq);
-  if (Status ended = appender_.EndRow(); !ended.ok()) return failed_ = ended;
-  auto& bounds = bounds_[t.business_date.days()];
-  if (!bounds) bounds = std::make_unique<Bounds>();
-  bounds->Add(t);
+  if (options_.row_group_size < 1) return failed_ = Status::InvalidArgument("row_group_size must be positive");
+  auto& stage = dates_[t.business_date.days()];
+  if (!stage) stage = std::make_unique<DateStage>(options_.row_group_size);
+  if (Status added = stage->columns.Add(t); !added.ok()) return failed_ = added;
+  stage->bounds.Add(t);
   ++staged_trades_;
   last_seq_ = t.seq;
   return Status::Ok();
@@ -229,55 +163,40 @@ Status TradesParquetWriter::Add(const domain::Trade& t) {
 
 std::vector<std::pair<Date, int64_t>> TradesParquetWriter::staged_dates() const {
   std::vector<std::pair<Date, int64_t>> dates;
-  for (const auto& [days, bounds] : bounds_) dates.emplace_back(Date::FromDays(days), bounds->trades);
+  for (const auto& [days, stage] : dates_) dates.emplace_back(Date::FromDays(days), stage->bounds.trades);
   return dates;
 }
 
-Status TradesParquetWriter::CloseAppender() {
-  if (!appender_.valid()) return Status::Ok();
-  Status closed = appender_.Close();
-  appender_ = engine::Appender();
-  return closed;
-}
-
-Status TradesParquetWriter::Reset() {
-  Status closed = CloseAppender();
-  Status dropped;
-  if (staging_) dropped = connection_.Execute("DROP TABLE IF EXISTS " + std::string(kTempTable));
-  staging_ = false;
+void TradesParquetWriter::Reset() {
   sealed_ = false;
   failed_ = Status::Ok();
-  bounds_.clear();
+  dates_.clear();
   staged_trades_ = 0;
   last_seq_ = 0;
-  return closed.ok() ? dropped : closed;
 }
 
 Result<iceberg::DataFile> TradesParquetWriter::WriteDate(Date date, const std::filesystem::path& local_path,
                                                          std::string location) {
   if (!failed_.ok()) return failed_;
-  auto found = bounds_.find(date.days());
-  if (found == bounds_.end()) return Status::InvalidArgument("no trades staged for " + date.ToString());
-  if (!sealed_) {
-    sealed_ = true;
-    if (Status closed = CloseAppender(); !closed.ok()) return failed_ = closed;
-  }
+  auto found = dates_.find(date.days());
+  if (found == dates_.end()) return Status::InvalidArgument("no trades staged for " + date.ToString());
+  sealed_ = true;
 
   iceberg::DataFile file;
   file.content = iceberg::DataFileContent::kData;
   file.file_path = std::move(location);
   file.file_format = "PARQUET";
   file.partition_dates = {date.days()};
-  file.record_count = found->second->trades;
+  file.record_count = found->second->bounds.trades;
   file.sort_order_id = 0;
-  Status status = CopyToParquet(date, local_path);
-  if (status.ok()) status = ReadParquetFooter(connection_, local_path, FieldIdOf, kColumns.size(), &file);
+  Status status = CopyToParquet(found->second->columns, local_path);
+  if (status.ok()) status = ReadParquetFooter(connection_, local_path, FieldIdOf, kTradeColumns.size(), &file);
   if (!status.ok()) {
     std::error_code ignored;
     std::filesystem::remove(local_path, ignored);
     return status;
   }
-  found->second->Store(&file);
+  found->second->bounds.Store(&file);
   return file;
 }
 
@@ -292,26 +211,25 @@ Result<iceberg::DataFile> TradesParquetWriter::Write(std::span<const domain::Tra
                                      date.ToString() + ", " + trade.business_date.ToString() + ")");
     }
   }
-  TRY(Reset());
+  Reset();
   Status added;
   for (const domain::Trade& trade : trades) {
     added = Add(trade);
     if (!added.ok()) break;
   }
   if (!added.ok()) {
-    (void)Reset();
+    Reset();
     return added;
   }
   Result<iceberg::DataFile> file = WriteDate(date, local_path, std::move(location));
-  // The staging table is only a staging area; drop it whatever happened, keeping the first error.
-  Status reset = Reset();
-  if (file.ok() && !reset.ok()) return reset;
+  Reset();
   return file;
 }
 
-Status TradesParquetWriter::CopyToParquet(Date date, const std::filesystem::path& local_path) {
-  // The file is in seq order only while DuckDB preserves insertion order (its default); a
-  // connection that turned it off would get an unsorted file without any error.
+Status TradesParquetWriter::CopyToParquet(TradeColumns& columns, const std::filesystem::path& local_path) {
+  // DuckDB numbers the stream's chunks and, while it preserves insertion order (its default),
+  // writes them in that order from all its threads; a connection that turned it off would get
+  // an unsorted file without any error.
   ASSIGN_OR_RETURN(engine::QueryResult setting,
                    connection_.Query("SELECT current_setting('preserve_insertion_order')"));
   ASSIGN_OR_RETURN(bool preserve_order, setting.GetBool(0, 0));
@@ -322,17 +240,16 @@ Status TradesParquetWriter::CopyToParquet(Date date, const std::filesystem::path
   }
 
   std::string field_ids;
-  for (const Column& column : kColumns) {
+  for (const TradeColumn& column : kTradeColumns) {
     if (!field_ids.empty()) field_ids += ", ";
     field_ids += std::string(column.name) + ": " + std::to_string(column.field_id);
   }
-  // The trades were added in seq order, so no ORDER BY (a sort of every row) is needed.
-  std::string copy = "COPY (SELECT " + ColumnList() + " FROM " + std::string(kTempTable) +
-                     " WHERE business_date = DATE '" + date.ToString() + "') TO " +
-                     engine::QuoteLiteral(local_path.string()) +
-                     " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " +
-                     std::to_string(options_.row_group_size) + ", FIELD_IDS {" + field_ids + "})";
-  return connection_.Execute(copy);
+  // The trades were added in seq order, so no ORDER BY (a sort of every row) is needed. zstd at
+  // level 1 (Arrow's default, so PyIceberg's) rather than DuckDB's 3: a quarter less time for
+  // files about 2 % larger.
+  return connection_.CopyArrowStream(columns.Stream(), local_path,
+                                     "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE " +
+                                         std::to_string(options_.row_group_size) + ", FIELD_IDS {" + field_ids + "}");
 }
 
 Status VerifyTradesFieldIds(engine::Connection& connection, const std::filesystem::path& path) {
@@ -358,8 +275,8 @@ Status VerifyTradesFieldIds(engine::Connection& connection, const std::filesyste
     }
     seen.insert(name);
   }
-  if (seen.size() != kColumns.size()) {
-    for (const Column& column : kColumns) {
+  if (seen.size() != kTradeColumns.size()) {
+    for (const TradeColumn& column : kTradeColumns) {
       if (!seen.contains(std::string(column.name))) {
         return Status::InvalidArgument(path.string() + ": column '" + std::string(column.name) +
                                        "' is missing");

@@ -2,18 +2,20 @@
 // tradeagg.trades, one file per business date, and describes each as an iceberg::DataFile for
 // the manifest.
 //
-// Trades are staged with Add(), which appends them exactly (no cast, no floating point; see
-// engine/appender.h) to a temporary DuckDB table on the caller's connection and keeps each
-// date's column bounds in memory, so a caller can stream a store scan straight in without
-// holding Trade objects. WriteDate() then writes one date's trades with
-//   COPY (SELECT ... WHERE business_date = d) TO '<path>' (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {...})
-// in seq order, the order they were added in (DuckDB keeps insertion order; a connection with
-// preserve_insertion_order off is refused rather than given an unordered file), so every column
-// carries its Iceberg field id (iceberg_constants.h, trades_field) and has the Iceberg type's
-// Parquet form: string -> BYTE_ARRAY UTF8, long -> INT64, decimal(18,8) -> INT64 DECIMAL,
-// decimal(38,8) -> FIXED_LEN_BYTE_ARRAY(16) DECIMAL, timestamptz -> INT64 TIMESTAMP(MICROS,
-// adjusted to UTC), date -> INT32 DATE. DuckDB marks every column OPTIONAL although the Iceberg
-// fields are required; readers accept that (the values are never null).
+// Trades are staged with Add(), which keeps each business date's trades column by column in
+// memory (TradeColumns: Arrow's layout, exact integers, no floating point) with its column
+// bounds, so a caller can stream a store scan straight in without holding Trade objects.
+// WriteDate() then hands DuckDB that date's columns as an Arrow stream, which it reads without a
+// copy on all its threads, and writes them (Connection::CopyArrowStream) with
+//   COPY ... TO '<path>' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, FIELD_IDS {...})
+// in seq order, the order they were added in (DuckDB numbers the stream's chunks and keeps their
+// order; a connection with preserve_insertion_order off is refused rather than given an
+// unordered file), so every column carries its Iceberg field id (trade_columns.h,
+// kTradeColumns) and has the Iceberg type's Parquet form: string -> BYTE_ARRAY UTF8, long ->
+// INT64, decimal(18,8) -> INT64 DECIMAL, decimal(38,8) -> FIXED_LEN_BYTE_ARRAY(16) DECIMAL,
+// timestamptz -> INT64 TIMESTAMP(MICROS, adjusted to UTC), date -> INT32 DATE. DuckDB marks
+// every column OPTIONAL although the Iceberg fields are required; readers accept that (the
+// values are never null).
 //
 // The DataFile carries record_count, what the file's footer says (parquet_footer.h:
 // file_size_in_bytes, column_sizes, value_counts, null_value_counts, split_offsets), lower and
@@ -28,9 +30,9 @@
 // A file is written in place at `local_path`, which is overwritten if it exists; on failure it
 // is removed. The writer does not fsync: whoever publishes the file (ObjectStore::PutFile) makes
 // it durable before the catalog commit references it.
+// Memory: the staged trades, about 170 bytes each (the caller bounds how many it stages).
 // Thread safety: none; the writer uses its connection, which must not be used by another thread
-// while the writer lives. One writer per connection at a time (its staging table has a fixed
-// name); the destructor drops the staging table.
+// while the writer lives.
 #pragma once
 
 #include <cstdint>
@@ -46,15 +48,16 @@
 #include "tradeagg/core/status.h"
 #include "tradeagg/core/time.h"
 #include "tradeagg/domain/trade.h"
-#include "tradeagg/engine/appender.h"
 #include "tradeagg/engine/connection.h"
 #include "tradeagg/lake/iceberg/data_file.h"
+#include "tradeagg/lake/trade_columns.h"
 
 namespace tradeagg::lake {
 
 struct TradesParquetWriterOptions {
-  // Rows per Parquet row group (DuckDB's default). Smaller groups mean more split points.
-  int64_t row_group_size = 122'880;
+  // Rows per Parquet row group (DuckDB's default), and per chunk of the staged columns. Smaller
+  // groups mean more split points.
+  int64_t row_group_size = TradeColumns::kDefaultChunkRows;
 };
 
 class TradesParquetWriter {
@@ -80,27 +83,24 @@ class TradesParquetWriter {
   Result<iceberg::DataFile> WriteDate(Date date, const std::filesystem::path& local_path,
                                       std::string location);
   // Drops everything staged; the writer is then as new.
-  Status Reset();
+  void Reset();
 
   // Stages `trades` (at least one, all of one business date), writes them and resets:
   // kInvalidArgument for an empty batch or mixed dates.
   Result<iceberg::DataFile> Write(std::span<const domain::Trade> trades,
                                   const std::filesystem::path& local_path, std::string location);
 
-  struct Bounds;  // one date's running column bounds (in the .cc)
+  struct Bounds;     // one date's running column bounds (in the .cc)
+  struct DateStage;  // one date's columns and bounds
 
  private:
-  Status OpenStaging();
-  Status CloseAppender();
-  Status CopyToParquet(Date date, const std::filesystem::path& local_path);
+  Status CopyToParquet(TradeColumns& columns, const std::filesystem::path& local_path);
 
   engine::Connection& connection_;
   TradesParquetWriterOptions options_;
-  engine::Appender appender_;            // open while trades are being added
-  bool staging_ = false;                 // the staging table exists
   bool sealed_ = false;                  // a WriteDate happened since the last Reset
   Status failed_;                        // the first error of Add, until Reset
-  std::map<int32_t, std::unique_ptr<Bounds>> bounds_;  // by Date::days()
+  std::map<int32_t, std::unique_ptr<DateStage>> dates_;  // by Date::days()
   int64_t staged_trades_ = 0;
   int64_t last_seq_ = 0;
 };

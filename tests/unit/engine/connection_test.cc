@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <filesystem>
 #include <string>
+#include <vector>
 
+#include "tradeagg/engine/arrow_c_interface.h"
 #include "tradeagg/engine/database.h"
+#include "testing/temp_dir.h"
 
 namespace tradeagg::engine {
 namespace {
@@ -91,6 +96,82 @@ TEST_F(EngineConnectionTest, ErrorsCarryDuckDbMessageAndCode) {
 TEST_F(EngineConnectionTest, NulInSqlIsRefused) {
   std::string sql("SELECT 1\0; DROP TABLE x", 24);
   EXPECT_EQ(conn_.Execute(sql).code(), StatusCode::kInvalidArgument);
+}
+
+// A stream of one int64 column "x" (or of `format`) over `batches`, each yielded once.
+struct Int64Stream {
+  std::vector<std::vector<int64_t>> batches;
+  const char* format = "l";
+  size_t next = 0;
+  ArrowSchema column{}, root{};
+  ArrowSchema* columns[1] = {&column};
+  std::vector<std::array<const void*, 2>> buffers;
+  std::vector<ArrowArray> arrays, roots;
+  std::vector<ArrowArray*> children;
+  ArrowArrayStream stream{};
+
+  ArrowArrayStream* Start() {
+    auto release_schema = [](ArrowSchema* s) { s->release = nullptr; };
+    column = {format, "x", nullptr, 0, 0, nullptr, nullptr, release_schema, nullptr};
+    root = {"+s", "", nullptr, 0, 1, columns, nullptr, release_schema, nullptr};
+    buffers.resize(batches.size());
+    arrays.resize(batches.size());
+    roots.resize(batches.size());
+    children.resize(batches.size());
+    auto release_array = [](ArrowArray* a) { a->release = nullptr; };
+    for (size_t i = 0; i < batches.size(); ++i) {
+      auto rows = static_cast<int64_t>(batches[i].size());
+      buffers[i] = {nullptr, batches[i].data()};
+      arrays[i] = {rows, 0, 0, 2, 0, buffers[i].data(), nullptr, nullptr, release_array, nullptr};
+      children[i] = &arrays[i];
+      roots[i] = {rows, 0, 0, 1, 1, &no_validity, &children[i], nullptr, release_array, nullptr};
+    }
+    stream.get_schema = [](ArrowArrayStream* s, ArrowSchema* out) {
+      *out = static_cast<Int64Stream*>(s->private_data)->root;
+      return 0;
+    };
+    stream.get_next = [](ArrowArrayStream* s, ArrowArray* out) {
+      auto* self = static_cast<Int64Stream*>(s->private_data);
+      if (self->next == self->roots.size()) {
+        *out = ArrowArray{};
+      } else {
+        *out = self->roots[self->next++];
+      }
+      return 0;
+    };
+    stream.get_last_error = [](ArrowArrayStream*) -> const char* { return nullptr; };
+    stream.release = [](ArrowArrayStream* s) { s->release = nullptr; };
+    stream.private_data = this;
+    return &stream;
+  }
+  const void* no_validity = nullptr;
+};
+
+TEST_F(EngineConnectionTest, CopyArrowStreamWritesEveryArrayInOrder) {
+  testing::TempDir dir;
+  Int64Stream source;
+  source.batches = {{1, 2, 3}, {}, {4, 5}};
+  std::string path = (dir / "x.parquet").string();
+  Status copied = conn_.CopyArrowStream(source.Start(), path, "FORMAT parquet");
+  ASSERT_TRUE(copied.ok()) << copied.ToString();
+  Result<QueryResult> rows = conn_.Query("SELECT x FROM read_parquet(" + QuoteLiteral(path) + ")");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->row_count(), 5u);
+  for (uint64_t row = 0; row < 5; ++row) EXPECT_EQ(*rows->GetInt64(0, row), static_cast<int64_t>(row + 1));
+  // The view it read through is gone.
+  EXPECT_EQ(conn_.Query("SELECT * FROM duckdb_views() WHERE NOT internal")->row_count(), 0u);
+}
+
+TEST_F(EngineConnectionTest, CopyArrowStreamRefusesNoStreamAndAnUnknownType) {
+  testing::TempDir dir;
+  EXPECT_EQ(conn_.CopyArrowStream(nullptr, dir / "a.parquet", "FORMAT parquet").code(),
+            StatusCode::kInvalidArgument);
+  Int64Stream source;
+  source.batches = {{1}};
+  source.format = "not-an-arrow-format";
+  Status refused = conn_.CopyArrowStream(source.Start(), dir / "b.parquet", "FORMAT parquet");
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument) << refused.ToString();
+  EXPECT_FALSE(std::filesystem::exists(dir / "b.parquet"));
 }
 
 TEST_F(EngineConnectionTest, PreparedStatementBindsEveryType) {

@@ -334,7 +334,7 @@ TEST_F(TradesParquetWriterTest, RefusesEmptyAndMixedDateBatches) {
   EXPECT_FALSE(std::filesystem::exists(path));
 }
 
-TEST_F(TradesParquetWriterTest, FailedWriteLeavesNoFileAndNoStagingTable) {
+TEST_F(TradesParquetWriterTest, FailedWriteLeavesNoFileAndNoView) {
   TradesParquetWriter writer(conn_);
   std::vector<Trade> trades = {MakeTrade(1, date_)};
   Result<iceberg::DataFile> result =
@@ -342,8 +342,7 @@ TEST_F(TradesParquetWriterTest, FailedWriteLeavesNoFileAndNoStagingTable) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kUnavailable) << result.status().ToString();
   EXPECT_FALSE(std::filesystem::exists(dir_ / "no-such-dir" / "t.parquet"));
-  EXPECT_EQ(conn_.Execute("SELECT * FROM temp.main.tradeagg_trades_export").code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(MustQuery("SELECT * FROM duckdb_views() WHERE NOT internal").row_count(), 0u);
 
   // A connection that does not keep insertion order cannot produce a seq-ordered file.
   ASSERT_TRUE(conn_.Execute("SET preserve_insertion_order = false").ok());
@@ -368,6 +367,35 @@ TEST_F(TradesParquetWriterTest, OneWriterWritesManyFilesOnOneConnection) {
     EXPECT_EQ(*r.GetInt64(0, 0), i * 10 + 1);
     EXPECT_EQ(*r.GetInt64(1, 0), i * 10 + 10);
     EXPECT_EQ(*r.GetInt64(2, 0), 10);
+  }
+}
+
+// Trades of two dates interleaved, many row groups each, on more threads than the machine has
+// cores: each date's file holds exactly its trades, in seq order.
+TEST_F(TradesParquetWriterTest, ManyRowGroupsOfInterleavedDatesKeepSeqOrderOnEveryThread) {
+  ASSERT_TRUE(conn_.Execute("SET threads = 4").ok());
+  TradesParquetWriterOptions options;
+  options.row_group_size = 1000;
+  TradesParquetWriter writer(conn_, options);
+  for (int64_t seq = 1; seq <= 30'000; ++seq) {
+    ASSERT_TRUE(writer.Add(MakeTrade(seq, seq % 3 == 0 ? date_ + 1 : date_)).ok());
+  }
+  ASSERT_EQ(writer.staged_dates().size(), 2u);
+  for (const auto& [date, count] : writer.staged_dates()) {
+    std::filesystem::path path = dir_ / (date.ToString() + ".parquet");
+    Result<iceberg::DataFile> file = writer.WriteDate(date, path, "file:///x");
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    EXPECT_EQ(file->record_count, count);
+    engine::QueryResult r = MustQuery("SELECT seq, business_date FROM read_parquet(" + Quoted(path) + ")");
+    ASSERT_EQ(static_cast<int64_t>(r.row_count()), count);
+    int64_t previous = 0;
+    for (uint64_t row = 0; row < r.row_count(); ++row) {
+      int64_t seq = *r.GetInt64(0, row);
+      ASSERT_GT(seq, previous) << "row " << row << " of " << date.ToString();
+      ASSERT_EQ(seq % 3 == 0, date == date_ + 1) << "seq " << seq;
+      ASSERT_EQ(*r.GetDate(1, row), date);
+      previous = seq;
+    }
   }
 }
 

@@ -1,0 +1,201 @@
+#include "tradeagg/lake/trade_columns.h"
+
+#include <cstring>
+#include <limits>
+#include <string>
+
+namespace tradeagg::lake {
+
+namespace {
+
+namespace field = iceberg::trades_field;
+static_assert(field::kPricePrecision == 18 && field::kNotionalPrecision == 38 &&
+              field::kMoneyScale == Decimal::kScale,
+              "kTradeColumns' decimal formats are d:18,8 and d:38,8");
+
+constexpr size_t kColumnCount = kTradeColumns.size();
+
+// The callbacks of structs whose memory the TradeColumns owns: releasing only marks them so.
+void ReleaseSchema(ArrowSchema* schema) { schema->release = nullptr; }
+void ReleaseArray(ArrowArray* array) { array->release = nullptr; }
+
+// An Arrow utf8 column: int32 offsets (one more than the rows) and the bytes.
+struct StringColumn {
+  std::vector<int32_t> offsets{0};
+  std::string bytes;
+
+  bool Fits(std::string_view value) const {
+    return bytes.size() + value.size() <= static_cast<size_t>(std::numeric_limits<int32_t>::max());
+  }
+  void Add(std::string_view value) {
+    bytes.append(value);
+    offsets.push_back(static_cast<int32_t>(bytes.size()));
+  }
+};
+
+// |unscaled| < 10^digits, the range of a decimal of that precision.
+bool FitsDigits(int128 unscaled, int digits) {
+  int128 limit = 1;
+  for (int i = 0; i < digits; ++i) limit *= 10;
+  return unscaled < limit && unscaled > -limit;
+}
+
+}  // namespace
+
+struct TradeColumns::Chunk {
+  int64_t rows = 0;
+  StringColumn trade_id, participant, counterparty, instrument, side, currency;
+  std::vector<int64_t> quantity, trade_time, received_at, seq;
+  std::vector<int128> price, notional;
+  std::vector<int32_t> business_date;
+
+  // The Arrow view of the buffers above, made by Seal() once no trade is added any more.
+  std::array<std::array<const void*, 3>, kColumnCount> buffers{};
+  std::array<ArrowArray, kColumnCount> columns{};
+  std::array<ArrowArray*, kColumnCount> column_ptrs{};
+  std::array<const void*, 1> root_buffers{};  // the struct array's validity: none
+  ArrowArray root{};
+
+  std::array<StringColumn*, 6> strings() {
+    return {&trade_id, &participant, &counterparty, &instrument, &side, &currency};
+  }
+
+  // Room for `capacity` rows, and for as many string bytes as the previous chunk's (if any) took,
+  // so that a steady stream of trades fills a chunk without growing its buffers.
+  Chunk(int64_t capacity, Chunk* previous) {
+    auto n = static_cast<size_t>(capacity);
+    std::array<StringColumn*, 6> mine = strings();
+    for (size_t c = 0; c < mine.size(); ++c) {
+      mine[c]->offsets.reserve(n + 1);
+      if (previous != nullptr) mine[c]->bytes.reserve(previous->strings()[c]->bytes.size());
+    }
+    for (auto* column : {&quantity, &trade_time, &received_at, &seq}) column->reserve(n);
+    price.reserve(n);
+    notional.reserve(n);
+    business_date.reserve(n);
+  }
+
+  void Add(const domain::Trade& t) {
+    trade_id.Add(t.trade_id);
+    participant.Add(t.participant);
+    counterparty.Add(t.counterparty);
+    instrument.Add(t.instrument);
+    side.Add(domain::SideName(t.side));
+    quantity.push_back(t.quantity);
+    price.push_back(t.price.units());
+    notional.push_back(t.notional.units());
+    currency.Add(t.currency);
+    trade_time.push_back(t.trade_time.micros());
+    received_at.push_back(t.received_at.micros());
+    business_date.push_back(t.business_date.days());
+    seq.push_back(t.seq);
+    ++rows;
+  }
+
+  // Points the Arrow structs at the buffers, in kTradeColumns' order.
+  void Seal() {
+    size_t i = 0;
+    auto strings = [&](const StringColumn& column) {
+      buffers[i] = {nullptr, column.offsets.data(), column.bytes.data()};
+      columns[i].n_buffers = 3;
+      ++i;
+    };
+    auto fixed = [&](const void* data) {
+      buffers[i] = {nullptr, data, nullptr};
+      columns[i].n_buffers = 2;
+      ++i;
+    };
+    strings(trade_id);
+    strings(participant);
+    strings(counterparty);
+    strings(instrument);
+    strings(side);
+    fixed(quantity.data());
+    fixed(price.data());
+    fixed(notional.data());
+    strings(currency);
+    fixed(trade_time.data());
+    fixed(received_at.data());
+    fixed(business_date.data());
+    fixed(seq.data());
+    for (size_t c = 0; c < kColumnCount; ++c) {
+      ArrowArray& column = columns[c];
+      column.length = rows;
+      column.null_count = 0;
+      column.offset = 0;
+      column.n_children = 0;
+      column.buffers = buffers[c].data();
+      column.children = nullptr;
+      column.dictionary = nullptr;
+      column.release = ReleaseArray;
+      column.private_data = nullptr;
+      column_ptrs[c] = &column;
+    }
+    root = ArrowArray{rows, 0, 0, 1, static_cast<int64_t>(kColumnCount), root_buffers.data(),
+                      column_ptrs.data(), nullptr, ReleaseArray, nullptr};
+  }
+};
+
+TradeColumns::TradeColumns(int64_t chunk_rows) : chunk_rows_(chunk_rows < 1 ? 1 : chunk_rows) {
+  for (size_t c = 0; c < kColumnCount; ++c) {
+    column_schemas_[c] = ArrowSchema{kTradeColumns[c].arrow_format, kTradeColumns[c].name.data(),
+                                     nullptr, 0, 0, nullptr, nullptr, ReleaseSchema, nullptr};
+    column_schema_ptrs_[c] = &column_schemas_[c];
+  }
+  schema_ = ArrowSchema{"+s", "", nullptr, 0, static_cast<int64_t>(kColumnCount),
+                        column_schema_ptrs_.data(), nullptr, ReleaseSchema, nullptr};
+}
+
+TradeColumns::~TradeColumns() = default;
+
+Status TradeColumns::Add(const domain::Trade& t) {
+  if (!FitsDigits(t.price.units(), field::kPricePrecision)) {
+    return Status::InvalidArgument("price " + t.price.ToString() + " of trade seq " + std::to_string(t.seq) +
+                                   " has more than 18 digits");
+  }
+  if (!FitsDigits(t.notional.units(), field::kNotionalPrecision)) {
+    return Status::InvalidArgument("notional " + t.notional.ToString() + " of trade seq " +
+                                   std::to_string(t.seq) + " has more than 38 digits");
+  }
+  if (chunks_.empty() || chunks_.back()->rows == chunk_rows_) {
+    chunks_.push_back(std::make_unique<Chunk>(chunk_rows_, chunks_.empty() ? nullptr : chunks_.back().get()));
+  }
+  Chunk& chunk = *chunks_.back();
+  // 2 GiB of one string column in one chunk: far beyond any real trade, but never wrapped.
+  if (!chunk.trade_id.Fits(t.trade_id) || !chunk.participant.Fits(t.participant) ||
+      !chunk.counterparty.Fits(t.counterparty) || !chunk.instrument.Fits(t.instrument) ||
+      !chunk.currency.Fits(t.currency)) {
+    return Status::InvalidArgument("trade seq " + std::to_string(t.seq) + ": strings too long for one chunk");
+  }
+  chunk.Add(t);
+  ++size_;
+  return Status::Ok();
+}
+
+ArrowArrayStream* TradeColumns::Stream() {
+  for (const auto& chunk : chunks_) chunk->Seal();
+  next_chunk_ = 0;
+  stream_ = ArrowArrayStream{GetSchema, GetNext, GetLastError, ReleaseStream, this};
+  return &stream_;
+}
+
+int TradeColumns::GetSchema(ArrowArrayStream* stream, ArrowSchema* out) {
+  *out = static_cast<TradeColumns*>(stream->private_data)->schema_;
+  return 0;
+}
+
+int TradeColumns::GetNext(ArrowArrayStream* stream, ArrowArray* out) {
+  auto* self = static_cast<TradeColumns*>(stream->private_data);
+  if (self->next_chunk_ == self->chunks_.size()) {
+    std::memset(out, 0, sizeof(*out));  // release == nullptr: the end of the stream
+    return 0;
+  }
+  *out = self->chunks_[self->next_chunk_++]->root;
+  return 0;
+}
+
+const char* TradeColumns::GetLastError(ArrowArrayStream*) { return nullptr; }
+
+void TradeColumns::ReleaseStream(ArrowArrayStream* stream) { stream->release = nullptr; }
+
+}  // namespace tradeagg::lake
