@@ -8,6 +8,7 @@
 #include "tradeagg/engine/database.h"
 #include "testing/temp_dir.h"
 #include "testing/trade_builder.h"
+#include "testing/trade_rows.h"
 
 namespace tradeagg::lake {
 namespace {
@@ -78,25 +79,7 @@ TEST_F(TradeColumnsTest, DuckDbReadsEveryValueExactlyInTheOrderAdded) {
   EXPECT_EQ(columns.size(), 10'500);
 
   engine::QueryResult r = CopiedRows(columns);
-  ASSERT_EQ(r.row_count(), trades.size());
-  ASSERT_EQ(r.column_count(), kTradeColumns.size());
-  for (uint64_t row = 0; row < r.row_count(); ++row) {
-    const domain::Trade& t = trades[row];
-    SCOPED_TRACE("seq " + std::to_string(t.seq));
-    ASSERT_EQ(*r.GetString(0, row), t.trade_id);
-    ASSERT_EQ(*r.GetString(1, row), t.participant);
-    ASSERT_EQ(*r.GetString(2, row), t.counterparty);
-    ASSERT_EQ(*r.GetString(3, row), t.instrument);
-    ASSERT_EQ(*r.GetString(4, row), domain::SideName(t.side));
-    ASSERT_EQ(*r.GetInt64(5, row), t.quantity);
-    ASSERT_EQ(*r.GetDecimal(6, row), t.price);
-    ASSERT_EQ(*r.GetDecimal(7, row), t.notional);
-    ASSERT_EQ(*r.GetString(8, row), t.currency);
-    ASSERT_EQ(*r.GetTimestamp(9, row), t.trade_time);
-    ASSERT_EQ(*r.GetTimestamp(10, row), t.received_at);
-    ASSERT_EQ(*r.GetDate(11, row), t.business_date);
-    ASSERT_EQ(*r.GetInt64(12, row), t.seq);
-  }
+  testing::ExpectTradeRows(r, trades);
   for (size_t c = 0; c < kTradeColumns.size(); ++c) EXPECT_EQ(r.column_name(c), kTradeColumns[c].name);
   EXPECT_EQ(r.column_type(6).name, "DECIMAL(18,8)");
   EXPECT_EQ(r.column_type(7).name, "DECIMAL(38,8)");
