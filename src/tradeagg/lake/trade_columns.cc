@@ -1,5 +1,6 @@
 #include "tradeagg/lake/trade_columns.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -14,6 +15,7 @@ static_assert(field::kPricePrecision == 18 && field::kNotionalPrecision == 38 &&
               "kTradeColumns' decimal formats are d:18,8 and d:38,8");
 
 constexpr size_t kColumnCount = kTradeColumns.size();
+constexpr int64_t kFirstChunkRows = 4096;  // a date's first chunk reserves room for this many
 
 // The callbacks of structs whose memory the TradeColumns owns: releasing only marks them so.
 void ReleaseSchema(ArrowSchema* schema) { schema->release = nullptr; }
@@ -60,10 +62,11 @@ struct TradeColumns::Chunk {
     return {&trade_id, &participant, &counterparty, &instrument, &side, &currency};
   }
 
-  // Room for `capacity` rows, and for as many string bytes as the previous chunk's (if any) took,
-  // so that a steady stream of trades fills a chunk without growing its buffers.
+  // After a full chunk: room for `capacity` rows and for as many string bytes as that one took,
+  // so that a steady stream of trades fills a chunk without growing its buffers. A date's first
+  // chunk starts small, since a date may have only a few trades (late ones).
   Chunk(int64_t capacity, Chunk* previous) {
-    auto n = static_cast<size_t>(capacity);
+    auto n = static_cast<size_t>(previous != nullptr ? capacity : std::min<int64_t>(capacity, kFirstChunkRows));
     std::array<StringColumn*, 6> mine = strings();
     for (size_t c = 0; c < mine.size(); ++c) {
       mine[c]->offsets.reserve(n + 1);
