@@ -3,8 +3,14 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "tradeagg/core/fault_injector.h"
 #include "tradeagg/lake/iceberg/ids.h"
@@ -129,34 +135,41 @@ Result<ExportCycle> Exporter::ExportOnce() {
   ExportCycle cycle;
   cycle.watermark = WatermarkOf(base.metadata);
 
-  // The trades after the watermark go from the store scan (on a reader thread) into DuckDB (on
-  // this one), batch by batch, so that both halves work at once.
+  // The trades after the watermark go from the store scan (on a reader thread) into the Parquet
+  // writer, batch by batch. The business date of the first trade (the one nearly every cycle
+  // has alone) is written while the scan goes on: DuckDB pulls the batches itself as it needs
+  // them (WriteDateWhileAdding), so reading the store and writing Parquet overlap. Any other
+  // dates are staged meanwhile and written after.
   TradesParquetWriter parquet(duckdb_);
-  int64_t new_watermark = cycle.watermark;
   TradeBatchPipe pipe(kScanBatchTrades, kScanBatches);
   std::thread reader([&] {
     Status scanned = store_.ScanTrades(cycle.watermark, config_.max_snapshot_trades,
                                        [&](const domain::Trade& trade) { (void)pipe.Push(trade); });
     pipe.Close(std::move(scanned));
   });
-  Status staged;
-  while (TradeBatchPipe::Batch* batch = pipe.Next()) {
-    for (size_t i = 0; i < batch->count && staged.ok(); ++i) {
-      staged = parquet.Add(batch->trades[i]);
-      new_watermark = batch->trades[i].seq;
+  TradeBatchPipe::Batch* batch = nullptr;
+  int64_t new_watermark = cycle.watermark;
+  Clock::time_point read_end = started;
+  // The next batch (giving the previous one back), empty at the end of the scan.
+  auto next_batch = [&]() -> Result<std::span<const domain::Trade>> {
+    if (batch != nullptr) pipe.Recycle(batch);
+    batch = pipe.Next();
+    if (batch == nullptr) {
+      read_end = Clock::now();
+      TRY(pipe.status());
+      return std::span<const domain::Trade>();
     }
-    pipe.Recycle(batch);
-    if (!staged.ok()) pipe.Cancel();  // drain what is in flight, append nothing more
-  }
-  reader.join();
-  TRY(pipe.status());
-  TRY(staged);
-  cycle.trades = parquet.staged_trades();
-  if (cycle.trades == 0) return cycle;
-  cycle.read_ms = elapsed_ms(started);
-  Clock::time_point writing = Clock::now();
+    new_watermark = batch->trades[batch->count - 1].seq;
+    return std::span<const domain::Trade>(batch->trades.data(), batch->count);
+  };
+  // After a failure: stop the scan, give back what is in flight, wait for the reader.
+  auto stop_reading = [&] {
+    pipe.Cancel();
+    if (batch != nullptr) pipe.Recycle(batch);
+    while ((batch = pipe.Next()) != nullptr) pipe.Recycle(batch);
+    reader.join();
+  };
 
-  // 1. One data file per business date.
   ASSIGN_OR_RETURN(std::string table_key, objects_.KeyForUri(base.metadata.location));
   iceberg::MergeAppend append(objects_, base);
   std::vector<std::string> data_keys;
@@ -164,18 +177,49 @@ Result<ExportCycle> Exporter::ExportOnce() {
     iceberg::DeleteQuietly(objects_, data_keys);
     return status;
   };
-  for (const auto& [date, count] : parquet.staged_dates()) {
+  // 1. One data file per business date: put each into the lake.
+  auto store_file = [&](Date date, const std::function<Result<iceberg::DataFile>(const std::filesystem::path&,
+                                                                                   std::string)>& write) -> Status {
     std::string name = iceberg::NewUuid() + ".parquet";
     std::string key = table_key + "/data/business_date=" + date.ToString() + "/" + name;
     std::filesystem::path staged_path = config_.staging_dir / name;
-    auto file = parquet.WriteDate(date, staged_path, objects_.Uri(key));
-    if (!file.ok()) return fail(file.status());
+    ASSIGN_OR_RETURN(iceberg::DataFile file, write(staged_path, objects_.Uri(key)));
     data_keys.push_back(key);
     Status put = objects_.PutFile(key, staged_path);
     std::error_code ignored;
     std::filesystem::remove(staged_path, ignored);
-    if (!put.ok()) return fail(put);
-    append.AddFile(std::move(file).value());
+    TRY(put);
+    append.AddFile(std::move(file));
+    return Status::Ok();
+  };
+
+  Result<std::span<const domain::Trade>> first = next_batch();
+  Status staged = first.status();
+  for (size_t i = 0; staged.ok() && first.ok() && i < first->size(); ++i) staged = parquet.Add((*first)[i]);
+  if (!staged.ok() || first->empty()) {
+    stop_reading();
+    TRY(staged);
+    return cycle;  // nothing after the watermark
+  }
+  const Date streamed_date = first->front().business_date;
+  Status written = store_file(streamed_date, [&](const std::filesystem::path& path, std::string location) {
+    return parquet.WriteDateWhileAdding(streamed_date, path, std::move(location), next_batch);
+  });
+  if (!written.ok()) {
+    stop_reading();
+    return fail(written);
+  }
+  reader.join();
+  cycle.trades = parquet.staged_trades();
+  // Reading and writing overlap: read_ms ends with the scan, write_ms is what came after it.
+  cycle.read_ms = std::chrono::duration_cast<std::chrono::milliseconds>(read_end - started).count();
+  const Clock::time_point writing = read_end;
+  for (const auto& [date, count] : parquet.staged_dates()) {
+    if (date == streamed_date) continue;
+    written = store_file(date, [&](const std::filesystem::path& path, std::string location) {
+      return parquet.WriteDate(date, path, std::move(location));
+    });
+    if (!written.ok()) return fail(written);
   }
   cycle.data_files = static_cast<int64_t>(data_keys.size());
   CrashIfArmed("lake.export.after_data_files");

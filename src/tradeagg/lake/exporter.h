@@ -73,8 +73,10 @@ struct ExportCycle {
   int64_t trades = 0;      // exported by this cycle (0: nothing was pending)
   int64_t data_files = 0;
   int64_t watermark = 0;   // after the cycle
-  int64_t read_ms = 0;     // reading the trades from the store
-  int64_t write_ms = 0;    // Parquet files, manifest and manifest list written and stored
+  // The first business date's file is written while the store is read, so the two overlap:
+  int64_t read_ms = 0;     // from the start to the end of the store scan
+  int64_t write_ms = 0;    // after the scan: the rest of the Parquet files, manifest and
+                           // manifest list written and stored
   int64_t commit_ms = 0;   // metadata file written and the catalog swapped
 };
 

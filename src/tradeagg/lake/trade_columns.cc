@@ -1,6 +1,7 @@
 #include "tradeagg/lake/trade_columns.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -175,11 +176,19 @@ Status TradeColumns::Add(const domain::Trade& t) {
   return Status::Ok();
 }
 
-ArrowArrayStream* TradeColumns::Stream() {
-  for (const auto& chunk : chunks_) chunk->Seal();
+ArrowArrayStream* TradeColumns::Stream(Refill refill) {
   next_chunk_ = 0;
+  refill_ = std::move(refill);
+  last_error_ = Status::Ok();
+  last_error_text_.clear();
   stream_ = ArrowArrayStream{GetSchema, GetNext, GetLastError, ReleaseStream, this};
   return &stream_;
+}
+
+bool TradeColumns::NextChunkComplete() const {
+  if (!refill_) return true;
+  if (next_chunk_ >= chunks_.size()) return false;
+  return chunks_[next_chunk_]->rows == chunk_rows_ || next_chunk_ + 1 < chunks_.size();
 }
 
 int TradeColumns::GetSchema(ArrowArrayStream* stream, ArrowSchema* out) {
@@ -189,15 +198,29 @@ int TradeColumns::GetSchema(ArrowArrayStream* stream, ArrowSchema* out) {
 
 int TradeColumns::GetNext(ArrowArrayStream* stream, ArrowArray* out) {
   auto* self = static_cast<TradeColumns*>(stream->private_data);
-  if (self->next_chunk_ == self->chunks_.size()) {
-    std::memset(out, 0, sizeof(*out));  // release == nullptr: the end of the stream
-    return 0;
+  std::memset(out, 0, sizeof(*out));  // release == nullptr: the end of the stream, unless set below
+  if (!self->last_error_.ok()) return EIO;
+  while (!self->NextChunkComplete()) {
+    Result<bool> more = self->refill_();
+    if (!more.ok()) {
+      self->last_error_ = more.status();
+      self->last_error_text_ = more.status().ToString();
+      self->refill_ = nullptr;
+      return EIO;
+    }
+    if (!*more) self->refill_ = nullptr;
   }
-  *out = self->chunks_[self->next_chunk_++]->root;
+  if (self->next_chunk_ == self->chunks_.size()) return 0;
+  Chunk& chunk = *self->chunks_[self->next_chunk_++];
+  chunk.Seal();
+  *out = chunk.root;
   return 0;
 }
 
-const char* TradeColumns::GetLastError(ArrowArrayStream*) { return nullptr; }
+const char* TradeColumns::GetLastError(ArrowArrayStream* stream) {
+  auto* self = static_cast<TradeColumns*>(stream->private_data);
+  return self->last_error_text_.empty() ? nullptr : self->last_error_text_.c_str();
+}
 
 void TradeColumns::ReleaseStream(ArrowArrayStream* stream) { stream->release = nullptr; }
 

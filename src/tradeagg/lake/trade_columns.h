@@ -13,16 +13,22 @@
 // naming the field, rather than written wrong.
 //
 // Stream() hands out a stream over the chunks in the order added, read once: a copy consumes it,
-// and Stream() again starts a new one. The stream, its schema and its arrays
-// point into this object: they are valid while it lives and no trade is added; their release
-// callbacks free nothing.
-// Thread safety: none while adding; DuckDB's threads may read the stream concurrently (get_next
-// is called under DuckDB's own lock).
+// and Stream() again starts a new one. Given a Refill, the stream is read while trades are still
+// being added: whenever DuckDB asks for a chunk and none is complete (full, or the last once no
+// more trades come), get_next calls the Refill, which adds more (here and to other objects, on
+// DuckDB's thread) and says whether any may follow; so a COPY writes the first chunks while the
+// later ones are still being read from the store. A chunk handed out is never added to again.
+// The stream, its schema and its arrays point into this object: they are valid while it lives;
+// their release callbacks free nothing.
+// Thread safety: none while adding outside a stream; DuckDB calls get_next, and so the Refill,
+// under its own lock, one thread at a time.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -72,8 +78,15 @@ class TradeColumns {
   Status Add(const domain::Trade& trade);
   int64_t size() const { return size_; }
 
-  // A new stream over everything added (see above); the pointer stays this object's.
-  ArrowArrayStream* Stream();
+  // Adds trades (to this object, and to others its caller keeps) and returns whether more may
+  // follow; an error ends the stream with that error (see last_error()).
+  using Refill = std::function<Result<bool>()>;
+
+  // A new stream over everything added, and with `refill` everything it adds (see above); the
+  // pointer stays this object's.
+  ArrowArrayStream* Stream(Refill refill = {});
+  // The Refill's error that ended the last stream, if one did (DuckDB reports only its text).
+  const Status& last_error() const { return last_error_; }
 
   struct Chunk;  // one chunk's buffers and Arrow structs (in the .cc)
 
@@ -81,6 +94,9 @@ class TradeColumns {
   static int GetSchema(ArrowArrayStream* stream, ArrowSchema* out);
   static int GetNext(ArrowArrayStream* stream, ArrowArray* out);
   static const char* GetLastError(ArrowArrayStream* stream);
+  // Whether the chunk at next_chunk_ may be handed out: it is full, or a later one exists, or
+  // no more trades can come.
+  bool NextChunkComplete() const;
   static void ReleaseStream(ArrowArrayStream* stream);
 
   const int64_t chunk_rows_;
@@ -93,6 +109,9 @@ class TradeColumns {
   int64_t size_ = 0;
   ArrowArrayStream stream_{};
   size_t next_chunk_ = 0;  // the stream's position
+  Refill refill_;          // empty once it has said no more trades follow
+  Status last_error_;
+  std::string last_error_text_;  // what get_last_error returns
 };
 
 }  // namespace tradeagg::lake

@@ -4,6 +4,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <span>
 #include <set>
 #include <string_view>
 #include <system_error>
@@ -181,22 +182,46 @@ Result<iceberg::DataFile> TradesParquetWriter::WriteDate(Date date, const std::f
   auto found = dates_.find(date.days());
   if (found == dates_.end()) return Status::InvalidArgument("no trades staged for " + date.ToString());
   sealed_ = true;
+  return WriteStaged(date, *found->second, local_path, std::move(location), {});
+}
 
+Result<iceberg::DataFile> TradesParquetWriter::WriteDateWhileAdding(Date date, const std::filesystem::path& local_path,
+                                                                    std::string location, const TradeFeed& feed) {
+  if (!failed_.ok()) return failed_;
+  if (sealed_) return Status::InvalidArgument("trades added after WriteDate; Reset() first");
+  auto found = dates_.find(date.days());
+  if (found == dates_.end()) return Status::InvalidArgument("no trades staged for " + date.ToString());
+  // Runs on DuckDB's thread, under its lock, while this thread waits in the COPY.
+  TradeColumns::Refill refill = [this, &feed]() -> Result<bool> {
+    ASSIGN_OR_RETURN(std::span<const domain::Trade> batch, feed());
+    for (const domain::Trade& trade : batch) TRY(Add(trade));
+    return !batch.empty();
+  };
+  Result<iceberg::DataFile> file = WriteStaged(date, *found->second, local_path, std::move(location), std::move(refill));
+  sealed_ = true;
+  if (!file.ok() && failed_.ok()) failed_ = file.status();
+  return file;
+}
+
+Result<iceberg::DataFile> TradesParquetWriter::WriteStaged(Date date, DateStage& stage,
+                                                           const std::filesystem::path& local_path,
+                                                           std::string location, TradeColumns::Refill refill) {
   iceberg::DataFile file;
   file.content = iceberg::DataFileContent::kData;
   file.file_path = std::move(location);
   file.file_format = "PARQUET";
   file.partition_dates = {date.days()};
-  file.record_count = found->second->bounds.trades;
   file.sort_order_id = 0;
-  Status status = CopyToParquet(found->second->columns, local_path);
+  Status status = CopyToParquet(stage.columns, local_path, std::move(refill));
+  file.record_count = stage.bounds.trades;  // known only now when trades came while writing
+  // The footer must agree with what was staged (its row count is checked against record_count).
   if (status.ok()) status = ReadParquetFooter(connection_, local_path, FieldIdOf, kTradeColumns.size(), &file);
   if (!status.ok()) {
     std::error_code ignored;
     std::filesystem::remove(local_path, ignored);
     return status;
   }
-  found->second->bounds.Store(&file);
+  stage.bounds.Store(&file);
   return file;
 }
 
@@ -226,7 +251,8 @@ Result<iceberg::DataFile> TradesParquetWriter::Write(std::span<const domain::Tra
   return file;
 }
 
-Status TradesParquetWriter::CopyToParquet(TradeColumns& columns, const std::filesystem::path& local_path) {
+Status TradesParquetWriter::CopyToParquet(TradeColumns& columns, const std::filesystem::path& local_path,
+                                          TradeColumns::Refill refill) {
   // DuckDB numbers the stream's chunks and, while it preserves insertion order (its default),
   // writes them in that order from all its threads; a connection that turned it off would get
   // an unsorted file without any error.
@@ -247,9 +273,14 @@ Status TradesParquetWriter::CopyToParquet(TradeColumns& columns, const std::file
   // The trades were added in seq order, so no ORDER BY (a sort of every row) is needed. zstd at
   // level 1 (Arrow's default, so PyIceberg's) rather than DuckDB's 3: a quarter less time for
   // files about 2 % larger.
-  return connection_.CopyArrowStream(columns.Stream(), local_path,
-                                     "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE " +
-                                         std::to_string(options_.row_group_size) + ", FIELD_IDS {" + field_ids + "}");
+  Status copied = connection_.CopyArrowStream(
+      columns.Stream(std::move(refill)), local_path,
+      "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE " +
+          std::to_string(options_.row_group_size) + ", FIELD_IDS {" + field_ids + "}");
+  // When the refill failed, DuckDB has only its text; its Status says more (a store outage is
+  // kUnavailable, not DuckDB's invalid input).
+  if (!copied.ok() && !columns.last_error().ok()) return columns.last_error();
+  return copied;
 }
 
 Status VerifyTradesFieldIds(engine::Connection& connection, const std::filesystem::path& path) {

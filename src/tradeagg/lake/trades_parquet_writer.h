@@ -37,6 +37,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -82,6 +83,18 @@ class TradesParquetWriter {
   // the first WriteDate and the next Reset.
   Result<iceberg::DataFile> WriteDate(Date date, const std::filesystem::path& local_path,
                                       std::string location);
+  // The next batch of trades for WriteDateWhileAdding (in seq order, after those added), or an
+  // empty span once there are no more.
+  using TradeFeed = std::function<Result<std::span<const domain::Trade>>()>;
+  // Writes the trades of `date` to `local_path` while adding the rest from `feed`, to its end:
+  // trades of `date` go into the file as they come (DuckDB writes the first row groups while the
+  // later trades are still being read), trades of other dates are staged for WriteDate. At least
+  // one trade of `date` must be staged already (kInvalidArgument otherwise). The feed's or Add's
+  // error, or DuckDB's, ends it; the writer is then failed until Reset. Afterwards it is as after
+  // adding everything and WriteDate(date).
+  Result<iceberg::DataFile> WriteDateWhileAdding(Date date, const std::filesystem::path& local_path,
+                                                 std::string location, const TradeFeed& feed);
+
   // Drops everything staged; the writer is then as new.
   void Reset();
 
@@ -94,7 +107,10 @@ class TradesParquetWriter {
   struct DateStage;  // one date's columns and bounds
 
  private:
-  Status CopyToParquet(TradeColumns& columns, const std::filesystem::path& local_path);
+  Result<iceberg::DataFile> WriteStaged(Date date, DateStage& stage, const std::filesystem::path& local_path,
+                                        std::string location, TradeColumns::Refill refill);
+  Status CopyToParquet(TradeColumns& columns, const std::filesystem::path& local_path,
+                       TradeColumns::Refill refill);
 
   engine::Connection& connection_;
   TradesParquetWriterOptions options_;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -380,6 +381,78 @@ TEST_F(TradesParquetWriterTest, ManyRowGroupsOfInterleavedDatesKeepSeqOrderOnEve
       previous = seq;
     }
   }
+}
+
+// A feed over `trades` in batches of `batch`, failing with `error` (if set) at trade `fail_at`.
+TradesParquetWriter::TradeFeed FeedOf(const std::vector<Trade>& trades, size_t batch, size_t* position,
+                                      Status error = Status::Ok(), size_t fail_at = 0) {
+  return [&trades, batch, position, error, fail_at]() -> Result<std::span<const Trade>> {
+    if (!error.ok() && *position >= fail_at) return error;
+    size_t n = std::min(batch, trades.size() - *position);
+    std::span<const Trade> next(trades.data() + *position, n);
+    *position += n;
+    return next;
+  };
+}
+
+// Trades of two dates interleaved, fed in batches while the first date's file is written on
+// more threads than the machine has cores: that file holds exactly its trades in seq order,
+// the other date is staged and written after, and both have every trade.
+TEST_F(TradesParquetWriterTest, WritesOneDateWhileTheRestIsAdded) {
+  ASSERT_TRUE(conn_.Execute("SET threads = 4").ok());
+  TradesParquetWriterOptions options;
+  options.row_group_size = 1000;
+  TradesParquetWriter writer(conn_, options);
+  std::vector<Trade> trades;
+  for (int64_t seq = 1; seq <= 20'000; ++seq) trades.push_back(MakeTrade(seq, seq % 4 == 0 ? date_ + 1 : date_));
+  ASSERT_TRUE(writer.Add(trades[0]).ok());
+  size_t position = 1;
+  Result<iceberg::DataFile> first =
+      writer.WriteDateWhileAdding(date_, dir_ / "first.parquet", "file:///first", FeedOf(trades, 777, &position));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(position, trades.size());
+  EXPECT_EQ(first->record_count, 15'000);
+  EXPECT_EQ(writer.staged_trades(), 20'000);
+  Result<iceberg::DataFile> second = writer.WriteDate(date_ + 1, dir_ / "second.parquet", "file:///second");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->record_count, 5'000);
+
+  std::vector<Trade> first_date, second_date;
+  for (const Trade& t : trades) (t.business_date == date_ ? first_date : second_date).push_back(t);
+  testing::ExpectTradeRows(MustQuery("SELECT * FROM read_parquet(" + Quoted(dir_ / "first.parquet") + ")"), first_date);
+  testing::ExpectTradeRows(MustQuery("SELECT * FROM read_parquet(" + Quoted(dir_ / "second.parquet") + ")"),
+                           second_date);
+  // The bounds cover what came through the feed, not only what was staged at the call.
+  EXPECT_EQ(first->upper_bounds.at(field::kSeq), single_value::Long(19'999));
+}
+
+TEST_F(TradesParquetWriterTest, AFeedThatFailsWhileWritingFailsTheWriteWithItsStatus) {
+  std::vector<Trade> trades;
+  for (int64_t seq = 1; seq <= 5'000; ++seq) trades.push_back(MakeTrade(seq, date_));
+  TradesParquetWriterOptions options;
+  options.row_group_size = 1000;
+  TradesParquetWriter writer(conn_, options);
+  ASSERT_TRUE(writer.Add(trades[0]).ok());
+  size_t position = 1;
+  Result<iceberg::DataFile> file =
+      writer.WriteDateWhileAdding(date_, dir_ / "f.parquet", "file:///f",
+                                  FeedOf(trades, 500, &position, Status::Unavailable("store went away"), 3'000));
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().code(), StatusCode::kUnavailable) << file.status().ToString();
+  EXPECT_NE(file.status().message().find("store went away"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "f.parquet"));
+  EXPECT_EQ(writer.Add(MakeTrade(9'999, date_)).code(), StatusCode::kUnavailable);  // failed until Reset
+
+  // A trade the writer refuses, arriving through the feed, fails it the same way.
+  writer.Reset();
+  trades[2'500].price = Decimal::FromUnits(int128{1'000'000'000'000'000'000});  // 19 digits
+  ASSERT_TRUE(writer.Add(trades[0]).ok());
+  position = 1;
+  file = writer.WriteDateWhileAdding(date_, dir_ / "g.parquet", "file:///g", FeedOf(trades, 500, &position));
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().code(), StatusCode::kInvalidArgument) << file.status().ToString();
+  EXPECT_NE(file.status().message().find("price"), std::string::npos) << file.status().ToString();
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "g.parquet"));
 }
 
 TEST_F(TradesParquetWriterTest, HundredThousandTrades) {
