@@ -1,7 +1,9 @@
 #include "tradeagg/lake/s3/s3_object_store.h"
 
 #include <algorithm>
+#include <deque>
 #include <fstream>
+#include <future>
 
 #include "tradeagg/lake/s3/s3_xml.h"
 
@@ -125,22 +127,49 @@ Status S3ObjectStore::PutMultipart(std::string_view key, const PartSource& next_
 
 Status S3ObjectStore::UploadParts(const std::string& object_key, const std::string& upload_id,
                                   const PartSource& next_part) {
+  // Parts are read in order and sent from up to upload_concurrency threads; their ETags are
+  // collected in part order. After a failure no new part is sent, and the ones in flight are
+  // waited for before returning (they use this object and the upload being aborted).
+  std::deque<std::future<Result<std::string>>> in_flight;
   std::vector<std::string> etags;
-  std::string part;
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, next_part(part));
-    if (!more) break;
-    S3Request upload;
-    upload.method = "PUT";
-    upload.bucket = location_.bucket;
-    upload.key = object_key;
-    upload.query = {{"partNumber", std::to_string(etags.size() + 1)}, {"uploadId", upload_id}};
-    upload.body = part;
-    ASSIGN_OR_RETURN(S3Response answered, client_->Send(upload));
-    std::string etag = answered.Header("etag");
-    if (etag.empty()) return Status::Unavailable("S3 UploadPart: no ETag in the answer");
-    etags.push_back(std::move(etag));
+  Status failed;
+  auto finish_oldest = [&] {
+    Result<std::string> etag = in_flight.front().get();
+    in_flight.pop_front();
+    if (!etag.ok()) {
+      if (failed.ok()) failed = etag.status();
+    } else {
+      etags.push_back(std::move(etag).value());
+    }
+  };
+  const size_t concurrency = static_cast<size_t>(std::max(1, options_.upload_concurrency));
+  int part_number = 0;
+  while (failed.ok()) {
+    std::string part;
+    Result<bool> more = next_part(part);
+    if (!more.ok()) {
+      failed = more.status();
+      break;
+    }
+    if (!*more) break;
+    if (in_flight.size() == concurrency) finish_oldest();
+    if (!failed.ok()) break;
+    in_flight.push_back(std::async(std::launch::async, [this, &object_key, &upload_id, number = ++part_number,
+                                                        body = std::move(part)]() -> Result<std::string> {
+      S3Request upload;
+      upload.method = "PUT";
+      upload.bucket = location_.bucket;
+      upload.key = object_key;
+      upload.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
+      upload.body = body;
+      ASSIGN_OR_RETURN(S3Response answered, client_->Send(upload));
+      std::string etag = answered.Header("etag");
+      if (etag.empty()) return Status::Unavailable("S3 UploadPart: no ETag in the answer");
+      return etag;
+    }));
   }
+  while (!in_flight.empty()) finish_oldest();
+  TRY(failed);
   S3Request complete;
   complete.method = "POST";
   complete.bucket = location_.bucket;

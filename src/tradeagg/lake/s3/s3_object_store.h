@@ -4,8 +4,9 @@
 // takes "s3a://", as Hadoop-based engines write it). The guarantees of object_store.h hold by
 // S3's own: a PUT is atomic and durable once answered, a missing object is 404, DELETE is
 // idempotent, ListObjectsV2 is sorted by key. Objects above `multipart_threshold` go up as a
-// multipart upload of `part_size` parts, read from the file one part at a time (PutFile), and
-// the upload is aborted when any step fails, so that no parts are left behind (a crash can
+// multipart upload of `part_size` parts, read from the file one part at a time (PutFile) and
+// sent up to `upload_concurrency` at once (a part's round trip is mostly the server's work, which
+// parallel requests overlap), and the upload is aborted when any step fails, so that no parts are left behind (a crash can
 // still leave some: a bucket lifecycle rule for incomplete uploads clears those). Every upload
 // carries its SHA-256 in the signed x-amz-content-sha256 header, which the server checks.
 // Thread safety: all methods may be called concurrently.
@@ -35,6 +36,7 @@ struct S3Location {
 struct S3ObjectStoreOptions {
   size_t multipart_threshold = size_t{16} << 20;
   size_t part_size = size_t{8} << 20;  // S3's minimum for every part but the last is 5 MiB
+  int upload_concurrency = 4;          // parts of one upload in flight at once (memory: that many parts)
   int list_page_size = 1000;           // ListObjectsV2 max-keys (1000 is S3's most)
   // Where LocalCopy keeps its copies (empty: none are kept, and LocalCopy is kUnavailable).
   std::filesystem::path copies_dir;
