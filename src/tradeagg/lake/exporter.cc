@@ -140,8 +140,10 @@ Result<ExportCycle> Exporter::ExportOnce() {
   // has alone) is written while the scan goes on: DuckDB pulls the batches itself as it needs
   // them (WriteDateWhileAdding), so reading the store and writing Parquet overlap. Any other
   // dates are staged meanwhile and written after.
+  ASSIGN_OR_RETURN(std::string table_key, objects_.KeyForUri(base.metadata.location));
   TradesParquetWriter parquet(duckdb_);
   TradeBatchPipe pipe(kScanBatchTrades, kScanBatches);
+  // From here on every return joins the reader first (stop_reading, or after the scan ended).
   std::thread reader([&] {
     Status scanned = store_.ScanTrades(cycle.watermark, config_.max_snapshot_trades,
                                        [&](const domain::Trade& trade) { (void)pipe.Push(trade); });
@@ -170,7 +172,6 @@ Result<ExportCycle> Exporter::ExportOnce() {
     reader.join();
   };
 
-  ASSIGN_OR_RETURN(std::string table_key, objects_.KeyForUri(base.metadata.location));
   iceberg::MergeAppend append(objects_, base);
   std::vector<std::string> data_keys;
   auto fail = [&](Status status) {
