@@ -99,29 +99,29 @@ struct TradeColumns::Chunk {
   // Points the Arrow structs at the buffers, in kTradeColumns' order.
   void Seal() {
     size_t i = 0;
-    auto strings = [&](const StringColumn& column) {
+    auto utf8 = [&](const StringColumn& column) {
       buffers[i] = {nullptr, column.offsets.data(), column.bytes.data()};
       columns[i].n_buffers = 3;
       ++i;
     };
-    auto fixed = [&](const void* data) {
+    auto fixed_width = [&](const void* data) {
       buffers[i] = {nullptr, data, nullptr};
       columns[i].n_buffers = 2;
       ++i;
     };
-    strings(trade_id);
-    strings(participant);
-    strings(counterparty);
-    strings(instrument);
-    strings(side);
-    fixed(quantity.data());
-    fixed(price.data());
-    fixed(notional.data());
-    strings(currency);
-    fixed(trade_time.data());
-    fixed(received_at.data());
-    fixed(business_date.data());
-    fixed(seq.data());
+    utf8(trade_id);
+    utf8(participant);
+    utf8(counterparty);
+    utf8(instrument);
+    utf8(side);
+    fixed_width(quantity.data());
+    fixed_width(price.data());
+    fixed_width(notional.data());
+    utf8(currency);
+    fixed_width(trade_time.data());
+    fixed_width(received_at.data());
+    fixed_width(business_date.data());
+    fixed_width(seq.data());
     for (size_t c = 0; c < kColumnCount; ++c) {
       ArrowArray& column = columns[c];
       column.length = rows;
