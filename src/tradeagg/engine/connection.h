@@ -53,7 +53,9 @@ class Connection {
   // the connection preserves insertion order. The stream is borrowed and read to its end.
   // Every column, and only through this: DuckDB pushes a query's projection into an Arrow scan,
   // expecting the stream to narrow itself, which a plain stream does not do; a query naming
-  // fewer columns would read the wrong ones.
+  // fewer columns would read the wrong ones. The scan goes through a view of its own in the
+  // database's default schema, dropped afterwards (on a database file, a crash mid-copy would
+  // leave it there; tradeagg copies on in-memory databases).
   Status CopyArrowStream(ArrowArrayStream* stream, const std::filesystem::path& path,
                          std::string_view options);
 
