@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "tradeagg/engine/database.h"
+#include "testing/duckdb_session.h"
 #include "testing/temp_dir.h"
 #include "testing/trade_builder.h"
 #include "testing/trade_rows.h"
@@ -34,22 +34,11 @@ domain::Trade NumberedTrade(int64_t seq) {
 class TradeColumnsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Result<engine::Database> db = engine::Database::OpenInMemory();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    Result<engine::Connection> conn = db_.Connect();
-    ASSERT_TRUE(conn.ok());
-    conn_ = std::move(conn).value();
     // More threads than chunks are big: DuckDB reads chunks concurrently, and order must hold.
     ASSERT_TRUE(conn_.Execute("SET threads = 4").ok());
   }
 
-  engine::QueryResult MustQuery(const std::string& sql) {
-    Result<engine::QueryResult> result = conn_.Query(sql);
-    EXPECT_TRUE(result.ok()) << sql << ": " << result.status().ToString();
-    if (!result.ok()) std::abort();
-    return std::move(result).value();
-  }
+  engine::QueryResult MustQuery(const std::string& sql) { return duckdb_.MustQuery(sql); }
 
   // The stream as DuckDB copies it to Parquet, read back: every row, in the file's order.
   engine::QueryResult CopiedRows(TradeColumns& columns) {
@@ -61,8 +50,8 @@ class TradeColumnsTest : public ::testing::Test {
 
   testing::TempDir dir_;
   int copies_ = 0;
-  engine::Database db_;
-  engine::Connection conn_;
+  testing::DuckDbSession duckdb_;
+  engine::Connection& conn_ = duckdb_.connection();
 };
 
 TEST_F(TradeColumnsTest, DuckDbReadsEveryValueExactlyInTheOrderAdded) {

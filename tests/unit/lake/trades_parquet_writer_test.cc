@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "tradeagg/engine/database.h"
 #include "tradeagg/lake/iceberg/iceberg_constants.h"
+#include "testing/duckdb_session.h"
 #include "testing/trade_rows.h"
 
 namespace tradeagg::lake {
@@ -56,12 +56,6 @@ class TradesParquetWriterTest : public ::testing::Test {
         (std::filesystem::temp_directory_path() / "tradeagg-parquet-writer-test-XXXXXX").string();
     ASSERT_NE(mkdtemp(dir.data()), nullptr);
     dir_ = dir;
-    Result<engine::Database> db = engine::Database::OpenInMemory();
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    Result<engine::Connection> conn = db_.Connect();
-    ASSERT_TRUE(conn.ok());
-    conn_ = std::move(conn).value();
   }
 
   void TearDown() override {
@@ -69,20 +63,15 @@ class TradesParquetWriterTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ignored);
   }
 
-  engine::QueryResult MustQuery(const std::string& sql) {
-    Result<engine::QueryResult> result = conn_.Query(sql);
-    EXPECT_TRUE(result.ok()) << sql << ": " << result.status().ToString();
-    if (!result.ok()) std::abort();
-    return std::move(result).value();
-  }
+  engine::QueryResult MustQuery(const std::string& sql) { return duckdb_.MustQuery(sql); }
 
   std::string Quoted(const std::filesystem::path& path) {
     return engine::QuoteLiteral(path.string());
   }
 
   std::filesystem::path dir_;
-  engine::Database db_;
-  engine::Connection conn_;
+  testing::DuckDbSession duckdb_;
+  engine::Connection& conn_ = duckdb_.connection();
   const Date date_ = Date::FromCivil(2026, 11, 24);
 };
 
