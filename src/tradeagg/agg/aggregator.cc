@@ -285,6 +285,15 @@ void Aggregator::WriteLake(AggregationRun& run, const std::vector<domain::Exposu
   }
 }
 
+void Aggregator::Measure(const AggregationRun& run) const {
+  const RunMetrics& m = config_.metrics;
+  if (m.runs != nullptr) m.runs->With({domain::RunKindName(run.request.kind), domain::RunStatusName(run.status)}).Increment();
+  if (m.run_micros != nullptr && run.started_at && run.finished_at) {
+    m.run_micros->Observe(run.finished_at->micros() - run.started_at->micros());
+  }
+  if (m.differences != nullptr && run.status == RunStatus::kSucceeded) m.differences->Set(run.difference_count);
+}
+
 void Aggregator::Execute(AggregationRun& run) {
   run.status = RunStatus::kRunning;
   run.started_at = Timestamp::Now();
@@ -314,6 +323,7 @@ void Aggregator::Execute(AggregationRun& run) {
       spdlog::error("aggregation run {}: cannot record its failure: {}", run.run_id, s.ToString());
     }
     ++runs_failed_;
+    Measure(run);
     spdlog::error("aggregation run {} ({} {}) failed: {}", run.run_id, domain::RunKindName(run.request.kind),
                   run.request.business_date.ToString(), run.error);
     PublishRuns();
@@ -324,6 +334,7 @@ void Aggregator::Execute(AggregationRun& run) {
   PublishRuns();
   ++runs_succeeded_;
   differences_ += run.difference_count;
+  Measure(run);
   if (run.difference_count > 0) {
     spdlog::error("aggregation run {} ({} {}): {} differences with the position book at watermark {}", run.run_id,
                   domain::RunKindName(run.request.kind), run.request.business_date.ToString(),

@@ -63,10 +63,20 @@
 #include "tradeagg/engine/s3_reads.h"
 #include "tradeagg/lake/iceberg/catalog.h"
 #include "tradeagg/lake/object_store.h"
+#include "tradeagg/metrics/counter.h"
+#include "tradeagg/metrics/family.h"
+#include "tradeagg/metrics/histogram.h"
 #include "tradeagg/store/exposure_store.h"
 #include "tradeagg/store/trade_store.h"
 
 namespace tradeagg::agg {
+
+// Where runs are measured for the service's metrics (null: not measured).
+struct RunMetrics {
+  metrics::Family<metrics::Counter>* runs = nullptr;  // labels: kind, status
+  metrics::Histogram* run_micros = nullptr;
+  metrics::Gauge* differences = nullptr;  // of the newest finished run
+};
 
 struct AggregatorConfig {
   std::string reporting_currency = "USD";
@@ -85,6 +95,7 @@ struct AggregatorConfig {
   // planned files at their s3:// locations with httpfs. Unset: from local files (the local
   // warehouse's, or local copies of S3 objects: ObjectStore::LocalCopy).
   std::optional<engine::S3Reads> s3_reads;
+  RunMetrics metrics;
 };
 
 class Aggregator {
@@ -130,6 +141,7 @@ class Aggregator {
   Result<lake::iceberg::LoadedTable> LoadTradesTable(const domain::AggregationRun& run);
   // Runs `run` to its end and records it; the run says how it ended.
   void Execute(domain::AggregationRun& run);
+  void Measure(const domain::AggregationRun& run) const;
   Status Compute(domain::AggregationRun& run, std::vector<domain::ExposureRow>& rows);
   void WriteLake(domain::AggregationRun& run, const std::vector<domain::ExposureRow>& rows);
   // An eod run's tag on the snapshot it read.

@@ -5,6 +5,8 @@
 #include <set>
 #include <tuple>
 
+#include "tradeagg/agg/reporting_totals.h"
+
 namespace tradeagg::agg {
 
 namespace {
@@ -61,36 +63,10 @@ ExposureSet ExposureSet::FromBook(const book::DateView& view) {
 
 std::vector<std::string> ExposureSet::AddReportingTotals(const domain::FxRates& rates,
                                                          std::string_view reporting_currency) {
-  std::map<std::string, ExposureRow> reporting;  // by participant
-  std::set<std::string> missing_anywhere;
-  for (const ExposureRow& row : rows_) {
-    if (row.level != ExposureLevel::kParticipant) continue;
-    ExposureRow& out = reporting[row.participant];
-    out.level = ExposureLevel::kReporting;
-    out.participant = row.participant;
-    out.currency = std::string(reporting_currency);
-    std::optional<Decimal> rate = rates.RateOf(row.currency, reporting_currency);
-    if (!rate) {
-      out.missing_rates.push_back(row.currency);
-      missing_anywhere.insert(row.currency);
-    }
-    ExposureTotals converted = row.totals;
-    if (rate) {
-      converted.buy_notional = row.totals.buy_notional.MultiplyRounded(*rate);
-      converted.sell_notional = row.totals.sell_notional.MultiplyRounded(*rate);
-    }
-    out.totals.Merge(converted);
-  }
-  for (auto& [participant, row] : reporting) {
-    if (!row.missing_rates.empty()) {
-      // Unknown, not partial: a total without some currencies would look complete.
-      row.totals.buy_notional = Decimal();
-      row.totals.sell_notional = Decimal();
-    }
-    rows_.push_back(std::move(row));
-  }
+  ReportingTotals reporting = ConvertToReporting(rows_, rates, reporting_currency);
+  for (ExposureRow& row : reporting.rows) rows_.push_back(std::move(row));
   Sort();
-  return {missing_anywhere.begin(), missing_anywhere.end()};
+  return std::move(reporting.missing_rates);
 }
 
 int64_t ExposureSet::CountAt(ExposureLevel level) const {

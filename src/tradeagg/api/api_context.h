@@ -13,6 +13,7 @@
 #include "tradeagg/domain/trade_validator.h"
 #include "tradeagg/ingest/pipeline.h"
 #include "tradeagg/lake/exporter.h"
+#include "tradeagg/metrics/counter.h"
 #include "tradeagg/store/exposure_store.h"
 #include "tradeagg/store/trade_store.h"
 
@@ -40,6 +41,7 @@ struct ApiContext {
   store::ExposureStore& results;
   agg::Aggregator* aggregator = nullptr;  // null when the lake is disabled
   std::string reporting_currency;
+  metrics::Counter* rejected_trades = nullptr;  // trades refused as invalid (metrics; may be null)
 };
 
 }  // namespace tradeagg::api

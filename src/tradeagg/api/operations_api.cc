@@ -1,11 +1,14 @@
 #include "tradeagg/api/operations_api.h"
 
+#include <boost/asio/post.hpp>
 #include <simdjson.h>
 
 #include "tradeagg/api/authentication.h"
 #include "tradeagg/api/body_media_type.h"
 #include "tradeagg/api/query_params.h"
 #include "tradeagg/core/fault_injector.h"
+#include "tradeagg/core/json_writer.h"
+#include "tradeagg/lake/export_lag.h"
 
 namespace tradeagg::api {
 
@@ -14,9 +17,64 @@ namespace bhttp = boost::beast::http;
 void OperationsApi::Register(http::Router& router) {
   router.Add(bhttp::verb::get, "/healthz",
              [](auto&, auto respond) { respond(http::JsonResponse(200, R"({"status":"ok"})")); }, http::Access::kPublic);
+  router.Add(bhttp::verb::get, "/readyz", [this](auto& req, auto r) { Ready(req, std::move(r)); },
+             http::Access::kPublic);
+  router.Add(bhttp::verb::get, "/metrics", [this](auto& req, auto r) { Metrics(req, std::move(r)); },
+             http::Access::kPublic);
   if (context_.options.fault_injection) {
     router.Add(bhttp::verb::post, "/v1/admin/faults", [this](auto& req, auto r) { ArmFault(req, std::move(r)); });
   }
+}
+
+void OperationsApi::Ready(http::Request& request, http::Responder respond) {
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
+  // The checks ask the store: off the I/O threads, which must keep answering while it hangs.
+  boost::asio::post(context_.blocking, [this, respond = std::move(respond)] {
+    JsonWriter json;
+    bool ready = true;
+    json.BeginObject().Key("checks").BeginObject();
+    auto last_seq = context_.store.LastSeq();
+    ready = ready && last_seq.ok();
+    json.Key("store").BeginObject().Field("ok", last_seq.ok());
+    json.Field("detail", last_seq.ok() ? "the trade store answers (last seq " + std::to_string(*last_seq) + ")"
+                                       : "the trade store does not answer: " + last_seq.status().message());
+    json.EndObject();
+    if (context_.exporter != nullptr) {
+      auto lag = lake::MeasureExportLag(*context_.exporter, context_.store, Timestamp::Now(), options_.started_at);
+      const bool stalled = lag.ok() && lag->behind > options_.export_stall;
+      const bool ok = lag.ok() && !stalled;
+      ready = ready && ok;
+      json.Key("exporter").BeginObject().Field("ok", ok);
+      if (!lag.ok()) {
+        json.Field("detail", "the lake's lag cannot be measured: " + lag.status().message());
+      } else {
+        const int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(lag->behind).count();
+        json.Field("detail", stalled ? std::to_string(lag->trades) + " trades wait for the lake since " +
+                                           std::to_string(seconds) + " s (stalled past " +
+                                           std::to_string(options_.export_stall.count()) + " s)"
+                                     : std::string("the lake's exporter keeps up"))
+            .Field("lag_trades", lag->trades)
+            .Field("lag_seconds", seconds);
+      }
+      json.EndObject();
+    }
+    json.EndObject().Field("status", ready ? "ready" : "unready").EndObject();
+    respond(http::JsonResponse(ready ? 200 : 503, json.Take()));
+  });
+}
+
+void OperationsApi::Metrics(http::Request& request, http::Responder respond) {
+  if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
+  if (options_.metrics == nullptr) {
+    return respond(http::ProblemResponse(404, "not-found", "Not found", "this server keeps no metrics"));
+  }
+  // Rendering refreshes the lake's lag from the store: off the I/O threads.
+  boost::asio::post(context_.blocking, [this, respond = std::move(respond)] {
+    http::Response response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = options_.metrics->Render();
+    respond(std::move(response));
+  });
 }
 
 void OperationsApi::ArmFault(http::Request& request, http::Responder respond) {

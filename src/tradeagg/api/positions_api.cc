@@ -1,7 +1,8 @@
 #include "tradeagg/api/positions_api.h"
 
-#include "tradeagg/api/authentication.h"
-#include "tradeagg/api/query_params.h"
+#include <boost/asio/post.hpp>
+
+#include "tradeagg/api/positions_view.h"
 #include "tradeagg/core/json_writer.h"
 
 namespace tradeagg::api {
@@ -62,40 +63,13 @@ void PositionsApi::Register(http::Router& router) {
 }
 
 void PositionsApi::Query(http::Request& request, http::Responder respond) {
-  auto principal = Authenticate(context_, request);
-  if (!principal.ok()) return respond(http::ProblemFromStatus(principal.status()));
-  QueryParams params(request, {"business_date", "participant", "instrument"});
-  const std::optional<std::string_view> requested = params.MemberId("participant");
-  book::PositionQuery query;
-  query.business_date = params.DateParam("business_date").value_or(context_.validator.calendar().CurrentBusinessDate());
-  if (auto instrument = params.Isin("instrument")) query.instrument = std::string(*instrument);
-  if (auto problem = params.Problem()) return respond(std::move(*problem));
-  auto participant = ParticipantFilter(*principal, requested);
-  if (!participant.ok()) return respond(http::ProblemFromStatus(participant.status()));
-  query.participant = *participant;
-
-  book::PositionSnapshot snapshot = context_.book.Query(query);
-  std::string date = query.business_date.ToString();
-  JsonWriter json;
-  json.BeginObject().Field("business_date", date).Field("watermark", snapshot.watermark);
-  json.Key("positions").BeginArray();
-  for (const auto& p : snapshot.positions) {
-    json.BeginObject()
-        .Field("business_date", date)
-        .Field("participant", p.participant)
-        .Field("instrument", p.instrument)
-        .Field("currency", p.currency);
-    WriteExposureFields(json, p.totals, ExposureLevel::kInstrument);
-    json.EndObject();
-  }
-  json.EndArray().Key("totals").BeginArray();
-  for (const auto& t : snapshot.totals) {
-    json.BeginObject().Field("business_date", date).Field("participant", t.participant).Field("currency", t.currency);
-    WriteExposureFields(json, t.totals, ExposureLevel::kParticipant);
-    json.EndObject();
-  }
-  json.EndArray().EndObject();
-  respond(http::JsonResponse(200, json.Take()));
+  auto parsed = ParsePositionQuery(context_, request);
+  if (auto* problem = std::get_if<http::Response>(&parsed)) return respond(std::move(*problem));
+  // The reporting rows read the date's FX rates from the results store: not on an I/O thread.
+  boost::asio::post(context_.blocking, [this, query = std::get<book::PositionQuery>(std::move(parsed)),
+                                        respond = std::move(respond)] {
+    respond(http::JsonResponse(200, PositionsJson(context_, query, RatesForPositions(context_, query.business_date))));
+  });
 }
 
 }  // namespace tradeagg::api

@@ -68,6 +68,7 @@ void SubmitTrades(ApiContext& context, const auth::Principal& principal, std::ve
   }
   if (outcome.error_count > 0) {
     outcome.kind = SubmissionOutcome::Kind::kInvalid;
+    if (context.rejected_trades != nullptr) context.rejected_trades->Increment(static_cast<int64_t>(outcome.invalid_trades));
     return done(std::move(outcome));
   }
   context.pipeline.Submit(std::move(request), [done = std::move(done)](const Status& status,

@@ -17,9 +17,14 @@
 #include "tradeagg/api/lake_api.h"
 #include "tradeagg/api/operations_api.h"
 #include "tradeagg/api/positions_api.h"
+#include "tradeagg/api/positions_stream.h"
 #include "tradeagg/api/trades_api.h"
+#include "tradeagg/api/web_assets_api.h"
 #include "tradeagg/app/backends.h"
 #include "tradeagg/core/fault_injector.h"
+#include "tradeagg/lake/counted_object_store.h"
+#include "tradeagg/lake/export_lag.h"
+#include "tradeagg/lake/iceberg/counted_catalog.h"
 #include "tradeagg/lake/iceberg/trades_table.h"
 
 namespace tradeagg::app {
@@ -72,12 +77,18 @@ Result<std::unique_ptr<auth::UserService>> OpenUsers(const Config& config, store
 // run beside a server and must not sweep its export in flight, nor may a server whose lake
 // other instances share (`sweep_at_start` false).
 Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::TradeStore& store, bool owner,
-                                                bool sweep_at_start) {
+                                                bool sweep_at_start, metrics::ServiceMetrics* metrics = nullptr) {
   lake::ExporterConfig exporter = config.lake;
   exporter.staging_dir = config.data_dir / (owner ? "lake-staging" : "lake-staging-cli");
   // The server's exporter runs beside ingestion on one DuckDB thread; the CLI's may use them all.
   if (!owner) exporter.duckdb_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   ASSIGN_OR_RETURN(LakeStorage storage, OpenLakeStorage(config));
+  if (metrics != nullptr) {
+    storage.objects = std::make_unique<lake::CountedObjectStore>(std::move(storage.objects), metrics->object_store_errors);
+    storage.catalog = std::make_unique<lake::iceberg::CountedCatalog>(
+        std::move(storage.catalog),
+        lake::iceberg::CatalogMetrics{metrics->catalog_errors, metrics->snapshot_commits, metrics->snapshot_commit_micros});
+  }
   return lake::Lake::Open(std::move(storage.objects), std::move(storage.catalog), store, exporter,
                           owner && sweep_at_start);
 }
@@ -88,8 +99,13 @@ Result<std::unique_ptr<lake::Lake>> OpenLakeFor(const Config& config, store::Tra
 // on the run's thread (beside a server that may export too: exports are exactly once either way).
 Result<std::unique_ptr<agg::Aggregator>> OpenAggregator(const Config& config, store::ExposureStore& results,
                                                         store::TradeStore& trades, lake::Lake& lake,
-                                                        agg::BookSource& book, bool owner, bool sweep_at_start) {
+                                                        agg::BookSource& book, bool owner, bool sweep_at_start,
+                                                        metrics::ServiceMetrics* metrics = nullptr) {
   agg::AggregatorConfig aggregation = config.aggregation;
+  if (metrics != nullptr) {
+    aggregation.metrics = {&metrics->aggregation_runs, &metrics->aggregation_run_micros,
+                           &metrics->reconciliation_differences};
+  }
   aggregation.staging_dir = config.data_dir / (owner ? "agg-staging" : "agg-staging-cli");
   aggregation.owner = owner && sweep_at_start;
   aggregation.s3_reads = DuckDbS3Reads(config);
@@ -141,6 +157,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
 Application::~Application() { Stop(); }
 
 Status Application::Open() {
+  metrics_ = std::make_unique<metrics::ServiceMetrics>(metrics_registry_);
   ASSIGN_OR_RETURN(calendar_, domain::BusinessCalendar::Create(config_.calendar));
   validator_ = std::make_unique<domain::TradeValidator>(config_.validation, calendar_);
   ASSIGN_OR_RETURN(stores_, OpenStores(config_));
@@ -156,20 +173,27 @@ Status Application::Open() {
     // instance's export in flight, unless this instance holds the export lease and nobody but
     // an earlier life of it held it before (store/work_lease.h).
     sweep_at_start_ = SweepsAtStart();
-    ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true, sweep_at_start_));
+    ASSIGN_OR_RETURN(lake_, OpenLakeFor(config_, *store_, /*owner=*/true, sweep_at_start_, metrics_.get()));
     lake_->exporter().UseLease(stores_.export_lease.get());
   }
   TRY(OpenAggregation());
   ingest::PipelineConfig ingest = config_.ingest;
   ingest.group_wait = config_.group_wait.value_or(stores_.group_wait);
+  ingest.metrics = {&metrics_->ingest_batch_trades,
+                    &metrics_->ingest_commit_micros,
+                    &metrics_->trades.With({"accepted"}),
+                    &metrics_->trades.With({"duplicate"}),
+                    &metrics_->trades.With({"conflicting"}),
+                    &metrics_->store_errors};
   pipeline_ = std::make_unique<ingest::Pipeline>(*store_, *book_updater_, ingest);
   blocking_ = std::make_unique<boost::asio::thread_pool>(config_.blocking_threads);
   if (config_.api.fault_injection) FaultInjector::Global().Enable();
   api_context_ = std::make_unique<api::ApiContext>(
       api::ApiContext{*users_, *pipeline_, *store_, book_, *validator_, *blocking_, config_.api,
                       lake_ ? &lake_->exporter() : nullptr, *results_, aggregator_.get(),
-                      config_.aggregation.reporting_currency});
+                      config_.aggregation.reporting_currency, &metrics_->trades.With({"rejected"})});
   RegisterRoutes();
+  MeasureOnScrape();
   return Status::Ok();
 }
 
@@ -210,7 +234,7 @@ Status Application::OpenAggregation() {
   if (!lake_) return Status::Ok();  // runs read the lake
   book_source_ = std::make_unique<agg::LiveBookSource>(book_, *store_);
   ASSIGN_OR_RETURN(aggregator_, OpenAggregator(config_, *results_, *store_, *lake_, *book_source_, /*owner=*/true,
-                                               sweep_at_start_));
+                                               sweep_at_start_, metrics_.get()));
   if (config_.scheduler_enabled) {
     lake::Exporter& exporter = lake_->exporter();
     scheduler_ = std::make_unique<agg::AggregationScheduler>(
@@ -228,10 +252,14 @@ void Application::RegisterRoutes() {
     handler->Register(*router_);
     handlers_.push_back(std::move(handler));
   };
-  add(std::make_shared<api::OperationsApi>(*api_context_));
+  api::OperationsOptions operations{&metrics_registry_, std::chrono::seconds(config_.export_stall_seconds), started_at_};
+  add(std::make_shared<api::OperationsApi>(*api_context_, operations));
+  add(std::make_shared<api::WebAssetsApi>(config_.web_dir.empty() ? DefaultWebDir() : config_.web_dir));
   add(std::make_shared<api::AuthApi>(*api_context_));
   add(std::make_shared<api::TradesApi>(*api_context_));
   add(std::make_shared<api::PositionsApi>(*api_context_));
+  positions_stream_ = std::make_shared<api::PositionsStream>(*api_context_);
+  add(positions_stream_);
   add(std::make_shared<api::CompatApi>(*api_context_));
   add(std::make_shared<api::LakeApi>(*api_context_));
   add(std::make_shared<api::ExposuresApi>(*api_context_));
@@ -244,6 +272,19 @@ void Application::RegisterRoutes() {
   }
 }
 
+void Application::MeasureOnScrape() {
+  metrics_registry_.AddRefresh([this] {
+    metrics_->position_streams.Set(static_cast<int64_t>(positions_stream_->subscribers()));
+    if (!lake_) return;
+    auto lag = lake::MeasureExportLag(lake_->exporter(), *store_, Timestamp::Now(), started_at_);
+    if (!lag.ok()) return;  // the store's failure shows in /readyz and the store's own counters
+    metrics_->export_lag_trades.Set(lag->trades);
+    metrics_->export_lag_micros.Set(lag->behind.count());
+  });
+}
+
+std::vector<std::pair<std::string, std::string>> Application::Routes() const { return router_->Routes(); }
+
 Result<uint16_t> Application::Start() {
   pipeline_->Start();
   if (book_follower_ != nullptr) book_follower_->Start();
@@ -251,7 +292,9 @@ Result<uint16_t> Application::Start() {
   if (lake_) lake_->exporter().Start();
   if (aggregator_) aggregator_->Start();
   if (scheduler_) scheduler_->Start();
-  server_ = std::make_unique<http::Server>(config_.http, *router_);
+  positions_stream_->Start();
+  telemetry_ = std::make_unique<metrics::HttpTelemetry>(*metrics_, config_.log_requests);
+  server_ = std::make_unique<http::Server>(config_.http, *router_, telemetry_.get());
   ASSIGN_OR_RETURN(uint16_t port, server_->Start());
   started_ = true;
   return port;
@@ -260,12 +303,27 @@ Result<uint16_t> Application::Start() {
 void Application::Stop() {
   if (!started_) return;
   started_ = false;
+  // Streams end first: they would hold their connections open through the drain.
+  positions_stream_->Stop();
+  // No new requests; the ones being read or answered finish while everything still runs.
+  const auto grace = std::chrono::seconds(config_.shutdown_grace_seconds);
+  if (int64_t left = server_->Drain(grace); left > 0) {
+    spdlog::warn("{} requests were still in flight after {} s; stopping anyway", left, grace.count());
+  }
   pipeline_->Stop();  // commits and answers what reached it
   if (book_follower_ != nullptr) book_follower_->Stop();
   if (user_refresh_) user_refresh_->Stop();
   if (scheduler_) scheduler_->Stop();
   if (aggregator_) aggregator_->Stop();  // a run in progress finishes; queued ones fail at the next start
-  if (lake_) lake_->exporter().Stop();  // the next start resumes from the table's watermark
+  if (lake_) {
+    lake_->exporter().Stop();
+    // What was committed goes to the lake before the exit, unless the lake is failing (a stop
+    // must not wait on it): the next start resumes from the table's watermark either way.
+    if (lake_->exporter().status().last_error.empty()) {
+      auto flushed = lake_->exporter().ExportOnce();
+      if (!flushed.ok()) spdlog::warn("lake: the last export before stopping failed: {}", flushed.status().ToString());
+    }
+  }
   blocking_->join();
   server_->Stop();
 }

@@ -18,6 +18,7 @@
 #include "tradeagg/agg/book_source.h"
 #include "tradeagg/agg/scheduler.h"
 #include "tradeagg/api/api_context.h"
+#include "tradeagg/api/positions_stream.h"
 #include "tradeagg/app/backends.h"
 #include "tradeagg/app/config.h"
 #include "tradeagg/auth/login_throttle.h"
@@ -31,6 +32,9 @@
 #include "tradeagg/ingest/book_follower.h"
 #include "tradeagg/ingest/pipeline.h"
 #include "tradeagg/lake/lake.h"
+#include "tradeagg/metrics/http_telemetry.h"
+#include "tradeagg/metrics/registry.h"
+#include "tradeagg/metrics/service_metrics.h"
 
 namespace tradeagg::app {
 
@@ -43,6 +47,8 @@ class Application {
   void Stop();
 
   auth::UserService& users() { return *users_; }
+  // Every route the server answers, as (method, pattern): what /openapi.json must document.
+  std::vector<std::pair<std::string, std::string>> Routes() const;
 
  private:
   explicit Application(Config config) : config_(std::move(config)) {}
@@ -52,8 +58,12 @@ class Application {
   bool SweepsAtStart();  // asks the export lease: once, at Open
   Status OpenAggregation();
   void RegisterRoutes();
+  void MeasureOnScrape();  // the gauges read from elsewhere, refreshed by each GET /metrics
 
   Config config_;
+  const Timestamp started_at_ = Timestamp::Now();
+  metrics::Registry metrics_registry_;
+  std::unique_ptr<metrics::ServiceMetrics> metrics_;
   Stores stores_;
   store::TradeStore* store_ = nullptr;  // stores_.trades
   std::shared_ptr<const domain::BusinessCalendar> calendar_;
@@ -78,6 +88,8 @@ class Application {
   std::vector<std::shared_ptr<void>> handlers_;
   std::unique_ptr<http::Gatekeeper> gatekeeper_;
   std::unique_ptr<http::Router> router_;
+  std::shared_ptr<api::PositionsStream> positions_stream_;  // also in handlers_
+  std::unique_ptr<metrics::HttpTelemetry> telemetry_;
   std::unique_ptr<http::Server> server_;
   bool started_ = false;
 };

@@ -338,6 +338,15 @@ std::filesystem::path Config::catalog_path() const {
   return std::filesystem::path(path);
 }
 
+std::filesystem::path DefaultWebDir() {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "web";
+  const std::filesystem::path installed = exe.parent_path().parent_path() / "share" / "tradeagg" / "web";
+  if (std::filesystem::is_directory(installed, ec)) return installed;
+  return exe.parent_path().parent_path() / "web";
+}
+
 Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   toml::table table;
   try {
@@ -348,6 +357,11 @@ Status LoadConfigFile(const std::filesystem::path& path, Config& config) {
   if (auto v = table["listen"].value<std::string>()) config.listen = *v;
   if (auto v = table["data_dir"].value<std::string>()) config.data_dir = *v;
   if (auto v = table["log_level"].value<std::string>()) config.log_level = *v;
+  if (auto v = table["log_format"].value<std::string>()) config.log_format = *v;
+  if (auto v = table["log_requests"].value<bool>()) config.log_requests = *v;
+  if (auto v = table["web_dir"].value<std::string>()) config.web_dir = *v;
+  if (auto v = table["shutdown_grace_seconds"].value<int64_t>()) config.shutdown_grace_seconds = *v;
+  if (auto v = table["lake"]["export_stall_seconds"].value<int64_t>()) config.export_stall_seconds = *v;
   if (auto v = table["store"]["uri"].value<std::string>()) config.store.uri = *v;
   if (auto v = table["store"]["write_concern"].value<std::string>()) config.store.write_concern = *v;
   if (auto v = table["store"]["write_concern"].value<int64_t>()) config.store.write_concern = std::to_string(*v);
@@ -426,6 +440,17 @@ Status ApplyEnvironment(Config& config) {
   if (auto v = env("TRADEAGG_LISTEN")) config.listen = *v;
   if (auto v = env("TRADEAGG_DATA_DIR")) config.data_dir = *v;
   if (auto v = env("TRADEAGG_LOG_LEVEL")) config.log_level = *v;
+  if (auto v = env("TRADEAGG_LOG_FORMAT")) config.log_format = *v;
+  if (auto v = env("TRADEAGG_LOG_REQUESTS")) {
+    ASSIGN_OR_RETURN(config.log_requests, ParseBool("TRADEAGG_LOG_REQUESTS", *v));
+  }
+  if (auto v = env("TRADEAGG_WEB_DIR")) config.web_dir = *v;
+  if (auto v = env("TRADEAGG_SHUTDOWN_GRACE_SECONDS")) {
+    ASSIGN_OR_RETURN(config.shutdown_grace_seconds, ParseInteger("TRADEAGG_SHUTDOWN_GRACE_SECONDS", *v));
+  }
+  if (auto v = env("TRADEAGG_LAKE_EXPORT_STALL_SECONDS")) {
+    ASSIGN_OR_RETURN(config.export_stall_seconds, ParseInteger("TRADEAGG_LAKE_EXPORT_STALL_SECONDS", *v));
+  }
   if (auto v = env("TRADEAGG_STORE_URI")) config.store.uri = *v;
   if (auto v = env("TRADEAGG_STORE_WRITE_CONCERN")) config.store.write_concern = *v;
   if (auto v = env("TRADEAGG_STORE_INSTANCE_ID")) config.store.instance_id = *v;

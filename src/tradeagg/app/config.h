@@ -81,6 +81,15 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::filesystem::path data_dir = "data";
   std::string log_level = "info";
+  std::string log_format = "text";  // log_format / TRADEAGG_LOG_FORMAT / --log-format: text | json (JSON lines)
+  bool log_requests = false;        // log_requests / TRADEAGG_LOG_REQUESTS: an access line per request
+  // web_dir / TRADEAGG_WEB_DIR: the dashboard, docs and OpenAPI document; empty: next to the
+  // binary (DefaultWebDir).
+  std::filesystem::path web_dir;
+  // shutdown_grace_seconds: how long a stop waits for the requests being answered.
+  int64_t shutdown_grace_seconds = 20;
+  // lake.export_stall_seconds: /readyz fails when trades wait for the lake longer than this.
+  int64_t export_stall_seconds = 300;
   StoreConfig store;
   size_t blocking_threads = 2;
   http::ServerConfig http;              // host/port come from `listen`
@@ -123,6 +132,10 @@ struct Config {
 // `s3.path-style-access`; nothing for a local one. GET /iceberg/v1/config serves them. Never
 // the credentials: readers bring their own.
 std::map<std::string, std::string, std::less<>> LakeReaderProperties(const Config& config);
+
+// The installed assets: <prefix>/share/tradeagg/web beside <prefix>/bin/tradeagg, or the source
+// tree's web/ beside a build directory (build/tradeagg).
+std::filesystem::path DefaultWebDir();
 
 Status LoadConfigFile(const std::filesystem::path& path, Config& config);
 Status ApplyEnvironment(Config& config);

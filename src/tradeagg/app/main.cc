@@ -1,4 +1,4 @@
-// tradeagg: the command line. Sub-commands: serve, users, loadgen, lake, aggregate, sql, fx.
+// tradeagg: the command line. Sub-commands: serve, routes, users, loadgen, lake, aggregate, sql, fx.
 #include <malloc.h>
 #include <sys/stat.h>
 
@@ -16,6 +16,7 @@
 #include "tradeagg/app/backends.h"
 #include "tradeagg/app/config.h"
 #include "tradeagg/loadgen/load_generator.h"
+#include "tradeagg/logging/json_lines_formatter.h"
 
 namespace {
 
@@ -51,13 +52,32 @@ int Fail(const Status& status) {
   return status.code() == tradeagg::StatusCode::kInvalidArgument ? 2 : 1;
 }
 
-int Serve(const CommonFlags& flags, const std::string& listen, bool fault_injection) {
+Status ConfigureLogging(const Config& config) {
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  if (config.log_format == "json") {
+    spdlog::set_formatter(std::make_unique<tradeagg::logging::JsonLinesFormatter>());
+  } else if (config.log_format == "text") {
+    spdlog::set_formatter(std::make_unique<tradeagg::logging::TextFieldsFormatter>());
+  } else {
+    return Status::InvalidArgument("log_format: '" + config.log_format + "' is neither text nor json");
+  }
+  return Status::Ok();
+}
+
+struct ServeFlags {
+  std::string listen;
+  std::string log_format;
+  bool fault_injection = false;
+};
+
+int Serve(const CommonFlags& flags, const ServeFlags& serve) {
   auto config = BuildConfig(flags);
   if (!config.ok()) return Fail(config.status());
-  if (!listen.empty()) config->listen = listen;
-  config->api.fault_injection = fault_injection;
+  if (!serve.listen.empty()) config->listen = serve.listen;
+  if (!serve.log_format.empty()) config->log_format = serve.log_format;
+  config->api.fault_injection = serve.fault_injection;
   if (Status s = tradeagg::app::ResolveListen(*config); !s.ok()) return Fail(s);
-  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  if (Status s = ConfigureLogging(*config); !s.ok()) return Fail(s);
 
   // Block the stop signals in every thread; the main thread waits for them below.
   sigset_t signals;
@@ -78,6 +98,19 @@ int Serve(const CommonFlags& flags, const std::string& listen, bool fault_inject
   sigwait(&signals, &signal);
   spdlog::info("received signal {}, stopping", signal);
   (*app)->Stop();
+  return 0;
+}
+
+// The routes a server with this configuration answers, one "METHOD PATTERN" per line: what
+// the OpenAPI document is checked against.
+int Routes(const CommonFlags& flags, bool fault_injection) {
+  auto config = BuildConfig(flags);
+  if (!config.ok()) return Fail(config.status());
+  config->api.fault_injection = fault_injection;
+  config->scheduler_enabled = false;
+  auto app = tradeagg::app::Application::Create(*config);
+  if (!app.ok()) return Fail(app.status());
+  for (const auto& [method, pattern] : (*app)->Routes()) std::printf("%s %s\n", method.c_str(), pattern.c_str());
   return 0;
 }
 
@@ -298,12 +331,18 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
 
   CommonFlags serve_flags;
-  std::string listen;
-  bool fault_injection = false;
+  ServeFlags serve_args;
   auto* serve = cli.add_subcommand("serve", "Run the HTTP service");
   AddCommonFlags(*serve, serve_flags);
-  serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
-  serve->add_flag("--fault-injection", fault_injection, "Enable POST /v1/admin/faults (tests only)");
+  serve->add_option("--listen", serve_args.listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
+  serve->add_option("--log-format", serve_args.log_format, "text (default) or json (JSON lines)");
+  serve->add_flag("--fault-injection", serve_args.fault_injection, "Enable POST /v1/admin/faults (tests only)");
+
+  CommonFlags routes_flags;
+  bool routes_fault_injection = false;
+  auto* routes = cli.add_subcommand("routes", "List the routes the server answers (METHOD PATTERN)");
+  AddCommonFlags(*routes, routes_flags);
+  routes->add_flag("--fault-injection", routes_fault_injection, "As a server started with --fault-injection");
 
   CommonFlags users_flags;
   auto* users = cli.add_subcommand("users", "Manage users (works on the data directory directly)");
@@ -367,7 +406,8 @@ int main(int argc, char** argv) {
   // The other commands print their results on stdout; their log lines go to stderr.
   if (!serve->parsed()) spdlog::set_default_logger(spdlog::stderr_color_mt("tradeagg"));
 
-  if (serve->parsed()) return Serve(serve_flags, listen, fault_injection);
+  if (serve->parsed()) return Serve(serve_flags, serve_args);
+  if (routes->parsed()) return Routes(routes_flags, routes_fault_injection);
   if (users_add->parsed()) return UsersAdd(users_flags, new_user);
   if (users_list->parsed()) return UsersList(users_flags);
   if (users_delete->parsed()) return UsersDelete(users_flags, delete_name);

@@ -1,7 +1,12 @@
 #include "tradeagg/http/connection.h"
 
+#include <cctype>
+#include <random>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -21,15 +26,45 @@ constexpr size_t kDrainChunkBytes = 16 * 1024;
 constexpr size_t kMaxLingerBytes = 1024 * 1024;
 constexpr int kLingerSeconds = 2;
 
-bhttp::response<bhttp::string_body> ToBeast(Response&& response, unsigned version, bool keep_alive) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
+constexpr size_t kMaxRequestIdLength = 64;
+
+template <typename Body>
+void SetHead(bhttp::response<Body>& out, Response& response, std::string_view request_id, bool keep_alive) {
   out.set(bhttp::field::server, "tradeagg");
   if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
   for (auto& [name, value] : response.headers) out.set(name, value);
+  out.set("X-Request-Id", request_id);
   out.keep_alive(keep_alive);
+}
+
+bhttp::response<bhttp::string_body> ToBeast(Response&& response, unsigned version, std::string_view request_id,
+                                            bool keep_alive) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
+  SetHead(out, response, request_id, keep_alive);
   out.body() = std::move(response.body);
   out.prepare_payload();
   return out;
+}
+
+// A client's id is kept when it is safe to echo and to log: 1-64 of [A-Za-z0-9._-].
+bool IsSaneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  uint64_t bits = random();
+  std::string id(16, '0');
+  for (char& c : id) {
+    c = kHex[bits & 0xf];
+    bits >>= 4;
+  }
+  return id;
 }
 
 Response Busy(std::string_view detail) {
@@ -40,14 +75,37 @@ Response Busy(std::string_view detail) {
 
 }  // namespace
 
-Connection::Connection(tcp::socket&& socket, const Router& router, const ServerConfig& config, ResourceBudget& budget,
-                       ResourceBudget::Lease lease)
+// The sink a streamed response's producer holds; it keeps the connection alive until dropped.
+class Connection::StreamSink : public EventSink {
+ public:
+  StreamSink(std::shared_ptr<Connection> connection, std::shared_ptr<std::atomic<bool>> closed)
+      : connection_(std::move(connection)), closed_(std::move(closed)) {}
+  bool Send(std::string text) override {
+    if (closed_->load()) return false;
+    net::post(connection_->stream_.get_executor(),
+              [connection = connection_, text = std::move(text)]() mutable { connection->QueueEvent(std::move(text)); });
+    return true;
+  }
+  void Close() override {
+    net::post(connection_->stream_.get_executor(), [connection = connection_] { connection->EndStream(); });
+  }
+  bool closed() const override { return closed_->load(); }
+
+ private:
+  std::shared_ptr<Connection> connection_;
+  std::shared_ptr<std::atomic<bool>> closed_;
+};
+
+Connection::Connection(tcp::socket&& socket, const ConnectionContext& context, ResourceBudget::Lease lease)
     : stream_(std::move(socket)),
-      router_(router),
-      config_(config),
-      budget_(budget),
+      router_(context.router),
+      config_(context.config),
+      budget_(context.budget),
+      tracker_(context.tracker),
+      observer_(context.observer),
       connection_lease_(std::move(lease)),
-      deadline_(stream_.get_executor()) {
+      deadline_(stream_.get_executor()),
+      head_read_at_(std::chrono::steady_clock::now()) {
   beast::error_code ec;
   auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_address_ = endpoint.address().to_string();
@@ -64,7 +122,17 @@ void Connection::Start() {
   });
 }
 
+void Connection::CloseIfIdle() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (!self->awaiting_head_ || self->buffer_.size() != 0) return;
+    beast::error_code ignored;
+    self->stream_.socket().cancel(ignored);  // OnHead sees the server draining and closes
+  });
+}
+
 void Connection::ReadHead() {
+  if (tracker_.draining()) return Close();
+  awaiting_head_ = true;
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
   parser_->body_limit(config_.max_body_bytes);
@@ -80,7 +148,19 @@ void Connection::ReadHead() {
 
 void Connection::OnHead(beast::error_code ec) {
   DisarmDeadline();
+  awaiting_head_ = false;
+  head_read_at_ = std::chrono::steady_clock::now();
   body_pending_ = true;
+  if (ec && tracker_.draining() && buffer_.size() == 0) return Close();
+  std::string_view client_id = ec ? std::string_view() : std::string_view(parser_->get()["X-Request-Id"]);
+  request_id_ = IsSaneRequestId(client_id) ? std::string(client_id) : NewRequestId();
+  if (observer_ != nullptr && !ec) {
+    method_ = std::string(parser_->get().method_string());
+    target_ = std::string(parser_->get().target());
+  } else {
+    method_.clear();
+    target_.clear();
+  }
   if (timed_out_ && ec) {
     // Silence between requests is a normal end; a head begun but not finished is answered.
     if (buffer_.size() == 0) return Close();
@@ -99,6 +179,7 @@ void Connection::OnHead(beast::error_code ec) {
   request_ = std::make_unique<Request>();
   request_->message.base() = head.base();
   request_->remote_address = remote_address_;
+  request_->id = request_id_;
   if (auto refusal = DecodeTarget(head.target(), *request_)) return Refuse(std::move(*refusal));
   Router::Admission admission = router_.Admit(*request_);
   if (admission.handler == nullptr) return Refuse(std::move(admission.refusal));
@@ -153,6 +234,8 @@ void Connection::OnBody(beast::error_code ec) {
 
 void Connection::Dispatch() {
   body_pending_ = false;
+  tracker_.RequestStarted();
+  dispatched_ = true;
   request_->message = parser_->release();
   auto self = shared_from_this();
   (*handler_)(*request_, Responder([self](Responder::Builder build) {
@@ -164,20 +247,111 @@ void Connection::Dispatch() {
 void Connection::Refuse(Response&& response) { Send(std::move(response), keep_alive_ && !body_pending_); }
 
 void Connection::Send(Response&& response, bool keep_alive) {
-  keep_alive_ = keep_alive;
-  response_ = ToBeast(std::move(response), version_, keep_alive);
+  if (response.on_stream) return StartStream(std::move(response));
+  keep_alive_ = keep_alive && !tracker_.draining();
+  answered_status_ = response.status;
+  response_ = ToBeast(std::move(response), version_, request_id_, keep_alive_);
   stream_.expires_after(std::chrono::seconds(config_.idle_timeout_seconds));
   bhttp::async_write(stream_, response_,
                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWrite(ec); });
 }
 
 void Connection::OnWrite(beast::error_code ec) {
+  Finish(answered_status_);
   request_.reset();
   body_lease_.Release();
   if (ec) return Close();
   if (keep_alive_) return ReadHead();
   if (body_pending_) return Linger();
   Close();
+}
+
+void Connection::Finish(unsigned status) {
+  if (observer_ != nullptr) {
+    Exchange exchange;
+    exchange.method = method_;
+    exchange.route = request_ ? request_->route : std::string_view("unmatched");
+    exchange.target = target_;
+    exchange.status = status;
+    exchange.duration =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - head_read_at_);
+    exchange.request_id = request_id_;
+    exchange.remote_address = remote_address_;
+    observer_->OnExchange(exchange);
+  }
+  if (dispatched_) tracker_.RequestFinished();
+  dispatched_ = false;
+}
+
+void Connection::StartStream(Response&& response) {
+  keep_alive_ = false;  // the stream is the connection's last answer
+  answered_status_ = response.status;
+  stream_head_.emplace(static_cast<bhttp::status>(response.status), version_);
+  SetHead(*stream_head_, response, request_id_, /*keep_alive=*/false);
+  stream_head_->set(bhttp::field::cache_control, "no-cache");
+  stream_head_->chunked(true);
+  stream_serializer_.emplace(*stream_head_);
+  stream_closed_ = std::make_shared<std::atomic<bool>>(false);
+  stream_.expires_after(std::chrono::seconds(config_.idle_timeout_seconds));
+  bhttp::async_write_header(
+      stream_, *stream_serializer_,
+      [self = shared_from_this(), on_stream = std::move(response.on_stream)](beast::error_code ec, size_t) {
+        self->Finish(self->answered_status_);  // answered; the stream goes on
+        self->request_.reset();
+        self->body_lease_.Release();
+        if (ec) {
+          self->stream_closed_->store(true);
+          return self->Close();
+        }
+        // A read that ends only when the client goes: its end closes the stream at once,
+        // instead of at the next event.
+        if (!self->drain_) self->drain_ = std::make_unique<char[]>(kDrainChunkBytes);
+        self->stream_.socket().async_read_some(net::buffer(self->drain_.get(), kDrainChunkBytes),
+                                               [self](beast::error_code, size_t) {
+                                                 self->stream_closed_->store(true);
+                                                 self->stream_queue_.clear();
+                                                 self->Close();
+                                               });
+        on_stream(std::make_shared<StreamSink>(self, self->stream_closed_));
+      });
+}
+
+void Connection::QueueEvent(std::string text) {
+  if (stream_closed_->load() || stream_ending_) return;
+  stream_queue_.push_back(std::move(text));
+  if (!stream_writing_) WriteNextEvent();
+}
+
+void Connection::WriteNextEvent() {
+  if (stream_closed_->load()) return;
+  if (stream_queue_.empty()) {
+    if (!stream_ending_) return;
+    stream_closed_->store(true);
+    stream_writing_ = true;
+    stream_.expires_after(std::chrono::seconds(config_.idle_timeout_seconds));
+    net::async_write(stream_, bhttp::make_chunk_last(),
+                     [self = shared_from_this()](beast::error_code, size_t) { self->Close(); });
+    return;
+  }
+  stream_writing_ = true;
+  // A client that stops reading is dropped after the idle timeout instead of holding events.
+  stream_.expires_after(std::chrono::seconds(config_.idle_timeout_seconds));
+  net::async_write(stream_, bhttp::make_chunk(net::buffer(stream_queue_.front())),
+                   [self = shared_from_this()](beast::error_code ec, size_t) {
+                     self->stream_writing_ = false;
+                     if (!self->stream_queue_.empty()) self->stream_queue_.pop_front();
+                     if (ec) {
+                       self->stream_closed_->store(true);
+                       self->stream_queue_.clear();
+                       return self->Close();
+                     }
+                     self->WriteNextEvent();
+                   });
+}
+
+void Connection::EndStream() {
+  stream_ending_ = true;
+  if (!stream_writing_) WriteNextEvent();
 }
 
 void Connection::Close() {

@@ -23,6 +23,8 @@ struct Request {
   std::map<std::string, std::string, std::less<>> query;  // decoded; each name at most once
   std::map<std::string, std::string, std::less<>> params;  // from the route pattern
   std::string remote_address;                              // the client's IP address
+  std::string id;  // the request id: the client's X-Request-Id when it is sane, else generated
+  std::string_view route = "unmatched";  // the matched route's pattern (the router owns it)
 
   std::string_view header(boost::beast::http::field name) const;
   std::string_view body() const { return message.body(); }

@@ -5,12 +5,15 @@
 // Thread safety: value types.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "tradeagg/core/status.h"
+#include "tradeagg/http/event_sink.h"
 
 namespace tradeagg::http {
 
@@ -19,6 +22,10 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set for a streamed response (server-sent events): the head is sent without a length, the
+  // body is ignored, and this gets the sink once the head is written. The connection is the
+  // stream's until the sink closes.
+  std::function<void(std::shared_ptr<EventSink>)> on_stream;
 };
 
 Response JsonResponse(unsigned status, std::string body);

@@ -19,7 +19,7 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 }  // namespace
 
 void Router::Add(boost::beast::http::verb method, std::string_view pattern, Handler handler, Access access) {
-  Route route{method, {}, std::move(handler), access, nullptr};
+  Route route{method, std::string(pattern), {}, std::move(handler), access, nullptr};
   for (std::string_view segment : SplitPath(pattern)) route.segments.emplace_back(segment);
   routes_.push_back(std::move(route));
 }
@@ -54,6 +54,7 @@ Router::Admission Router::Admit(Request& request) const {
   for (const Route& route : routes_) {
     if (!Match(route, path, request)) continue;
     if (route.method == request.message.method()) {
+      request.route = route.pattern;
       const Gatekeeper* gatekeeper = route.gatekeeper != nullptr ? route.gatekeeper : gatekeeper_;
       if (route.access == Access::kAuthenticated && gatekeeper != nullptr) {
         if (auto refusal = gatekeeper->Refuse(request)) return {nullptr, std::move(*refusal)};
@@ -75,6 +76,13 @@ void Router::Dispatch(Request& request, Responder respond) const {
   Admission admission = Admit(request);
   if (admission.handler == nullptr) return respond(std::move(admission.refusal));
   (*admission.handler)(request, std::move(respond));
+}
+
+std::vector<std::pair<std::string, std::string>> Router::Routes() const {
+  std::vector<std::pair<std::string, std::string>> routes;
+  routes.reserve(routes_.size());
+  for (const Route& route : routes_) routes.emplace_back(std::string(boost::beast::http::to_string(route.method)), route.pattern);
+  return routes;
 }
 
 }  // namespace tradeagg::http

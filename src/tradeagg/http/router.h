@@ -76,9 +76,13 @@ class Router {
   // Admit, then the handler or the refusal.
   void Dispatch(Request& request, Responder respond) const;
 
+  // Every route, as (method, pattern) in the order added: what the API documents.
+  std::vector<std::pair<std::string, std::string>> Routes() const;
+
  private:
   struct Route {
     boost::beast::http::verb method;
+    std::string pattern;
     std::vector<std::string> segments;  // "{name}" binds a parameter
     Handler handler;
     Access access;

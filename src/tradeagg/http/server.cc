@@ -19,25 +19,21 @@ using tcp = net::ip::tcp;
 
 class Server::Listener : public std::enable_shared_from_this<Server::Listener> {
  public:
-  Listener(net::io_context& io, const Router& router, const ServerConfig& config, ResourceBudget& budget)
-      : io_(io),
-        acceptor_(net::make_strand(io)),
-        retry_(acceptor_.get_executor()),
-        router_(router),
-        config_(config),
-        budget_(budget) {}
+  Listener(net::io_context& io, const ConnectionContext& context)
+      : io_(io), acceptor_(net::make_strand(io)), retry_(acceptor_.get_executor()), context_(context) {}
 
   Result<uint16_t> Bind() {
     beast::error_code ec;
-    auto address = net::ip::make_address(config_.host, ec);
-    if (ec) return Status::InvalidArgument("listen address '" + config_.host + "' is not an IP address");
-    tcp::endpoint endpoint{address, config_.port};
+    const ServerConfig& config = context_.config;
+    auto address = net::ip::make_address(config.host, ec);
+    if (ec) return Status::InvalidArgument("listen address '" + config.host + "' is not an IP address");
+    tcp::endpoint endpoint{address, config.port};
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
-      return Status::Unavailable("cannot listen on " + config_.host + ":" + std::to_string(config_.port) + ": " +
+      return Status::Unavailable("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " +
                                  ec.message());
     }
     return acceptor_.local_endpoint().port();
@@ -69,21 +65,22 @@ class Server::Listener : public std::enable_shared_from_this<Server::Listener> {
       return;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    std::make_shared<Connection>(std::move(socket), router_, config_, budget_, budget_.TryOpenConnection())->Start();
+    auto connection = std::make_shared<Connection>(std::move(socket), context_, context_.budget.TryOpenConnection());
+    context_.tracker.Add(connection);
+    connection->Start();
     if (acceptor_.is_open()) Accept();
   }
 
   net::io_context& io_;
   tcp::acceptor acceptor_;
   net::steady_timer retry_;
-  const Router& router_;
-  const ServerConfig& config_;
-  ResourceBudget& budget_;
+  const ConnectionContext context_;
 };
 
-Server::Server(ServerConfig config, const Router& router)
+Server::Server(ServerConfig config, const Router& router, ExchangeObserver* observer)
     : config_(std::move(config)),
       router_(router),
+      observer_(observer),
       budget_(config_.max_connections, config_.max_buffered_body_bytes),
       io_(std::make_unique<net::io_context>()) {}
 
@@ -94,7 +91,7 @@ Server::~Server() {
 }
 
 Result<uint16_t> Server::Start() {
-  listener_ = std::make_shared<Listener>(*io_, router_, config_, budget_);
+  listener_ = std::make_shared<Listener>(*io_, ConnectionContext{router_, config_, budget_, tracker_, observer_});
   ASSIGN_OR_RETURN(uint16_t port, listener_->Bind());
   listener_->Accept();
   size_t threads = config_.io_threads == 0 ? 1 : config_.io_threads;
@@ -105,6 +102,18 @@ Result<uint16_t> Server::Start() {
     });
   }
   return port;
+}
+
+int64_t Server::Drain(std::chrono::milliseconds grace) {
+  if (threads_.empty()) return 0;
+  tracker_.BeginDrain();
+  listener_->Close();
+  for (const auto& connection : tracker_.Live()) connection->CloseIfIdle();
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (tracker_.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return tracker_.in_flight();
 }
 
 void Server::Stop() {

@@ -13,9 +13,12 @@
 // `body_timeout_seconds` (408). Beyond `max_connections` a new connection gets 503 and is
 // closed. A refused request's connection is closed after a short linger that lets the client
 // read the answer instead of a reset.
-// Thread safety: Start/Stop from the owning thread.
+// Stopping gracefully is two steps: Drain stops accepting and waits for the requests being
+// answered (the rest of the service still running), then Stop closes what is left.
+// Thread safety: Start/Drain/Stop from the owning thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,6 +26,8 @@
 #include <vector>
 
 #include "tradeagg/core/status.h"
+#include "tradeagg/http/connection_tracker.h"
+#include "tradeagg/http/exchange_observer.h"
 #include "tradeagg/http/resource_budget.h"
 #include "tradeagg/http/router.h"
 
@@ -44,13 +49,18 @@ struct ServerConfig {
 
 class Server {
  public:
-  Server(ServerConfig config, const Router& router);
+  // `observer` (may be null) is told of every answered request.
+  Server(ServerConfig config, const Router& router, ExchangeObserver* observer = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
   // Binds and starts the I/O threads. Returns the bound port (useful with port 0).
   Result<uint16_t> Start();
+  // Stops accepting; closes connections waiting for a request; lets the requests being read or
+  // answered finish (each connection closes after its answer), for at most `grace`. Returns
+  // the number of requests still in flight when it gave up (0: all answered).
+  int64_t Drain(std::chrono::milliseconds grace);
   // Stops accepting and closes connections; joins the I/O threads.
   void Stop();
 
@@ -58,7 +68,9 @@ class Server {
   class Listener;
   ServerConfig config_;
   const Router& router_;
+  ExchangeObserver* observer_;
   ResourceBudget budget_;  // before io_: connections still queued on io_ give their leases back
+  ConnectionTracker tracker_;
   std::unique_ptr<boost::asio::io_context> io_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;

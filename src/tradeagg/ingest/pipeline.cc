@@ -89,7 +89,10 @@ void Pipeline::CommitGroup(std::deque<Pending>& group) {
     requests.push_back(&p.request);
     trades += p.request.trades.size();
   }
+  const auto start = std::chrono::steady_clock::now();
   Status status = store_.Append(requests);
+  Measure(requests, trades, status,
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start));
   if (status.ok()) {
     book_.Committed(requests);
   } else {
@@ -103,6 +106,31 @@ void Pipeline::CommitGroup(std::deque<Pending>& group) {
     if (!status.ok()) ++stats_.failed_commits;
   }
   for (Pending& p : group) p.done(status, p.request);
+}
+
+void Pipeline::Measure(const std::vector<store::AppendRequest*>& requests, size_t trades, const Status& status,
+                       std::chrono::microseconds commit_time) const {
+  const PipelineMetrics& m = config_.metrics;
+  if (m.batch_trades != nullptr) m.batch_trades->Observe(static_cast<int64_t>(trades));
+  if (m.commit_micros != nullptr) m.commit_micros->Observe(commit_time.count());
+  if (!status.ok()) {
+    if (m.store_errors != nullptr) m.store_errors->Increment();
+    return;
+  }
+  int64_t accepted = 0, duplicate = 0, conflicting = 0;
+  for (const store::AppendRequest* request : requests) {
+    if (request->conflict_index) {
+      ++conflicting;  // the request is rolled back: its other trades are neither stored nor duplicates
+      continue;
+    }
+    for (store::AppendOutcome outcome : request->outcomes) {
+      if (outcome == store::AppendOutcome::kAccepted) ++accepted;
+      if (outcome == store::AppendOutcome::kDuplicate) ++duplicate;
+    }
+  }
+  if (m.accepted != nullptr) m.accepted->Increment(accepted);
+  if (m.duplicate != nullptr) m.duplicate->Increment(duplicate);
+  if (m.conflicting != nullptr) m.conflicting->Increment(conflicting);
 }
 
 }  // namespace tradeagg::ingest

@@ -20,12 +20,25 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "tradeagg/core/status.h"
 #include "tradeagg/ingest/book_updater.h"
+#include "tradeagg/metrics/counter.h"
+#include "tradeagg/metrics/histogram.h"
 #include "tradeagg/store/trade_store.h"
 
 namespace tradeagg::ingest {
+
+// Where group commits are measured for the service's metrics (null: not measured).
+struct PipelineMetrics {
+  metrics::Histogram* batch_trades = nullptr;
+  metrics::Histogram* commit_micros = nullptr;
+  metrics::Counter* accepted = nullptr;
+  metrics::Counter* duplicate = nullptr;
+  metrics::Counter* conflicting = nullptr;
+  metrics::Counter* store_errors = nullptr;
+};
 
 struct PipelineConfig {
   size_t max_group_trades = 20'000;  // bound on one commit's size (memory and latency)
@@ -36,6 +49,7 @@ struct PipelineConfig {
   // requests split into many small groups.
   std::chrono::microseconds group_wait{0};
   std::chrono::microseconds group_quiet{300};
+  PipelineMetrics metrics;
 };
 
 struct PipelineStats {
@@ -71,6 +85,8 @@ class Pipeline {
   // With group_wait: waits (mutex_ held by `lock`) while requests keep arriving.
   void GatherLocked(std::unique_lock<std::mutex>& lock);
   void CommitGroup(std::deque<Pending>& group);
+  void Measure(const std::vector<store::AppendRequest*>& requests, size_t trades, const Status& status,
+               std::chrono::microseconds commit_time) const;
 
   store::TradeStore& store_;
   BookUpdater& book_;

@@ -1,0 +1,25 @@
+#include "tradeagg/http/connection_tracker.h"
+
+#include <algorithm>
+
+namespace tradeagg::http {
+
+void ConnectionTracker::Add(const std::shared_ptr<Connection>& connection) {
+  std::lock_guard lock(mutex_);
+  // Prune when the list doubles, so it stays proportional to the open connections.
+  if (connections_.size() >= 64 && connections_.size() == connections_.capacity()) {
+    std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
+  }
+  connections_.push_back(connection);
+}
+
+std::vector<std::shared_ptr<Connection>> ConnectionTracker::Live() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<Connection>> live;
+  for (const auto& weak : connections_) {
+    if (auto connection = weak.lock()) live.push_back(std::move(connection));
+  }
+  return live;
+}
+
+}  // namespace tradeagg::http
