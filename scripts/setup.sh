@@ -35,6 +35,10 @@ fi
 # scripts/duckdb.sh holds the pins (versions, sha256) for this script and the Dockerfile.
 bash "$root/scripts/duckdb.sh"
 
+# --- Web front end: uPlot and Swagger UI for the pages tradeagg serves, and the browser tests'
+# playwright-core and Debian chromium (pinned by web/ and tests/browser/ lock files) -----------
+bash "$root/scripts/web.sh"
+
 # --- Python venv for system tests and benchmark peers ----------------------------------------
 venv="$root/.venv"
 req="$root/tests/requirements.txt"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine, builds, and runs every test: unit tests (normal and ASan/UBSan
-# builds), the fuzz targets for a bounded time, and the system tests (pytest driving the real
-# binary over HTTP).
+# builds), the fuzz targets for a bounded time, the system tests (pytest driving the real
+# binary over HTTP), and the browser tests (the dashboard and API docs in headless chromium).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -40,6 +40,8 @@ TRADEAGG_SYSTEM_LAKE=s3 TRADEAGG_SYSTEM_CATALOG=rest \
 echo "== lake system tests (MongoDB store + S3 lake + REST catalog) =="
 TRADEAGG_SYSTEM_STORE=mongodb TRADEAGG_SYSTEM_LAKE=s3 TRADEAGG_SYSTEM_CATALOG=rest \
   .venv/bin/pytest "${lake_suites[@]}" tests/system/test_lake_rest_catalog.py -q
+echo "== browser tests (headless Debian chromium driven by playwright-core) =="
+bash scripts/browser_test.sh
 echo "== system tests against the ASan/UBSan build (SQLite store) =="
 TRADEAGG_BIN="$root/build-asan/tradeagg" ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   .venv/bin/pytest tests/system -q --ignore-glob="tests/system/test_mongodb*.py" "${local_lake[@]}"

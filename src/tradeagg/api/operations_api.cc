@@ -40,7 +40,7 @@ void OperationsApi::Ready(http::Request& request, http::Responder respond) {
                                        : "the trade store does not answer: " + last_seq.status().message());
     json.EndObject();
     if (context_.exporter != nullptr) {
-      auto lag = lake::MeasureExportLag(*context_.exporter, context_.store, Timestamp::Now(), options_.started_at);
+      auto lag = lake::MeasureExportLag(*context_.exporter, context_.store, Timestamp::Now());
       const bool stalled = lag.ok() && lag->behind > options_.export_stall;
       const bool ok = lag.ok() && !stalled;
       ready = ready && ok;
@@ -49,7 +49,7 @@ void OperationsApi::Ready(http::Request& request, http::Responder respond) {
         json.Field("detail", "the lake's lag cannot be measured: " + lag.status().message());
       } else {
         const int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(lag->behind).count();
-        json.Field("detail", stalled ? std::to_string(lag->trades) + " trades wait for the lake since " +
+        json.Field("detail", stalled ? std::to_string(lag->trades) + " trades wait for the lake, the oldest for " +
                                            std::to_string(seconds) + " s (stalled past " +
                                            std::to_string(options_.export_stall.count()) + " s)"
                                      : std::string("the lake's exporter keeps up"))

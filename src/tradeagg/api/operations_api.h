@@ -11,7 +11,6 @@
 #include <chrono>
 
 #include "tradeagg/api/api_context.h"
-#include "tradeagg/core/time.h"
 #include "tradeagg/http/router.h"
 #include "tradeagg/metrics/registry.h"
 
@@ -20,7 +19,6 @@ namespace tradeagg::api {
 struct OperationsOptions {
   const metrics::Registry* metrics = nullptr;  // null: GET /metrics answers 404
   std::chrono::seconds export_stall{300};
-  Timestamp started_at;  // the lag of a lake that has no snapshot yet counts from here
 };
 
 class OperationsApi {

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "tradeagg/api/positions_view.h"
+#include "tradeagg/core/json_writer.h"
 
 namespace tradeagg::api {
 
@@ -58,18 +59,30 @@ void PositionsStream::Open(http::Request& request, http::Responder respond) {
               .WithRetryAfter(5)));
     }
   }
+  constexpr std::string_view kScheme = "Bearer ";  // ParsePositionQuery authenticated it
+  std::string token(request.header(boost::beast::http::field::authorization).substr(kScheme.size()));
   http::Response response;
   response.content_type = "text/event-stream";
-  response.on_stream = [this, query = std::get<book::PositionQuery>(std::move(parsed))](
-                           std::shared_ptr<http::EventSink> sink) {
+  response.on_stream = [this, query = std::get<book::PositionQuery>(std::move(parsed)),
+                        token = std::move(token)](std::shared_ptr<http::EventSink> sink) {
     {
       std::lock_guard lock(mutex_);
       if (stopped_) return sink->Close();
-      subscribers_.push_back(Subscriber{std::move(sink), query});
+      subscribers_.push_back(Subscriber{std::move(sink), query, token});
     }
     pusher_.Wake();  // its first event now, not at the next tick
   };
   respond(std::move(response));
+}
+
+bool PositionsStream::StillAuthenticated(const Subscriber& subscriber) const {
+  auto principal = context_.users.Authenticate(subscriber.token);
+  if (principal.ok()) return true;
+  JsonWriter json;
+  json.BeginObject().Field("status", int64_t{401}).Field("detail", principal.status().message()).EndObject();
+  subscriber.sink->Send("event: error\ndata: " + json.Take() + "\n\n");
+  subscriber.sink->Close();
+  return false;
 }
 
 void PositionsStream::Push() {
@@ -87,6 +100,7 @@ void PositionsStream::Push() {
 
   std::map<Date, domain::FxRates> rates;  // one read per date per push
   for (Subscriber& s : subscribers) {
+    if (!StillAuthenticated(s)) continue;  // its sink is closed: dropped at the next push
     if (moved || !s.sent) {
       auto [it, inserted] = rates.try_emplace(s.query.business_date);
       if (inserted) it->second = RatesForPositions(context_, s.query.business_date);

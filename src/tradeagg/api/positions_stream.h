@@ -5,7 +5,9 @@
 // query (docs/api.md): one at once, then one whenever the book's watermark moves, checked every
 // `interval` (so a burst of trades is one event, not thousands). A `: keep-alive` comment
 // every `keep_alive` keeps proxies from closing a quiet stream and finds clients that left.
-// At most `max_subscribers` streams are open at once (503 beyond).
+// At most `max_subscribers` streams are open at once (503 beyond). The caller's token is checked
+// again at every push: a stream ends when its user is deleted or its token expires, with an
+// `event: error` saying so, as a new request would be refused.
 // Thread safety: Register before serving; the route from the I/O threads; Start/Stop from the
 // owner.
 #pragma once
@@ -46,11 +48,14 @@ class PositionsStream {
   struct Subscriber {
     std::shared_ptr<http::EventSink> sink;
     book::PositionQuery query;
+    std::string token;  // the bearer token it opened with
     bool sent = false;  // its first event is out
   };
 
   void Open(http::Request& request, http::Responder respond);
   void Push();
+  // False (and the stream ended) when the subscriber's token no longer authenticates.
+  bool StillAuthenticated(const Subscriber& subscriber) const;
 
   ApiContext& context_;
   const PositionsStreamOptions options_;

@@ -252,7 +252,7 @@ void Application::RegisterRoutes() {
     handler->Register(*router_);
     handlers_.push_back(std::move(handler));
   };
-  api::OperationsOptions operations{&metrics_registry_, std::chrono::seconds(config_.export_stall_seconds), started_at_};
+  api::OperationsOptions operations{&metrics_registry_, std::chrono::seconds(config_.export_stall_seconds)};
   add(std::make_shared<api::OperationsApi>(*api_context_, operations));
   add(std::make_shared<api::WebAssetsApi>(config_.web_dir.empty() ? DefaultWebDir() : config_.web_dir));
   add(std::make_shared<api::AuthApi>(*api_context_));
@@ -276,7 +276,7 @@ void Application::MeasureOnScrape() {
   metrics_registry_.AddRefresh([this] {
     metrics_->position_streams.Set(static_cast<int64_t>(positions_stream_->subscribers()));
     if (!lake_) return;
-    auto lag = lake::MeasureExportLag(lake_->exporter(), *store_, Timestamp::Now(), started_at_);
+    auto lag = lake::MeasureExportLag(lake_->exporter(), *store_, Timestamp::Now());
     if (!lag.ok()) return;  // the store's failure shows in /readyz and the store's own counters
     metrics_->export_lag_trades.Set(lag->trades);
     metrics_->export_lag_micros.Set(lag->behind.count());

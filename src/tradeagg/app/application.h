@@ -61,7 +61,6 @@ class Application {
   void MeasureOnScrape();  // the gauges read from elsewhere, refreshed by each GET /metrics
 
   Config config_;
-  const Timestamp started_at_ = Timestamp::Now();
   metrics::Registry metrics_registry_;
   std::unique_ptr<metrics::ServiceMetrics> metrics_;
   Stores stores_;

@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/error.hpp>
 #include <pthread.h>
@@ -77,6 +78,13 @@ class Server::Listener : public std::enable_shared_from_this<Server::Listener> {
   const ConnectionContext context_;
 };
 
+// A draining server accepts nothing and a handler may still be answering on another thread:
+// without this, io_context::run would return for lack of work and the answer would never go.
+struct Server::Work {
+  explicit Work(net::io_context& io) : guard(net::make_work_guard(io)) {}
+  net::executor_work_guard<net::io_context::executor_type> guard;
+};
+
 Server::Server(ServerConfig config, const Router& router, ExchangeObserver* observer)
     : config_(std::move(config)),
       router_(router),
@@ -94,6 +102,7 @@ Result<uint16_t> Server::Start() {
   listener_ = std::make_shared<Listener>(*io_, ConnectionContext{router_, config_, budget_, tracker_, observer_});
   ASSIGN_OR_RETURN(uint16_t port, listener_->Bind());
   listener_->Accept();
+  work_ = std::make_unique<Work>(*io_);
   size_t threads = config_.io_threads == 0 ? 1 : config_.io_threads;
   for (size_t i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
@@ -119,6 +128,7 @@ int64_t Server::Drain(std::chrono::milliseconds grace) {
 void Server::Stop() {
   if (threads_.empty()) return;
   listener_->Close();
+  work_.reset();
   io_->stop();
   for (auto& t : threads_) t.join();
   threads_.clear();

@@ -66,6 +66,7 @@ class Server {
 
  private:
   class Listener;
+  struct Work;  // keeps the I/O threads running while answers are pending and nothing is accepted
   ServerConfig config_;
   const Router& router_;
   ExchangeObserver* observer_;
@@ -73,6 +74,7 @@ class Server {
   ConnectionTracker tracker_;
   std::unique_ptr<boost::asio::io_context> io_;
   std::shared_ptr<Listener> listener_;
+  std::unique_ptr<Work> work_;
   std::vector<std::thread> threads_;
 };
 

@@ -1,8 +1,8 @@
 // ExportLag: how far the lake's tradeagg.trades is behind the store, for /metrics and /readyz.
 //
-// `trades`: committed trades above the table's watermark. `behind`: with trades waiting, the
-// time since the table's last snapshot (its data is that old), or since `since` when the table
-// has none; zero when the lake holds every committed trade.
+// `trades`: committed trades above the table's watermark. `behind`: how long the oldest of them
+// has waited, since it was received; zero when the lake holds every committed trade. (Not the
+// age of the table's last snapshot: after a quiet hour one new trade would look an hour late.)
 // Thread safety: a function over thread-safe roles.
 #pragma once
 
@@ -21,6 +21,6 @@ struct ExportLag {
   std::chrono::microseconds behind{0};
 };
 
-Result<ExportLag> MeasureExportLag(const Exporter& exporter, store::TradeStore& store, Timestamp now, Timestamp since);
+Result<ExportLag> MeasureExportLag(const Exporter& exporter, store::TradeStore& store, Timestamp now);
 
 }  // namespace tradeagg::lake

@@ -44,7 +44,7 @@ ServiceMetrics::ServiceMetrics(Registry& r)
                                    "Committed trades not yet in the lake's tradeagg.trades table.")
                             .Get()),
       export_lag_micros(r.AddGauge("tradeagg_lake_export_lag_seconds",
-                                   "With trades waiting: time since the lake's last snapshot; 0 when up to date.", {},
+                                   "How long the oldest trade not yet in the lake has waited; 0 when up to date.", {},
                                    kSeconds)
                             .Get()),
       snapshot_commits(r.AddCounter("tradeagg_lake_snapshot_commits_total",

@@ -74,5 +74,17 @@ TEST_F(RouterTest, ARouteMayWordItsOwnRefusals) {
   EXPECT_EQ(refused.refusal.body, R"({"detail":"x"})");
 }
 
+TEST_F(RouterTest, ListsItsRoutesAndNamesTheMatchedPattern) {
+  auto routes = router_.Routes();
+  ASSERT_EQ(routes.size(), 3u);
+  EXPECT_EQ(routes[2], (std::pair<std::string, std::string>{"GET", "/v1/trades/{participant}/{trade_id}"}));
+  auto request = Make(bhttp::verb::get, "/v1/trades/ALPHA/T-1", "Bearer good");
+  router_.Admit(request);
+  EXPECT_EQ(request.route, "/v1/trades/{participant}/{trade_id}");
+  auto unknown = Make(bhttp::verb::get, "/v2/nothing");
+  router_.Admit(unknown);
+  EXPECT_EQ(unknown.route, "unmatched");
+}
+
 }  // namespace
 }  // namespace tradeagg::http
