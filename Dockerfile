@@ -24,6 +24,8 @@ WORKDIR /src
 COPY scripts/duckdb.sh scripts/
 RUN bash scripts/duckdb.sh
 COPY . .
+# The pages' front-end packages (uPlot, Swagger UI), pinned by web/package-lock.json.
+RUN cd web && npm ci --ignore-scripts --no-audit --no-fund
 RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
  && ninja -C build tradeagg
 
@@ -44,6 +46,13 @@ COPY --from=build /src/.deps/duckdb-1.4.4/lib/libduckdb.so /usr/local/lib/
 COPY --from=build /src/.deps/duckdb-1.4.4/extensions/httpfs.duckdb_extension /usr/local/lib/duckdb/extensions/
 ENV TRADEAGG_DUCKDB_EXTENSIONS=/usr/local/lib/duckdb/extensions
 COPY --from=build /src/build/tradeagg /usr/local/bin/
+# The dashboard, the API docs and the OpenAPI document: served from <prefix>/share/tradeagg/web
+# beside <prefix>/bin/tradeagg (app/config.h, DefaultWebDir), with the two packages they load.
+COPY --from=build /src/web/dashboard /usr/local/share/tradeagg/web/dashboard
+COPY --from=build /src/web/docs /usr/local/share/tradeagg/web/docs
+COPY --from=build /src/web/openapi.json /usr/local/share/tradeagg/web/
+COPY --from=build /src/web/node_modules/uplot/dist /usr/local/share/tradeagg/web/node_modules/uplot/dist
+COPY --from=build /src/web/node_modules/swagger-ui-dist /usr/local/share/tradeagg/web/node_modules/swagger-ui-dist
 RUN ldconfig \
  && useradd --system --user-group --uid 10001 --home-dir /var/lib/tradeagg --shell /usr/sbin/nologin tradeagg \
  && mkdir -p /var/lib/tradeagg \

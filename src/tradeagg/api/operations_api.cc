@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <simdjson.h>
+#include <spdlog/spdlog.h>
 
 #include "tradeagg/api/authentication.h"
 #include "tradeagg/api/body_media_type.h"
@@ -35,9 +36,11 @@ void OperationsApi::Ready(http::Request& request, http::Responder respond) {
     json.BeginObject().Key("checks").BeginObject();
     auto last_seq = context_.store.LastSeq();
     ready = ready && last_seq.ok();
+    // The cause (a host, a driver's words) goes to the log, not to an unauthenticated client.
+    if (!last_seq.ok()) spdlog::warn("readyz: the trade store does not answer: {}", last_seq.status().ToString());
     json.Key("store").BeginObject().Field("ok", last_seq.ok());
     json.Field("detail", last_seq.ok() ? "the trade store answers (last seq " + std::to_string(*last_seq) + ")"
-                                       : "the trade store does not answer: " + last_seq.status().message());
+                                       : std::string("the trade store does not answer"));
     json.EndObject();
     if (context_.exporter != nullptr) {
       auto lag = lake::MeasureExportLag(*context_.exporter, context_.store, Timestamp::Now());
@@ -46,7 +49,7 @@ void OperationsApi::Ready(http::Request& request, http::Responder respond) {
       ready = ready && ok;
       json.Key("exporter").BeginObject().Field("ok", ok);
       if (!lag.ok()) {
-        json.Field("detail", "the lake's lag cannot be measured: " + lag.status().message());
+        json.Field("detail", std::string("the lake's lag cannot be measured: the trade store does not answer"));
       } else {
         const int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(lag->behind).count();
         json.Field("detail", stalled ? std::to_string(lag->trades) + " trades wait for the lake, the oldest for " +

@@ -46,8 +46,10 @@ void LogFromDriver(mongoc_log_level_t level, const char* domain, const char* mes
 void InitOnce() {
   static std::once_flag once;
   std::call_once(once, [] {
-    mongoc_init();
+    // The handler first: mongoc_init itself may warn (its shared-memory counters taken by a
+    // killed process of the same pid), and that line must be in the log's format too.
     mongoc_log_set_handler(&LogFromDriver, nullptr);
+    mongoc_init();
   });
 }
 
