@@ -11,6 +11,7 @@ import requests
 
 from conftest import (ISINS, Calendar, Client, TradeFactory, assert_positions, assert_problem,
                       assert_stored_matches, parse_ts, stored_view, unique)
+from trade_load import start_workers
 
 CALENDAR = Calendar()  # the server's defaults
 FAULT = {"point": "store.append.before_commit", "count": 1}
@@ -202,9 +203,7 @@ def test_kill_9_under_load_loses_nothing_acknowledged(server_factory):
     admin = s.client("admin")
     participants = [unique("CR") for _ in range(5)]
     load = Load(s, admin.token, participants, seed=unique("seed"))
-    threads = [threading.Thread(target=load.worker, args=(n,), daemon=True) for n in range(6)]
-    for th in threads:
-        th.start()
+    threads = start_workers(load.worker, 6)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with load.lock:

@@ -26,7 +26,6 @@ import os
 import random
 import re
 import signal
-import threading
 import time
 import uuid
 from collections import Counter
@@ -34,13 +33,13 @@ from decimal import Decimal
 
 import pymongo
 import pytest
-import requests
 
 import store_backend
 from conftest import (ISINS, PROBLEM_BASE, Calendar, TradeFactory, assert_positions, assert_problem, check_total,
                       dec, expected_price_notional, parse_ts, sign_direction, start_fails, stored_view, unique, vwap)
 from test_exposures import (DATES, ENV as EXPOSURES_ENV, RATES, expected_levels, exposures, load_workload,
                             run_to_end, stored as stored_for_aggregation)
+from trade_load import SubmitterLoad, keys_of
 
 pytestmark = pytest.mark.skipif(store_backend.BACKEND != "mongodb",
                                 reason="MongoDB backend only (TRADEAGG_SYSTEM_STORE=mongodb)")
@@ -453,7 +452,6 @@ OUTAGE_MAX_SECONDS = 10.0
 CLIENT_TIMEOUT = 30
 SELECTION_MS = 1000
 SOCKET_MS = 1500
-LOAD_DAYS = ("2025-11-20", "2025-11-21")
 # The connection string's options per kind of outage. Server selection gives up after 1 s (the
 # default is 10 s, which a 3 s outage is ridden out by waiting): requests reaching the store
 # while it is down fail then. A frozen server accepts connections and reads nothing, so only
@@ -529,48 +527,6 @@ def outage(request, server_factory):
             fdb.close()
 
 
-class OutageLoad:
-    """Submitters sending single trades and small batches with unique ids; every answer kept."""
-
-    def __init__(self, server, token, participants, seed):
-        self.url = server.url("/v1/trades")
-        self.token = token
-        self.participants = participants
-        self.seed = seed
-        self.lock = threading.Lock()
-        self.records: list[dict] = []
-        self.stop = threading.Event()
-        self.deadline = time.monotonic() + 45  # a bound even if the test never sets stop
-
-    def worker(self, n):
-        rng = random.Random(f"{self.seed}-{n}")
-        factory = TradeFactory(f"{self.seed}-{n}")
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {self.token}"
-        while not self.stop.is_set() and time.monotonic() < self.deadline:
-            size = rng.choice([1, 1, 1, 2, 5, 10])
-            batch = [factory.new(rng.choice(self.participants), instrument=rng.choice(ISINS[:4]),
-                                 trade_time=f"{rng.choice(LOAD_DAYS)}T{rng.randint(8, 18):02d}:"
-                                            f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}Z")
-                     for _ in range(size)]
-            rec = {"batch": batch, "single": size == 1, "started": time.monotonic()}
-            try:
-                r = session.post(self.url, json=batch[0] if size == 1 else batch, timeout=CLIENT_TIMEOUT)
-                rec.update(status=r.status_code, retry_after=r.headers.get("Retry-After"),
-                           content_type=r.headers.get("Content-Type", ""), text=r.text)
-            except requests.RequestException as e:
-                rec.update(status=None, error=repr(e))
-            rec["ended"] = time.monotonic()
-            with self.lock:
-                self.records.append(rec)
-            if rec["status"] != 201:
-                time.sleep(0.05)  # bounded pace while the store is down
-
-
-def keys_of(batch):
-    return [(t["participant"], t["trade_id"]) for t in batch]
-
-
 @pytest.mark.parametrize("outage", ["stopped", "frozen"], indirect=True)
 def test_ferretdb_outage_under_load(outage):
     """Stopped (refusing) or frozen (accepting, never answering: the client must time out)."""
@@ -578,11 +534,13 @@ def test_ferretdb_outage_under_load(outage):
     admin = server.client("admin")
     pid = server.proc.pid
     participants = [unique("OU") for _ in range(4)]
-    load = OutageLoad(server, admin.token, participants, seed=unique("outage"))
-    threads = [threading.Thread(target=load.worker, args=(n,), daemon=True) for n in range(6)]
+    # Trade times on both sides of the 17:30 cut-off; the store being away is knocked at every
+    # 50 ms.
+    load = SubmitterLoad(server, admin.token, participants, seed=unique("outage"),
+                         sizes=(1, 1, 1, 2, 5, 10), hours=(8, 18), client_timeout=CLIENT_TIMEOUT,
+                         pause=0.05, bound=45)
     t0 = time.monotonic()
-    for th in threads:
-        th.start()
+    load.start(6)
     try:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -615,10 +573,8 @@ def test_ferretdb_outage_under_load(outage):
             time.sleep(0.05)
         time.sleep(1.5)
     finally:
-        load.stop.set()
-        for th in threads:
-            th.join(CLIENT_TIMEOUT + 5)
-    assert not [th for th in threads if th.is_alive()], "a submitter is still waiting for an answer"
+        stuck = load.finish()
+    assert not stuck, "a submitter is still waiting for an answer"
     assert server.running and server.proc.pid == pid, "tradeagg did not survive the outage"
     records = load.records
     statuses = Counter(r["status"] for r in records)
@@ -630,7 +586,7 @@ def test_ferretdb_outage_under_load(outage):
           f"{recovered['ended'] - up if recovered else float('nan'):.2f}s after it was back")
 
     hung = [r for r in records if r["status"] is None]
-    assert not hung, f"{len(hung)} requests got no answer: {[r['error'] for r in hung[:3]]}"
+    assert not hung, f"{len(hung)} requests got no answer: {[r['detail'] for r in hung[:3]]}"
     other_5xx = [(r["status"], r["text"][:300]) for r in records if r["status"] >= 500 and r["status"] != 503]
     assert not other_5xx, f"5xx other than 503: {other_5xx[:5]}"
     unexpected = [(r["status"], r["text"][:300]) for r in records if r["status"] not in (201, 503)]

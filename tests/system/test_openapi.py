@@ -102,16 +102,12 @@ def test_the_server_serves_the_document_at_openapi_json(api_server):
 # ------------------------------------------------------------------------------------------
 
 
-def router_routes(tmp_path: Path, fault_injection: bool) -> set[tuple[str, str]]:
-    """`tradeagg routes`: the routes of the router `serve` builds, with the environment and data
-    directory of a test server (lake on the test backend), one `METHOD PATTERN` per line."""
-    server = Server(tmp_path / "data", tmp_path / "server.log", fault_injection=fault_injection,
-                    name="routes")
-    cmd = [str(binary_path()), "routes", "--data-dir", str(server.data_dir)]
-    if fault_injection:
-        cmd.append("--fault-injection")
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=server.process_env(),
-                          cwd=server.data_dir, stdin=subprocess.DEVNULL)
+def router_routes(tmp_path: Path, *flags: str) -> set[tuple[str, str]]:
+    """`tradeagg routes`: the routes of the router `serve` builds (an Application on a scratch
+    directory of its own), one `METHOD PATTERN` per line."""
+    cmd = [str(binary_path()), "routes", *flags]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          stdin=subprocess.DEVNULL)
     assert done.returncode == 0, f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr[-3000:]}"
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     malformed = [line for line in lines if not re.fullmatch(r"[A-Z]+ /\S*", line)]
@@ -133,14 +129,20 @@ def assert_same_routes(registered: set, documented: set) -> None:
 
 
 # server_factory: its teardown stops the session's object store, which the lake may have started.
-def test_the_router_registers_exactly_the_documented_routes(tmp_path, tradeagg_bin, server_factory):
-    assert_same_routes(router_routes(tmp_path, fault_injection=True), documented_routes())
+def test_the_router_registers_exactly_the_documented_routes(tmp_path, tradeagg_bin):
+    assert_same_routes(router_routes(tmp_path, "--fault-injection"), documented_routes())
 
 
-def test_without_fault_injection_only_the_faults_route_is_missing(tmp_path, tradeagg_bin, server_factory):
+def test_without_fault_injection_only_the_faults_route_is_missing(tmp_path, tradeagg_bin):
     # POST /v1/admin/faults exists only with --fault-injection (the document says so).
-    assert_same_routes(router_routes(tmp_path, fault_injection=False),
-                       documented_routes() - {("POST", "/v1/admin/faults")})
+    assert_same_routes(router_routes(tmp_path), documented_routes() - {("POST", "/v1/admin/faults")})
+
+
+def test_without_a_lake_only_the_iceberg_routes_are_missing(tmp_path, tradeagg_bin):
+    iceberg = {route for route in documented_routes() if route[1].startswith("/iceberg/")}
+    assert iceberg
+    assert_same_routes(router_routes(tmp_path, "--without-lake"),
+                       documented_routes() - iceberg - {("POST", "/v1/admin/faults")})
 
 
 # ------------------------------------------------------------------------------------------

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import json
 import math
-import random
 import re
 import signal
 import socket
 import subprocess
-import threading
 import time
 from collections import Counter, defaultdict
 
@@ -32,6 +30,7 @@ from prometheus_client.parser import text_string_to_metric_families
 import store_backend
 from conftest import ISINS, PROBLEM_BASE, TradeFactory, unique, with_wrong_check_digit
 from test_durability import check_store
+from trade_load import SubmitterLoad, keys_of
 # The MongoDB outage fixture (a FerretDB of the test's own, stopped or frozen, and a server on
 # it with client timeouts short enough to notice), shared with the outage-under-load test.
 from test_mongodb import outage  # noqa: F401  (a fixture)
@@ -643,58 +642,6 @@ def test_json_log_has_an_access_line_per_request_with_its_id(server_factory, tra
 SHUTDOWN_BOUND = 30.0
 CLIENT_TIMEOUT = 20   # a request still unanswered after this counts as hung
 REFUSAL_GRACE = 0.5   # the server's own time to see the signal: later requests must be refused
-LOAD_DAYS = ("2025-11-20", "2025-11-21")
-
-
-class ShutdownLoad:
-    """Submitters on keep-alive sessions of their own, sending single trades and small batches
-    with unique ids; every request kept with its times and its outcome."""
-
-    def __init__(self, server, token, participants, seed):
-        self.url = server.url("/v1/trades")
-        self.token = token
-        self.participants = participants
-        self.seed = seed
-        self.lock = threading.Lock()
-        self.records: list[dict] = []
-        self.stop = threading.Event()
-        self.deadline = time.monotonic() + SHUTDOWN_BOUND + 60  # a bound even if never stopped
-
-    def acked_trades(self) -> int:
-        with self.lock:
-            return sum(len(r["batch"]) for r in self.records if r["status"] == 201)
-
-    def worker(self, n):
-        rng = random.Random(f"{self.seed}-{n}")
-        factory = TradeFactory(f"{self.seed}-{n}")
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {self.token}"
-        while not self.stop.is_set() and time.monotonic() < self.deadline:
-            size = rng.choice([1, 1, 1, 2, 5, 10, 50])
-            batch = [factory.new(rng.choice(self.participants), instrument=rng.choice(ISINS[:4]),
-                                 trade_time=f"{rng.choice(LOAD_DAYS)}T{rng.randint(8, 16):02d}:"
-                                            f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}Z")
-                     for _ in range(size)]
-            rec = {"batch": batch, "single": size == 1, "started": time.monotonic(), "status": None}
-            try:
-                r = session.post(self.url, json=batch[0] if size == 1 else batch, timeout=CLIENT_TIMEOUT)
-                rec.update(status=r.status_code, content_type=r.headers.get("Content-Type", ""),
-                           text=r.text)
-            except requests.Timeout as e:
-                rec.update(error="timeout", detail=repr(e))
-            except requests.ConnectionError as e:  # refused, reset, closed before an answer
-                rec.update(error="connection", detail=repr(e))
-            except requests.RequestException as e:  # e.g. an answer cut off halfway
-                rec.update(error="broken", detail=repr(e))
-            rec["ended"] = time.monotonic()
-            with self.lock:
-                self.records.append(rec)
-            if rec["status"] != 201:
-                time.sleep(0.02)  # the server is going or gone: keep knocking, at a bounded pace
-
-
-def keys_of(batch):
-    return [(t["participant"], t["trade_id"]) for t in batch]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
@@ -702,10 +649,12 @@ def test_a_stop_signal_under_load_loses_nothing_acknowledged(server_factory, sig
     server = server_factory(f"graceful-{sig.name.lower()}", env=QUIET_ENV)
     admin = server.client("admin")
     participants = [unique("GS") for _ in range(4)]
-    load = ShutdownLoad(server, admin.token, participants, seed=unique("graceful"))
-    threads = [threading.Thread(target=load.worker, args=(n,), daemon=True) for n in range(8)]
-    for th in threads:
-        th.start()
+    # Trade times all before the 17:30 cut-off; the server going or gone is knocked at every
+    # 20 ms, so that requests keep arriving all through the shutdown.
+    load = SubmitterLoad(server, admin.token, participants, seed=unique("graceful"),
+                         sizes=(1, 1, 1, 2, 5, 10, 50), hours=(8, 16), client_timeout=CLIENT_TIMEOUT,
+                         pause=0.02, bound=SHUTDOWN_BOUND + 60)
+    load.start(8)
     try:
         wait_until(lambda: load.acked_trades() >= 1000, 30, "1000 trades acknowledged before the signal", 0.02)
         signalled = time.monotonic()
@@ -719,10 +668,8 @@ def test_a_stop_signal_under_load_loses_nothing_acknowledged(server_factory, sig
         server.kill()  # already gone: this only collects its log
         time.sleep(REFUSAL_GRACE)  # requests to the closed port, refused
     finally:
-        load.stop.set()
-        for th in threads:
-            th.join(CLIENT_TIMEOUT + 5)
-    assert not [th for th in threads if th.is_alive()], "a submitter is still waiting for an answer"
+        stuck = load.finish()
+    assert not stuck, "a submitter is still waiting for an answer"
     records = load.records
     outcomes = Counter(r["status"] or r["error"] for r in records)
     print(f"{sig.name}: exit {rc} after {exited - signalled:.2f}s; {len(records)} requests {dict(outcomes)}")

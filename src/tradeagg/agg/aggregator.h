@@ -65,6 +65,7 @@
 #include "tradeagg/lake/object_store.h"
 #include "tradeagg/metrics/counter.h"
 #include "tradeagg/metrics/family.h"
+#include "tradeagg/metrics/gauge.h"
 #include "tradeagg/metrics/histogram.h"
 #include "tradeagg/store/exposure_store.h"
 #include "tradeagg/store/trade_store.h"

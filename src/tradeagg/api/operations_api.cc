@@ -31,39 +31,56 @@ void OperationsApi::Ready(http::Request& request, http::Responder respond) {
   if (auto problem = RefuseQueryParams(request)) return respond(std::move(*problem));
   // The checks ask the store: off the I/O threads, which must keep answering while it hangs.
   boost::asio::post(context_.blocking, [this, respond = std::move(respond)] {
-    JsonWriter json;
-    bool ready = true;
-    json.BeginObject().Key("checks").BeginObject();
-    auto last_seq = context_.store.LastSeq();
-    ready = ready && last_seq.ok();
-    // The cause (a host, a driver's words) goes to the log, not to an unauthenticated client.
-    if (!last_seq.ok()) spdlog::warn("readyz: the trade store does not answer: {}", last_seq.status().ToString());
-    json.Key("store").BeginObject().Field("ok", last_seq.ok());
-    json.Field("detail", last_seq.ok() ? "the trade store answers (last seq " + std::to_string(*last_seq) + ")"
-                                       : std::string("the trade store does not answer"));
-    json.EndObject();
-    if (context_.exporter != nullptr) {
-      auto lag = lake::MeasureExportLag(*context_.exporter, context_.store, Timestamp::Now());
-      const bool stalled = lag.ok() && lag->behind > options_.export_stall;
-      const bool ok = lag.ok() && !stalled;
-      ready = ready && ok;
-      json.Key("exporter").BeginObject().Field("ok", ok);
-      if (!lag.ok()) {
-        json.Field("detail", std::string("the lake's lag cannot be measured: the trade store does not answer"));
-      } else {
-        const int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(lag->behind).count();
-        json.Field("detail", stalled ? std::to_string(lag->trades) + " trades wait for the lake, the oldest for " +
-                                           std::to_string(seconds) + " s (stalled past " +
-                                           std::to_string(options_.export_stall.count()) + " s)"
-                                     : std::string("the lake's exporter keeps up"))
-            .Field("lag_trades", lag->trades)
-            .Field("lag_seconds", seconds);
-      }
-      json.EndObject();
-    }
-    json.EndObject().Field("status", ready ? "ready" : "unready").EndObject();
-    respond(http::JsonResponse(ready ? 200 : 503, json.Take()));
+    Readiness readiness = CachedReadiness();
+    respond(http::JsonResponse(readiness.ready ? 200 : 503, std::move(readiness.json)));
   });
+}
+
+OperationsApi::Readiness OperationsApi::CachedReadiness() {
+  // The route is public: at most one round of store reads per second, however often it is asked.
+  std::lock_guard lock(readiness_mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (!readiness_ || now - readiness_checked_at_ >= kReadinessReuse) {
+    readiness_ = CheckReadiness();
+    readiness_checked_at_ = now;
+  }
+  return *readiness_;
+}
+
+OperationsApi::Readiness OperationsApi::CheckReadiness() const {
+  JsonWriter json;
+  json.BeginObject().Key("checks").BeginObject();
+  auto last_seq = context_.store.LastSeq();
+  bool ready = last_seq.ok();
+  // The cause (a host, a driver's words) goes to the log, not to an unauthenticated client;
+  // nor does the store's size.
+  if (!last_seq.ok()) spdlog::warn("readyz: the trade store does not answer: {}", last_seq.status().ToString());
+  json.Key("store").BeginObject().Field("ok", last_seq.ok());
+  json.Field("detail", last_seq.ok() ? "the trade store answers" : "the trade store does not answer");
+  json.EndObject();
+  if (context_.exporter != nullptr) ready = WriteExporterCheck(json) && ready;
+  json.EndObject().Field("status", ready ? "ready" : "unready").EndObject();
+  return {ready, json.Take()};
+}
+
+bool OperationsApi::WriteExporterCheck(JsonWriter& json) const {
+  auto lag = lake::MeasureExportLag(*context_.exporter, context_.store, Timestamp::Now());
+  const bool stalled = lag.ok() && lag->behind > options_.export_stall;
+  const bool ok = lag.ok() && !stalled;
+  json.Key("exporter").BeginObject().Field("ok", ok);
+  if (!lag.ok()) {
+    json.Field("detail", "the lake's lag cannot be measured: the trade store does not answer");
+  } else {
+    const int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(lag->behind).count();
+    json.Field("detail", stalled ? std::to_string(lag->trades) + " trades wait for the lake, the oldest for " +
+                                       std::to_string(seconds) + " s (stalled past " +
+                                       std::to_string(options_.export_stall.count()) + " s)"
+                                 : std::string("the lake's exporter keeps up"))
+        .Field("lag_trades", lag->trades)
+        .Field("lag_seconds", seconds);
+  }
+  json.EndObject();
+  return ok;
 }
 
 void OperationsApi::Metrics(http::Request& request, http::Responder respond) {

@@ -9,15 +9,19 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
 
 #include "tradeagg/api/api_context.h"
+#include "tradeagg/core/json_writer.h"
 #include "tradeagg/http/router.h"
 #include "tradeagg/metrics/registry.h"
 
 namespace tradeagg::api {
 
 struct OperationsOptions {
-  const metrics::Registry* metrics = nullptr;  // null: GET /metrics answers 404
+  metrics::Registry* metrics = nullptr;  // null: GET /metrics answers 404
   std::chrono::seconds export_stall{300};
 };
 
@@ -27,11 +31,23 @@ class OperationsApi {
   void Register(http::Router& router);
 
  private:
+  struct Readiness {
+    bool ready = false;
+    std::string json;
+  };
+  static constexpr std::chrono::seconds kReadinessReuse{1};
+
   void Ready(http::Request& request, http::Responder respond);
+  Readiness CachedReadiness();
+  Readiness CheckReadiness() const;
+  bool WriteExporterCheck(JsonWriter& json) const;  // true: not stalled
   void Metrics(http::Request& request, http::Responder respond);
   void ArmFault(http::Request& request, http::Responder respond);
   ApiContext& context_;
   const OperationsOptions options_;
+  std::mutex readiness_mutex_;
+  std::optional<Readiness> readiness_;                            // guarded by readiness_mutex_
+  std::chrono::steady_clock::time_point readiness_checked_at_;  // guarded by readiness_mutex_
 };
 
 }  // namespace tradeagg::api

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 namespace tradeagg::api {
 
 namespace bhttp = boost::beast::http;
@@ -54,6 +56,10 @@ http::Response NotFound(std::string_view what) {
 }  // namespace
 
 void WebAssetsApi::Register(http::Router& router) {
+  if (!std::filesystem::is_directory(web_dir_)) {
+    spdlog::warn("web assets: {} is not a directory: the dashboard and docs answer 404 (run scripts/setup.sh, "
+                 "or set web_dir)", web_dir_.string());
+  }
   const auto kPublic = http::Access::kPublic;
   router.Add(bhttp::verb::get, "/", [this](auto&, auto respond) { respond(Serve("dashboard", "index.html")); }, kPublic);
   router.Add(bhttp::verb::get, "/dashboard/{file}",
@@ -75,23 +81,25 @@ void WebAssetsApi::Register(http::Router& router) {
              kPublic);
 }
 
-http::Response WebAssetsApi::Serve(std::string_view dir, std::string_view file, bool relaxed_styles) const {
-  if (!IsSafeFileName(file)) return NotFound("'" + std::string(file) + "'");
-  const std::filesystem::path path = web_dir_ / dir / file;
+std::shared_ptr<const std::string> WebAssetsApi::Load(const std::filesystem::path& path) const {
+  std::lock_guard lock(mutex_);
+  if (auto it = files_.find(path); it != files_.end()) return it->second;
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(web_dir_)) {
-      return http::ProblemResponse(404, "not-found", "Not found",
-                                   "the web assets are not installed (web_dir " + web_dir_.string() +
-                                       "); run scripts/setup.sh");
-    }
-    return NotFound(std::string(file));
-  }
+  if (!in) return nullptr;
   std::ostringstream content;
   content << in.rdbuf();
+  auto loaded = std::make_shared<const std::string>(std::move(content).str());
+  files_.emplace(path, loaded);
+  return loaded;
+}
+
+http::Response WebAssetsApi::Serve(std::string_view dir, std::string_view file, bool relaxed_styles) const {
+  if (!IsSafeFileName(file)) return NotFound("'" + std::string(file) + "'");
+  std::shared_ptr<const std::string> content = Load(web_dir_ / dir / file);
+  if (content == nullptr) return NotFound(std::string(file));
   http::Response response;
   response.content_type = std::string(ContentType(file));
-  response.body = std::move(content).str();
+  response.body = *content;
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
   // Pages and the document change with the build; vendor files only with their pinned version.

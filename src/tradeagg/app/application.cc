@@ -273,9 +273,15 @@ void Application::RegisterRoutes() {
 }
 
 void Application::MeasureOnScrape() {
-  metrics_registry_.AddRefresh([this] {
+  metrics_registry_.AddRefresh([this, measured_at = std::chrono::steady_clock::time_point()]() mutable {
     metrics_->position_streams.Set(static_cast<int64_t>(positions_stream_->subscribers()));
     if (!lake_) return;
+    // /metrics is public: at most one round of store reads per second, however often scraped.
+    // (Scrapes are rendered one at a time on the blocking pool's threads; the registry runs
+    // refreshes under its own lock.)
+    const auto now = std::chrono::steady_clock::now();
+    if (now - measured_at < std::chrono::seconds(1)) return;
+    measured_at = now;
     auto lag = lake::MeasureExportLag(lake_->exporter(), *store_, Timestamp::Now());
     if (!lag.ok()) return;  // the store's failure shows in /readyz and the store's own counters
     metrics_->export_lag_trades.Set(lag->trades);
@@ -326,6 +332,9 @@ void Application::Stop() {
   }
   blocking_->join();
   server_->Stop();
+  // Work posted after the join never runs, and may hold a connection (through its Responder):
+  // it goes now, while the server's io_context that its socket belongs to still exists.
+  blocking_.reset();
 }
 
 }  // namespace tradeagg::app

@@ -1,8 +1,10 @@
 // tradeagg: the command line. Sub-commands: serve, routes, users, loadgen, lake, aggregate, sql, fx.
 #include <malloc.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <csignal>
+#include <filesystem>
 #include <optional>
 #include <cstdio>
 #include <iostream>
@@ -17,6 +19,7 @@
 #include "tradeagg/app/config.h"
 #include "tradeagg/loadgen/load_generator.h"
 #include "tradeagg/logging/json_lines_formatter.h"
+#include "tradeagg/logging/text_fields_formatter.h"
 
 namespace {
 
@@ -101,17 +104,31 @@ int Serve(const CommonFlags& flags, const ServeFlags& serve) {
   return 0;
 }
 
-// The routes a server with this configuration answers, one "METHOD PATTERN" per line: what
-// the OpenAPI document is checked against.
-int Routes(const CommonFlags& flags, bool fault_injection) {
-  auto config = BuildConfig(flags);
-  if (!config.ok()) return Fail(config.status());
-  config->api.fault_injection = fault_injection;
-  config->scheduler_enabled = false;
-  auto app = tradeagg::app::Application::Create(*config);
-  if (!app.ok()) return Fail(app.status());
-  for (const auto& [method, pattern] : (*app)->Routes()) std::printf("%s %s\n", method.c_str(), pattern.c_str());
-  return 0;
+// The routes a server answers, one "METHOD PATTERN" per line: what the OpenAPI document is
+// checked against. Listed from the router of a real Application, built on the embedded default
+// in a scratch directory: opening a server's own store and lake would sweep and fail what a
+// running server has in flight. Only the flags change the routes (faults; no lake, no /iceberg).
+int Routes(bool fault_injection, bool without_lake) {
+  std::error_code ec;
+  char scratch_template[] = "/tmp/tradeagg-routes-XXXXXX";
+  if (::mkdtemp(scratch_template) == nullptr) return Fail(Status::Internal("cannot make a scratch directory"));
+  const std::filesystem::path scratch(scratch_template);
+  Config config;
+  config.data_dir = scratch;
+  config.api.fault_injection = fault_injection;
+  config.lake_enabled = !without_lake;
+  config.scheduler_enabled = false;
+  int exit_code = 0;
+  {
+    auto app = tradeagg::app::Application::Create(config);
+    if (!app.ok()) {
+      exit_code = Fail(app.status());
+    } else {
+      for (const auto& [method, pattern] : (*app)->Routes()) std::printf("%s %s\n", method.c_str(), pattern.c_str());
+    }
+  }
+  std::filesystem::remove_all(scratch, ec);
+  return exit_code;
 }
 
 int UsersAdd(const CommonFlags& flags, const tradeagg::auth::NewUser& user) {
@@ -338,11 +355,11 @@ int main(int argc, char** argv) {
   serve->add_option("--log-format", serve_args.log_format, "text (default) or json (JSON lines)");
   serve->add_flag("--fault-injection", serve_args.fault_injection, "Enable POST /v1/admin/faults (tests only)");
 
-  CommonFlags routes_flags;
   bool routes_fault_injection = false;
+  bool routes_without_lake = false;
   auto* routes = cli.add_subcommand("routes", "List the routes the server answers (METHOD PATTERN)");
-  AddCommonFlags(*routes, routes_flags);
   routes->add_flag("--fault-injection", routes_fault_injection, "As a server started with --fault-injection");
+  routes->add_flag("--without-lake", routes_without_lake, "As a server with lake.enabled = false");
 
   CommonFlags users_flags;
   auto* users = cli.add_subcommand("users", "Manage users (works on the data directory directly)");
@@ -407,7 +424,7 @@ int main(int argc, char** argv) {
   if (!serve->parsed()) spdlog::set_default_logger(spdlog::stderr_color_mt("tradeagg"));
 
   if (serve->parsed()) return Serve(serve_flags, serve_args);
-  if (routes->parsed()) return Routes(routes_flags, routes_fault_injection);
+  if (routes->parsed()) return Routes(routes_fault_injection, routes_without_lake);
   if (users_add->parsed()) return UsersAdd(users_flags, new_user);
   if (users_list->parsed()) return UsersList(users_flags);
   if (users_delete->parsed()) return UsersDelete(users_flags, delete_name);

@@ -155,7 +155,9 @@ void Connection::OnHead(beast::error_code ec) {
   std::string_view client_id = ec ? std::string_view() : std::string_view(parser_->get()["X-Request-Id"]);
   request_id_ = IsSaneRequestId(client_id) ? std::string(client_id) : NewRequestId();
   if (observer_ != nullptr && !ec) {
-    method_ = std::string(parser_->get().method_string());
+    // Unknown methods share one label: a client must not mint metric series.
+    const bool known = parser_->get().method() != bhttp::verb::unknown;
+    method_ = known ? std::string(parser_->get().method_string()) : std::string("other");
     target_ = std::string(parser_->get().target());
   } else {
     method_.clear();
@@ -184,6 +186,9 @@ void Connection::OnHead(beast::error_code ec) {
   Router::Admission admission = router_.Admit(*request_);
   if (admission.handler == nullptr) return Refuse(std::move(admission.refusal));
   handler_ = admission.handler;
+  // From here the request counts as in flight: a draining server waits for its body and answer.
+  tracker_.RequestStarted();
+  counted_ = true;
   AdmitBody();
 }
 
@@ -234,8 +239,6 @@ void Connection::OnBody(beast::error_code ec) {
 
 void Connection::Dispatch() {
   body_pending_ = false;
-  tracker_.RequestStarted();
-  dispatched_ = true;
   request_->message = parser_->release();
   auto self = shared_from_this();
   (*handler_)(*request_, Responder([self](Responder::Builder build) {
@@ -279,17 +282,24 @@ void Connection::Finish(unsigned status) {
     exchange.remote_address = remote_address_;
     observer_->OnExchange(exchange);
   }
-  if (dispatched_) tracker_.RequestFinished();
-  dispatched_ = false;
+  if (counted_) tracker_.RequestFinished();
+  counted_ = false;
+}
+
+Connection::~Connection() {
+  // A handler that dropped its Responder without answering: the request is over all the same.
+  if (counted_) tracker_.RequestFinished();
 }
 
 void Connection::StartStream(Response&& response) {
   keep_alive_ = false;  // the stream is the connection's last answer
   answered_status_ = response.status;
+  // HTTP/1.0 has no chunked encoding: its stream is the raw events, ended by the close.
+  stream_chunked_ = version_ >= 11;
   stream_head_.emplace(static_cast<bhttp::status>(response.status), version_);
   SetHead(*stream_head_, response, request_id_, /*keep_alive=*/false);
   stream_head_->set(bhttp::field::cache_control, "no-cache");
-  stream_head_->chunked(true);
+  if (stream_chunked_) stream_head_->chunked(true);
   stream_serializer_.emplace(*stream_head_);
   stream_closed_ = std::make_shared<std::atomic<bool>>(false);
   stream_.expires_after(std::chrono::seconds(config_.idle_timeout_seconds));
@@ -299,26 +309,40 @@ void Connection::StartStream(Response&& response) {
         self->Finish(self->answered_status_);  // answered; the stream goes on
         self->request_.reset();
         self->body_lease_.Release();
-        if (ec) {
-          self->stream_closed_->store(true);
-          return self->Close();
-        }
-        // A read that ends only when the client goes: its end closes the stream at once,
-        // instead of at the next event.
-        if (!self->drain_) self->drain_ = std::make_unique<char[]>(kDrainChunkBytes);
-        self->stream_.socket().async_read_some(net::buffer(self->drain_.get(), kDrainChunkBytes),
-                                               [self](beast::error_code, size_t) {
-                                                 self->stream_closed_->store(true);
-                                                 self->stream_queue_.clear();
-                                                 self->Close();
-                                               });
+        if (ec) return self->StopStream();
+        self->WatchStreamClient();
         on_stream(std::make_shared<StreamSink>(self, self->stream_closed_));
       });
 }
 
+void Connection::WatchStreamClient() {
+  // A read that ends only when the client goes (or at the linger deadline after the last
+  // chunk): the stream closes at once instead of at its next event.
+  if (!drain_) drain_ = std::make_unique<char[]>(kDrainChunkBytes);
+  stream_.socket().async_read_some(net::buffer(drain_.get(), kDrainChunkBytes),
+                                   [self = shared_from_this()](beast::error_code ec, size_t) {
+                                     if (!ec && !self->stream_closed_->load()) return self->WatchStreamClient();
+                                     self->StopStream();
+                                   });
+}
+
+void Connection::StopStream() {
+  stream_closed_->store(true);
+  // A chunk being written still points into the queue's front: its completion clears it.
+  if (!stream_writing_) stream_queue_.clear();
+  beast::error_code ignored;
+  stream_.socket().cancel(ignored);
+  Close();
+}
+
 void Connection::QueueEvent(std::string text) {
   if (stream_closed_->load() || stream_ending_) return;
-  stream_queue_.push_back(std::move(text));
+  // Each event of a snapshot stream replaces the one before: a client that reads slower than
+  // events come gets the newest, and the queue never holds more than the one being written and
+  // one waiting.
+  const size_t waiting = stream_queue_.size() - (stream_writing_ ? 1 : 0);
+  if (waiting > 0) stream_queue_.back() = std::move(text);
+  else stream_queue_.push_back(std::move(text));
   if (!stream_writing_) WriteNextEvent();
 }
 
@@ -326,27 +350,40 @@ void Connection::WriteNextEvent() {
   if (stream_closed_->load()) return;
   if (stream_queue_.empty()) {
     if (!stream_ending_) return;
-    stream_closed_->store(true);
-    stream_writing_ = true;
-    stream_.expires_after(std::chrono::seconds(config_.idle_timeout_seconds));
-    net::async_write(stream_, bhttp::make_chunk_last(),
-                     [self = shared_from_this()](beast::error_code, size_t) { self->Close(); });
+    EndStreamNow();
     return;
   }
   stream_writing_ = true;
   // A client that stops reading is dropped after the idle timeout instead of holding events.
   stream_.expires_after(std::chrono::seconds(config_.idle_timeout_seconds));
-  net::async_write(stream_, bhttp::make_chunk(net::buffer(stream_queue_.front())),
-                   [self = shared_from_this()](beast::error_code ec, size_t) {
-                     self->stream_writing_ = false;
-                     if (!self->stream_queue_.empty()) self->stream_queue_.pop_front();
-                     if (ec) {
-                       self->stream_closed_->store(true);
-                       self->stream_queue_.clear();
-                       return self->Close();
-                     }
-                     self->WriteNextEvent();
-                   });
+  auto on_written = [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->stream_writing_ = false;
+    if (!self->stream_queue_.empty()) self->stream_queue_.pop_front();
+    if (ec) return self->StopStream();
+    self->WriteNextEvent();
+  };
+  if (stream_chunked_) {
+    net::async_write(stream_, bhttp::make_chunk(net::buffer(stream_queue_.front())), std::move(on_written));
+  } else {
+    net::async_write(stream_, net::buffer(stream_queue_.front()), std::move(on_written));
+  }
+}
+
+void Connection::EndStreamNow() {
+  stream_closed_->store(true);
+  auto linger = [self = shared_from_this()](beast::error_code, size_t) {
+    self->Close();
+    // The client closes its end on the last chunk; if it never does, the deadline cancels the
+    // watching read and the connection goes.
+    self->ArmDeadline(kLingerSeconds);
+  };
+  stream_writing_ = true;
+  stream_.expires_after(std::chrono::seconds(config_.idle_timeout_seconds));
+  if (stream_chunked_) {
+    net::async_write(stream_, bhttp::make_chunk_last(), std::move(linger));
+  } else {
+    linger({}, 0);
+  }
 }
 
 void Connection::EndStream() {

@@ -49,6 +49,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   // `lease` is this connection's place in the budget; an empty lease means the server is full.
   Connection(boost::asio::ip::tcp::socket&& socket, const ConnectionContext& context, ResourceBudget::Lease lease);
+  ~Connection();
 
   // Serves requests, or, without a lease, answers 503 and closes.
   void Start();
@@ -74,9 +75,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // A streamed response: the head, then each queued event as a chunk, in order.
   void StartStream(Response&& response);
+  void WatchStreamClient();
   void QueueEvent(std::string text);
   void WriteNextEvent();
-  void EndStream();
+  void EndStream();      // the producer's end: after the events queued
+  void EndStreamNow();   // the last chunk, then the close
+  void StopStream();     // the client's end, or a failed write
   void Close();
   // Half-closes, then reads and drops what the client still sends for a moment, so the answer
   // is not lost to the reset a close with unread data causes.
@@ -120,7 +124,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string target_;
   std::chrono::steady_clock::time_point head_read_at_;
   bool awaiting_head_ = false;  // nothing of a next request has been read
-  bool dispatched_ = false;     // the tracker counts the current request in flight
+  bool counted_ = false;        // the tracker counts the current request in flight
   unsigned answered_status_ = 0;
 
   std::optional<boost::beast::http::response<boost::beast::http::empty_body>> stream_head_;
@@ -129,6 +133,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<std::string> stream_queue_;
   bool stream_writing_ = false;
   bool stream_ending_ = false;
+  bool stream_chunked_ = true;
 };
 
 }  // namespace tradeagg::http

@@ -22,4 +22,25 @@ std::vector<std::shared_ptr<Connection>> ConnectionTracker::Live() {
   return live;
 }
 
+void ConnectionTracker::RequestStarted() {
+  std::lock_guard lock(requests_mutex_);
+  ++in_flight_;
+}
+
+void ConnectionTracker::RequestFinished() {
+  std::lock_guard lock(requests_mutex_);
+  if (--in_flight_ == 0) idle_.notify_all();
+}
+
+int64_t ConnectionTracker::in_flight() const {
+  std::lock_guard lock(requests_mutex_);
+  return in_flight_;
+}
+
+int64_t ConnectionTracker::WaitIdle(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(requests_mutex_);
+  idle_.wait_until(lock, deadline, [this] { return in_flight_ == 0; });
+  return in_flight_;
+}
+
 }  // namespace tradeagg::http

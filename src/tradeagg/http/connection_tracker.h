@@ -8,6 +8,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -26,15 +28,20 @@ class ConnectionTracker {
   void BeginDrain() { draining_.store(true); }
   bool draining() const { return draining_.load(std::memory_order_relaxed); }
 
-  void RequestStarted() { in_flight_.fetch_add(1); }
-  void RequestFinished() { in_flight_.fetch_sub(1); }
-  int64_t in_flight() const { return in_flight_.load(); }
+  // A request counts from its admission (its head routed and let in) to its answer written.
+  void RequestStarted();
+  void RequestFinished();
+  int64_t in_flight() const;
+  // Waits until no request is in flight or the deadline passes; the requests still in flight.
+  int64_t WaitIdle(std::chrono::steady_clock::time_point deadline);
 
  private:
   std::mutex mutex_;
   std::vector<std::weak_ptr<Connection>> connections_;  // guarded by mutex_
   std::atomic<bool> draining_{false};
-  std::atomic<int64_t> in_flight_{0};
+  mutable std::mutex requests_mutex_;
+  std::condition_variable idle_;
+  int64_t in_flight_ = 0;  // guarded by requests_mutex_
 };
 
 }  // namespace tradeagg::http

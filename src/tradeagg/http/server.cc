@@ -118,11 +118,7 @@ int64_t Server::Drain(std::chrono::milliseconds grace) {
   tracker_.BeginDrain();
   listener_->Close();
   for (const auto& connection : tracker_.Live()) connection->CloseIfIdle();
-  const auto deadline = std::chrono::steady_clock::now() + grace;
-  while (tracker_.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return tracker_.in_flight();
+  return tracker_.WaitIdle(std::chrono::steady_clock::now() + grace);
 }
 
 void Server::Stop() {

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "tradeagg/core/status_of.h"
 #include "tradeagg/lake/object_store.h"
 #include "tradeagg/metrics/counter.h"
 
@@ -36,10 +37,7 @@ class CountedObjectStore : public ObjectStore {
  private:
   template <typename T>
   T Count(T outcome) {
-    const Status& status = [&]() -> const Status& {
-      if constexpr (std::is_same_v<T, Status>) return outcome;
-      else return outcome.status();
-    }();
+    const Status& status = StatusOf(outcome);
     if (!status.ok() && status.code() != StatusCode::kNotFound) errors_.Increment();
     return outcome;
   }

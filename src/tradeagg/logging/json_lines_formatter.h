@@ -16,15 +16,4 @@ class JsonLinesFormatter : public spdlog::formatter {
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonLinesFormatter>(); }
 };
 
-// Text lines keep spdlog's pattern and append the thread's LogFields as ` key=value`.
-class TextFieldsFormatter : public spdlog::formatter {
- public:
-  TextFieldsFormatter();
-  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override;
-  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<TextFieldsFormatter>(); }
-
- private:
-  std::unique_ptr<spdlog::formatter> pattern_;
-};
-
 }  // namespace tradeagg::logging

@@ -1,7 +1,6 @@
-// Counter and Gauge: one time series' value, updated lock-free from any thread.
+// Counter: one time series' count, only ever growing, updated lock-free from any thread.
 //
-// Integers only: what tradeagg counts is whole (requests, trades, bytes, errors), and a gauge of
-// seconds is kept in the unit its Family renders (see Family::scale).
+// Integers only: what tradeagg counts is whole (requests, trades, bytes, errors).
 // Thread safety: every member is safe from any thread.
 #pragma once
 
@@ -13,16 +12,6 @@ namespace tradeagg::metrics {
 class Counter {
  public:
   void Increment(int64_t by = 1) { value_.fetch_add(by, std::memory_order_relaxed); }
-  int64_t value() const { return value_.load(std::memory_order_relaxed); }
-
- private:
-  std::atomic<int64_t> value_{0};
-};
-
-class Gauge {
- public:
-  void Set(int64_t value) { value_.store(value, std::memory_order_relaxed); }
-  void Add(int64_t by) { value_.fetch_add(by, std::memory_order_relaxed); }
   int64_t value() const { return value_.load(std::memory_order_relaxed); }
 
  private:

@@ -1,6 +1,5 @@
 #include "tradeagg/metrics/registry.h"
 
-#include <cstdio>
 #include <variant>
 
 namespace tradeagg::metrics {
@@ -64,18 +63,27 @@ void Header(std::string& out, const std::string& name, const std::string& help, 
 
 }  // namespace
 
-std::string FormatMicrosAsSeconds(int64_t micros) {
-  const bool negative = micros < 0;
-  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
-  std::string out = (negative ? "-" : "") + std::to_string(magnitude / 1'000'000);
-  uint64_t fraction = magnitude % 1'000'000;
+namespace {
+
+// Exact decimal text of value / 10^places, without trailing zeros.
+std::string FormatScaled(int64_t value, int places) {
+  uint64_t divisor = 1;
+  for (int i = 0; i < places; ++i) divisor *= 10;
+  const bool negative = value < 0;
+  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+  std::string out = (negative ? "-" : "") + std::to_string(magnitude / divisor);
+  const uint64_t fraction = magnitude % divisor;
   if (fraction == 0) return out;
-  char digits[8];
-  std::snprintf(digits, sizeof digits, "%06llu", static_cast<unsigned long long>(fraction));
-  std::string text(digits);
-  while (text.back() == '0') text.pop_back();
-  return out + "." + text;
+  std::string digits = std::to_string(fraction);
+  digits.insert(0, static_cast<size_t>(places) - digits.size(), '0');
+  while (digits.back() == '0') digits.pop_back();
+  return out + "." + digits;
 }
+
+}  // namespace
+
+std::string FormatMicrosAsSeconds(int64_t micros) { return FormatScaled(micros, 6); }
+std::string FormatMicrosAsMillis(int64_t micros) { return FormatScaled(micros, 3); }
 
 Registry::Registry() = default;
 Registry::~Registry() = default;
@@ -101,7 +109,8 @@ Family<Histogram>& Registry::AddHistogram(std::string name, std::string help, st
 
 void Registry::AddRefresh(std::function<void()> refresh) { refreshes_.push_back(std::move(refresh)); }
 
-std::string Registry::Render() const {
+std::string Registry::Render() {
+  std::lock_guard lock(render_mutex_);
   for (const auto& refresh : refreshes_) refresh();
   std::string out;
   for (const auto& entry : entries_) {

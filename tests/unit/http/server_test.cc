@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -132,6 +133,27 @@ TEST_F(ServerTest, StreamsEventsInOrderUntilTheProducerCloses) {
   EXPECT_EQ(response.result_int(), 200);
   EXPECT_EQ(response[bhttp::field::content_type], "text/event-stream");
   EXPECT_EQ(response.body(), "data: 1\n\ndata: 2\n\n");
+}
+
+TEST_F(ServerTest, AnHttp10StreamIsTheRawEventsEndedByTheClose) {
+  std::promise<std::shared_ptr<EventSink>> opened;
+  router_.Add(bhttp::verb::get, "/events", [&](Request&, Responder respond) {
+    Response response;
+    response.on_stream = [&](std::shared_ptr<EventSink> sink) { opened.set_value(std::move(sink)); };
+    respond(std::move(response));
+  });
+  StartServer();
+  Client client(port_);
+  net::write(client.socket(), net::buffer(std::string_view("GET /events HTTP/1.0\r\n\r\n")));
+  std::shared_ptr<EventSink> sink = opened.get_future().get();
+  sink->Send("data: 1\n\n");
+  sink->Close();
+  std::string received;
+  boost::system::error_code ec;
+  char chunk[512];
+  while (!ec) received.append(chunk, client.socket().read_some(net::buffer(chunk), ec));
+  EXPECT_EQ(received.find("chunked"), std::string::npos) << received;
+  EXPECT_TRUE(received.ends_with("\r\n\r\ndata: 1\n\n")) << received;
 }
 
 TEST_F(ServerTest, AStreamReportsClosedOnceItsClientLeaves) {

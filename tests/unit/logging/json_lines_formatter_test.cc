@@ -40,12 +40,5 @@ TEST(JsonLinesFormatterTest, AddsTheThreadsFieldsAsKeysWhileInScope) {
   EXPECT_TRUE(doc["request_id"].error());
 }
 
-TEST(TextFieldsFormatterTest, AppendsFieldsToTheLine) {
-  TextFieldsFormatter formatter;
-  ScopedLogFields fields(std::vector<LogField>{{"request_id", "abc"}});
-  std::string line = Format(formatter, "answered");
-  EXPECT_NE(line.find("answered request_id=abc\n"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace tradeagg::logging

@@ -11,6 +11,8 @@ TEST(FormatMicrosAsSecondsTest, IsExactDecimalText) {
   EXPECT_EQ(FormatMicrosAsSeconds(250'000), "0.25");
   EXPECT_EQ(FormatMicrosAsSeconds(12'000'000), "12");
   EXPECT_EQ(FormatMicrosAsSeconds(-1'500'000), "-1.5");
+  EXPECT_EQ(FormatMicrosAsMillis(618), "0.618");
+  EXPECT_EQ(FormatMicrosAsMillis(12'000), "12");
 }
 
 TEST(RegistryTest, RendersCountersWithTheirLabelsInOrder) {

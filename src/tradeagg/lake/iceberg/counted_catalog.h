@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "tradeagg/core/status_of.h"
 #include "tradeagg/lake/iceberg/catalog.h"
 #include "tradeagg/metrics/counter.h"
 #include "tradeagg/metrics/family.h"
@@ -48,10 +49,7 @@ class CountedCatalog : public Catalog {
  private:
   template <typename T>
   T Count(T outcome) {
-    const Status& status = [&]() -> const Status& {
-      if constexpr (std::is_same_v<T, Status>) return outcome;
-      else return outcome.status();
-    }();
+    const Status& status = StatusOf(outcome);
     if (!status.ok() && status.code() != StatusCode::kNotFound && status.code() != StatusCode::kAlreadyExists) {
       metrics_.errors.Increment();
     }

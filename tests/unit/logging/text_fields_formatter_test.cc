@@ -1,0 +1,25 @@
+#include "tradeagg/logging/text_fields_formatter.h"
+
+#include <gtest/gtest.h>
+
+#include "tradeagg/logging/log_fields.h"
+
+namespace tradeagg::logging {
+namespace {
+
+std::string Format(spdlog::formatter& formatter, std::string_view message) {
+  spdlog::details::log_msg msg("tradeagg", spdlog::level::info, message);
+  spdlog::memory_buf_t out;
+  formatter.format(msg, out);
+  return std::string(out.data(), out.size());
+}
+
+TEST(TextFieldsFormatterTest, AppendsFieldsToTheLine) {
+  TextFieldsFormatter formatter;
+  ScopedLogFields fields(std::vector<LogField>{{"request_id", "abc"}});
+  std::string line = Format(formatter, "answered");
+  EXPECT_NE(line.find("answered request_id=abc\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tradeagg::logging
