@@ -79,6 +79,15 @@ class ServerTest : public ::testing::Test {
   void TearDown() override {
     if (server_) server_->Stop();
   }
+  // GET /events answers a stream, whose sink `opened` receives.
+  void AddEventsRoute(std::promise<std::shared_ptr<EventSink>>& opened) {
+    router_.Add(bhttp::verb::get, "/events", [&opened](Request&, Responder respond) {
+      Response response;
+      response.content_type = "text/event-stream";
+      response.on_stream = [&opened](std::shared_ptr<EventSink> sink) { opened.set_value(std::move(sink)); };
+      respond(std::move(response));
+    });
+  }
 
   Router router_;
   RecordingObserver observer_;
@@ -116,12 +125,7 @@ TEST_F(ServerTest, TellsTheObserverTheRoutePatternStatusAndId) {
 
 TEST_F(ServerTest, StreamsEventsInOrderUntilTheProducerCloses) {
   std::promise<std::shared_ptr<EventSink>> opened;
-  router_.Add(bhttp::verb::get, "/events", [&](Request&, Responder respond) {
-    Response response;
-    response.content_type = "text/event-stream";
-    response.on_stream = [&](std::shared_ptr<EventSink> sink) { opened.set_value(std::move(sink)); };
-    respond(std::move(response));
-  });
+  AddEventsRoute(opened);
   StartServer();
   Client client(port_);
   auto reader = std::async(std::launch::async, [&] { return client.Get("/events"); });
@@ -137,11 +141,7 @@ TEST_F(ServerTest, StreamsEventsInOrderUntilTheProducerCloses) {
 
 TEST_F(ServerTest, AnHttp10StreamIsTheRawEventsEndedByTheClose) {
   std::promise<std::shared_ptr<EventSink>> opened;
-  router_.Add(bhttp::verb::get, "/events", [&](Request&, Responder respond) {
-    Response response;
-    response.on_stream = [&](std::shared_ptr<EventSink> sink) { opened.set_value(std::move(sink)); };
-    respond(std::move(response));
-  });
+  AddEventsRoute(opened);
   StartServer();
   Client client(port_);
   net::write(client.socket(), net::buffer(std::string_view("GET /events HTTP/1.0\r\n\r\n")));
@@ -158,11 +158,7 @@ TEST_F(ServerTest, AnHttp10StreamIsTheRawEventsEndedByTheClose) {
 
 TEST_F(ServerTest, AStreamReportsClosedOnceItsClientLeaves) {
   std::promise<std::shared_ptr<EventSink>> opened;
-  router_.Add(bhttp::verb::get, "/events", [&](Request&, Responder respond) {
-    Response response;
-    response.on_stream = [&](std::shared_ptr<EventSink> sink) { opened.set_value(std::move(sink)); };
-    respond(std::move(response));
-  });
+  AddEventsRoute(opened);
   StartServer();
   auto client = std::make_unique<Client>(port_);
   bhttp::request<bhttp::string_body> request{bhttp::verb::get, "/events", 11};

@@ -3,16 +3,14 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "testing/log_line.h"
 #include "tradeagg/logging/log_fields.h"
 
 namespace tradeagg::logging {
 namespace {
 
 std::string Format(spdlog::formatter& formatter, std::string_view message) {
-  spdlog::details::log_msg msg("tradeagg", spdlog::level::warn, message);
-  spdlog::memory_buf_t out;
-  formatter.format(msg, out);
-  return std::string(out.data(), out.size());
+  return testing::FormatLogLine(formatter, spdlog::level::warn, message);
 }
 
 TEST(JsonLinesFormatterTest, WritesOneParsableLineEvenForHostileMessages) {
