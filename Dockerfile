@@ -63,6 +63,8 @@ WORKDIR /var/lib/tradeagg
 # Every subcommand finds the data directory, e.g.
 #   docker compose exec tradeagg tradeagg sql "SELECT count(*) FROM trades"
 ENV TRADEAGG_DATA_DIR=/var/lib/tradeagg
+# libmongoc's diagnostic counters in /dev/shm (docs/operations.md, "Logs"): not in a container.
+ENV MONGOC_DISABLE_SHM=1
 EXPOSE 8080
 VOLUME /var/lib/tradeagg
 ENTRYPOINT ["tradeagg"]

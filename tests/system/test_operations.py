@@ -22,6 +22,7 @@ import socket
 import subprocess
 import time
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 import requests
@@ -594,6 +595,28 @@ def log_records(server) -> list[tuple[str, dict | None]]:
 def access_lines(server, rid: str) -> list[dict]:
     return [obj for _, obj in log_records(server)
             if obj is not None and obj.get("request_id") == rid and "route" in obj and "status" in obj]
+
+
+def dead_pid() -> int:
+    """A pid no process has now (the highest pids are the last to be reused)."""
+    pid_max = int(Path("/proc/sys/kernel/pid_max").read_text())
+    return next(pid for pid in range(pid_max, 1, -1) if not Path(f"/proc/{pid}").exists())
+
+
+def test_a_start_removes_what_killed_processes_left_of_libmongocs_counters(server_factory):
+    # libmongoc, initialised at load before main, prints a plain-text warning when the file of
+    # its pid exists (left by a killed process): the next start must not meet one.
+    stale = Path(f"/dev/shm/mongoc-{dead_pid()}")
+    stale.write_bytes(b"")
+    mine = Path("/dev/shm/mongoc-not-a-pid")
+    mine.write_bytes(b"")
+    try:
+        server_factory("counters", env=QUIET_ENV)
+        assert not stale.exists(), f"{stale} is still there"
+        assert mine.exists(), "a file that names no pid is not libmongoc's: it must stay"
+    finally:
+        stale.unlink(missing_ok=True)
+        mine.unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("how", ["flag", "env"])

@@ -20,6 +20,7 @@
 #include "tradeagg/loadgen/load_generator.h"
 #include "tradeagg/logging/json_lines_formatter.h"
 #include "tradeagg/logging/text_fields_formatter.h"
+#include "tradeagg/store/mongo/mongoc_counter_files.h"
 
 namespace {
 
@@ -344,6 +345,9 @@ int main(int argc, char** argv) {
   // mmap threshold after each such free, so later big buffers come from the heap and stay
   // mapped after a burst; a fixed threshold keeps them in mmap, given back when freed.
   ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  // What killed processes left of libmongoc's counters would make the next process of their
+  // pid print a plain-text warning at load (store/mongo/mongoc_counter_files.h).
+  tradeagg::store::RemoveStaleMongocCounterFiles();
   CLI::App cli{"tradeagg: durable trade ingestion and net exposures for post-trade venues"};
   cli.require_subcommand(1);
 
