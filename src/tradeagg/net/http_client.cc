@@ -123,7 +123,7 @@ Result<HttpResponse> HttpClient::Send(const std::function<HttpRequest(int attemp
   Status last_failure = Status::Unavailable("no attempt made");
   for (int attempt = 0; attempt < attempts; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(Backoff(attempt - 1));
-    std::variant<HttpResponse, HttpFailure> outcome = SendOnce(make(attempt));
+    std::variant<HttpResponse, HttpFailure> outcome = Attempt(make(attempt), Connection::kReuse);
     if (auto* failure = std::get_if<HttpFailure>(&outcome)) {
       last_failure = failure->status;  // a connection error or a timeout: retried
       last_answer.reset();
@@ -137,6 +137,10 @@ Result<HttpResponse> HttpClient::Send(const std::function<HttpRequest(int attemp
 }
 
 std::variant<HttpResponse, HttpFailure> HttpClient::SendOnce(const HttpRequest& request) {
+  return Attempt(request, Connection::kFresh);
+}
+
+std::variant<HttpResponse, HttpFailure> HttpClient::Attempt(const HttpRequest& request, Connection connection) {
   curl_slist* headers = nullptr;
   for (const auto& [name, value] : request.headers) {
     headers = curl_slist_append(headers, (name + ": " + value).c_str());
@@ -150,6 +154,10 @@ std::variant<HttpResponse, HttpFailure> HttpClient::SendOnce(const HttpRequest& 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  // libcurl re-sends a request whose reused connection died unanswered on a new connection and
+  // reports only that one's failure: "couldn't connect" for a request the server may have read
+  // and applied. On a connection of its own a request's failure is its own.
+  if (connection == Connection::kFresh) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);

@@ -6,8 +6,8 @@
 // (a random wait in [0, min(max_backoff, first_backoff * 2^attempt)]), asking the caller for
 // the request again each time (a signed request must be signed anew). It returns the last
 // answer, whatever its status, or kUnavailable when no answer came. A request that must not be
-// sent twice (a commit) is sent once with SendOnce, whose failures say whether the request may
-// have reached the server (see TransportFailure).
+// sent twice (a commit) is sent once with SendOnce, on a new connection, whose failures say
+// whether the request may have reached the server (see TransportFailure).
 //
 // Thread safety: Send and SendOnce may be called from any threads at once; idle curl handles
 // (with their open connections) are pooled and reused.
@@ -69,7 +69,7 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // One attempt: the answer (any status), or why none came.
+  // One attempt on a new connection: the answer (any status), or why none came.
   std::variant<HttpResponse, HttpFailure> SendOnce(const HttpRequest& request);
   // Attempts until an answer that is neither 5xx nor 429, or max_attempts; `make(attempt)`
   // builds the request of each attempt (0-based).
@@ -81,6 +81,9 @@ class HttpClient {
 
  private:
   class HandlePool;
+  // kFresh: a connection of the attempt's own, so that libcurl cannot silently re-send it.
+  enum class Connection { kReuse, kFresh };
+  std::variant<HttpResponse, HttpFailure> Attempt(const HttpRequest& request, Connection connection);
   std::chrono::milliseconds Backoff(int attempt) const;
 
   const HttpClientOptions options_;

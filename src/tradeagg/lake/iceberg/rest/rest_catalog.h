@@ -15,7 +15,8 @@
 // kFailed; 5xx and answers lost after the request may have gone out (a timeout, a dropped
 // connection) kStateUnknown, because the server may have applied the change: the caller reloads
 // before doing anything else, and never sends the same change twice. A connection that was never
-// made is kFailed/kUnavailable. A commit is sent once; reads are retried (net::HttpClient).
+// made is kFailed/kUnavailable. A commit is sent once, on a connection of its own (SendOnce);
+// reads are retried (net::HttpClient).
 //
 // CreateTable stages the table (stage-create: the server chooses its location, unless one is
 // given, and its uuid), then creates it with a commit that asserts it does not exist and adds
