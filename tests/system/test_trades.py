@@ -452,7 +452,9 @@ def test_list_bad_limit(admin, participant, limit):
 
 
 def test_method_not_allowed_and_unknown_route(admin):
-    assert_problem(admin.request("PUT", "/v1/trades", json={}), 405, "method-not-allowed")
+    refused = admin.request("PUT", "/v1/trades", json={})
+    assert_problem(refused, 405, "method-not-allowed")
+    assert refused.headers["Allow"] == "POST, GET"  # the methods /v1/trades has
     assert_problem(admin.get("/v1/no-such-route"), 404, "not-found")
 
 

@@ -50,7 +50,7 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& path
 
 Router::Admission Router::Admit(Request& request) const {
   auto path = SplitPath(request.path);
-  bool path_known = false;
+  std::string allowed;  // the methods the path has, for a 405's Allow header
   for (const Route& route : routes_) {
     if (!Match(route, path, request)) continue;
     if (route.method == request.message.method()) {
@@ -61,13 +61,16 @@ Router::Admission Router::Admit(Request& request) const {
       }
       return {&route.handler, {}};
     }
-    path_known = true;
+    if (!allowed.empty()) allowed += ", ";
+    allowed += boost::beast::http::to_string(route.method);
     request.params.clear();
   }
-  if (path_known) {
-    return {nullptr, ProblemResponse(405, "method-not-allowed", "Method not allowed",
-                                     std::string(request.message.method_string()) + " is not allowed on " +
-                                         request.path)};
+  if (!allowed.empty()) {
+    Response refusal = ProblemResponse(405, "method-not-allowed", "Method not allowed",
+                                       std::string(request.message.method_string()) + " is not allowed on " +
+                                           request.path + " (allowed: " + allowed + ")");
+    refusal.headers.emplace_back("Allow", std::move(allowed));  // RFC 9110 15.5.6: a 405 must say
+    return {nullptr, std::move(refusal)};
   }
   return {nullptr, ProblemResponse(404, "not-found", "Not found", "no route for " + request.path)};
 }

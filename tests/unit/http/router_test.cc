@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace tradeagg::http {
 namespace {
 
@@ -52,7 +54,10 @@ TEST_F(RouterTest, UnknownPathsAre404AndOtherMethods405BeforeCredentials) {
   auto unknown = Make(bhttp::verb::post, "/nothing");
   EXPECT_EQ(router_.Admit(unknown).refusal.status, 404u);
   auto wrong_method = Make(bhttp::verb::delete_, "/v1/trades");
-  EXPECT_EQ(router_.Admit(wrong_method).refusal.status, 405u);
+  Response refusal = router_.Admit(wrong_method).refusal;
+  EXPECT_EQ(refusal.status, 405u);
+  const std::pair<std::string, std::string> allow{"Allow", "POST"};  // RFC 9110: a 405 names them
+  EXPECT_NE(std::find(refusal.headers.begin(), refusal.headers.end(), allow), refusal.headers.end());
 }
 
 TEST_F(RouterTest, BindsPathParameters) {
