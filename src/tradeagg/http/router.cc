@@ -69,7 +69,7 @@ Router::Admission Router::Admit(Request& request) const {
     Response refusal = ProblemResponse(405, "method-not-allowed", "Method not allowed",
                                        std::string(request.message.method_string()) + " is not allowed on " +
                                            request.path + " (allowed: " + allowed + ")");
-    refusal.headers.emplace_back("Allow", std::move(allowed));  // RFC 9110 15.5.6: a 405 must say
+    refusal.headers.emplace_back("Allow", std::move(allowed));  // RFC 9110 15.5.6: a 405 must name them
     return {nullptr, std::move(refusal)};
   }
   return {nullptr, ProblemResponse(404, "not-found", "Not found", "no route for " + request.path)};
