@@ -13,6 +13,7 @@ import lake_backend
 import store_backend
 from conftest import parse_ts
 from lake_readers import duckdb_iceberg, pyiceberg_catalog
+from prometheus_metrics import scrape
 
 LAKE_ENV = {"TRADEAGG_LAKE_FLUSH_INTERVAL_MS": "200"}
 DATES = ["2026-11-20T10:00:00Z", "2026-11-23T09:15:00.5Z", "2026-11-23T18:00:00Z"]  # Fri, Mon, Mon late
@@ -48,10 +49,11 @@ def lake_rows(server, reader=None) -> list[dict]:
     return (reader or catalog(server)).load_table("tradeagg.trades").scan().to_arrow().to_pylist()
 
 
-def ride_out_outage_under_load(server, trades, stop, start, timeout=30.0):
+def ride_out_outage_under_load(server, trades, stop, start, errors_counted: tuple[str, ...], timeout=30.0):
     """Submits trades without pause while a dependency of the lake is down (`stop()` .. `start()`):
-    ingestion must go on (every answer 201), the exporter must report the error while it lags,
-    and once the dependency is back the lake must catch up with no error left."""
+    ingestion must go on (every answer 201), the exporter must report the error while it lags
+    and count it in /metrics (in one of `errors_counted`), and once the dependency is back the
+    lake must catch up with no error left."""
     admin = server.client("admin")
     assert admin.submit(trades.many(30, participant="OUT0")).status_code == 201
     wait_for_lake(admin)
@@ -68,6 +70,7 @@ def ride_out_outage_under_load(server, trades, stop, start, timeout=30.0):
     worker.start()
     try:
         time.sleep(0.5)
+        errors_before = sum(scrape(server).value(name) for name in errors_counted)
         stop()
         deadline = time.monotonic() + timeout
         while True:  # the exporter fails, says so, and ingestion goes on
@@ -76,6 +79,8 @@ def ride_out_outage_under_load(server, trades, stop, start, timeout=30.0):
                 break
             assert time.monotonic() < deadline, f"no export error reported during the outage: {status}"
             time.sleep(0.2)
+        errors_after = sum(scrape(server).value(name) for name in errors_counted)
+        assert errors_after > errors_before, f"the outage's failures are not in {errors_counted}"
         answered_during = len(answers)
         time.sleep(1.0)
         assert len(answers) > answered_during, "ingestion stopped while the lake's dependency was down"

@@ -47,7 +47,8 @@ def test_a_rest_catalog_outage_under_load_loses_nothing_and_the_lake_catches_up(
         server = server_factory("rest-outage", env={
             **LAKE_ENV, "TRADEAGG_LAKE_WAREHOUSE": fixture.warehouse, "TRADEAGG_LAKE_CATALOG_URI": fixture.uri,
             "TRADEAGG_LAKE_CATALOG_WAREHOUSE": None, "TRADEAGG_LAKE_CATALOG_CREDENTIAL": None})
-        ride_out_outage_under_load(server, TradeFactory("rout"), stop=fixture.stop, start=fixture.start)
+        ride_out_outage_under_load(server, TradeFactory("rout"), stop=fixture.stop, start=fixture.start,
+                                   errors_counted=("tradeagg_catalog_errors_total",))
         reader = RestCatalog("fixture", **fixture.pyiceberg_properties())
         assert_lake_equals_store(server, server.client("admin"), reader)
     finally:
