@@ -50,7 +50,7 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& path
 
 Router::Admission Router::Admit(Request& request) const {
   auto path = SplitPath(request.path);
-  std::string allowed;  // the methods the path has, for a 405's Allow header
+  bool path_known = false;
   for (const Route& route : routes_) {
     if (!Match(route, path, request)) continue;
     if (route.method == request.message.method()) {
@@ -61,18 +61,27 @@ Router::Admission Router::Admit(Request& request) const {
       }
       return {&route.handler, {}};
     }
-    if (!allowed.empty()) allowed += ", ";
-    allowed += boost::beast::http::to_string(route.method);
+    path_known = true;
     request.params.clear();
   }
-  if (!allowed.empty()) {
-    Response refusal = ProblemResponse(405, "method-not-allowed", "Method not allowed",
-                                       std::string(request.message.method_string()) + " is not allowed on " +
-                                           request.path + " (allowed: " + allowed + ")");
-    refusal.headers.emplace_back("Allow", std::move(allowed));  // RFC 9110 15.5.6: a 405 must name them
-    return {nullptr, std::move(refusal)};
-  }
+  if (path_known) return {nullptr, MethodNotAllowed(request, path)};
   return {nullptr, ProblemResponse(404, "not-found", "Not found", "no route for " + request.path)};
+}
+
+// A second pass over the routes, so that routing itself builds no list of methods.
+Response Router::MethodNotAllowed(Request& request, const std::vector<std::string_view>& path) const {
+  std::string allowed;
+  for (const Route& route : routes_) {
+    if (!Match(route, path, request)) continue;
+    if (!allowed.empty()) allowed += ", ";
+    allowed += boost::beast::http::to_string(route.method);
+  }
+  request.params.clear();
+  Response refusal = ProblemResponse(405, "method-not-allowed", "Method not allowed",
+                                     std::string(request.message.method_string()) + " is not allowed on " +
+                                         request.path + " (allowed: " + allowed + ")");
+  refusal.headers.emplace_back("Allow", std::move(allowed));  // RFC 9110 15.5.6: a 405 must name them
+  return refusal;
 }
 
 void Router::Dispatch(Request& request, Responder respond) const {

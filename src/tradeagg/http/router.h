@@ -89,6 +89,8 @@ class Router {
     const Gatekeeper* gatekeeper;  // overrides the router's; null for the router's
   };
   static bool Match(const Route& route, const std::vector<std::string_view>& path, Request& request);
+  // The 405 for a path that has routes, none with the request's method.
+  Response MethodNotAllowed(Request& request, const std::vector<std::string_view>& path) const;
   const Gatekeeper* gatekeeper_;
   std::vector<Route> routes_;
 };
